@@ -1,0 +1,1041 @@
+/**
+ * The bundled local Kinesis Data Streams engine. Each public method reproduces the Kinesis API action of
+ * the same name: its validation, its errors (exception name and wording), and its effect. Nothing here
+ * knows about HTTP, the AWS SDK or the UI.
+ */
+import {systemClock, type Clock} from './clock.js';
+import {
+	invalidArgument,
+	KinesisError,
+	limitExceeded,
+	resourceInUse,
+	resourceNotFound,
+	streamNotFound,
+	throughputExceeded,
+	validationError,
+	expiredIterator,
+} from './errors.js';
+import {bigIntToHashKey, MAX_HASH_KEY, parseHashKey, partitionKeyHash} from './hash-key.js';
+import {amazonUtcString, decodeIterator, encodeIterator} from './iterator.js';
+import {LIMITS} from './limits.js';
+import {DataDirectory} from './log/data-directory.js';
+import {frameSize} from './log/frame.js';
+import {GroupCommit} from './log/group-commit.js';
+import {SegmentCache} from './log/segment-cache.js';
+import {ShardLog} from './log/shard-log.js';
+import {Reshard} from './reshard.js';
+import {
+	decodeSequenceNumber,
+	formatSequenceNumber,
+	isWellFormedSequenceNumber,
+	shardIdOf,
+	shardIndexOf,
+} from './sequence-number.js';
+import {Stream, type OpenLog, type ShardState, type StreamMetadata} from './stream.js';
+import type {
+	ChildShard,
+	GetRecordsOutput,
+	KinesisRecord,
+	PutRecordOutput,
+	PutRecordsOutput,
+	PutRecordsRequestEntry,
+	PutRecordsResultEntry,
+	Shard,
+	ShardIteratorType,
+	StreamDescription,
+	StreamDescriptionSummary,
+	StreamMode,
+	Tag,
+} from './types.js';
+
+export type EngineOptions = {
+	clock?: Clock;
+	region?: string;
+	accountId?: string;
+	/** Where streams are kept; undefined keeps everything in memory. */
+	dataDirectory?: string;
+	/** Per-shard throughput limits, on by default as in AWS. */
+	enforceLimits?: boolean;
+	/** How long a stream shows CREATING / DELETING / UPDATING. */
+	createDelayMs?: number;
+	deleteDelayMs?: number;
+	updateDelayMs?: number;
+	/** fdatasync before acknowledging each group commit (else every `syncIntervalMs`). */
+	syncEveryWrite?: boolean;
+	syncIntervalMs?: number;
+	segmentBytes?: number;
+	cacheBytes?: number;
+};
+
+export type StreamRef = {StreamName?: string; StreamARN?: string};
+
+type Metadata = {version: 1; streams: StreamMetadata[]};
+
+const STREAM_NAME = /^[a-zA-Z0-9_.-]+$/;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+export class KinesisEngine {
+	readonly region: string;
+	readonly accountId: string;
+	readonly clock: Clock;
+	enforceLimits: boolean;
+	private readonly streams = new Map<string, Stream>();
+	private readonly directory: DataDirectory | undefined;
+	private readonly commit: GroupCommit | undefined;
+	private readonly cache: SegmentCache;
+	private readonly options: EngineOptions;
+	private lastTrim = 0;
+	private closed = false;
+
+	constructor(options: EngineOptions = {}) {
+		this.options = options;
+		this.clock = options.clock ?? systemClock;
+		this.region = options.region ?? 'us-east-1';
+		this.accountId = options.accountId ?? '000000000000';
+		this.enforceLimits = options.enforceLimits ?? true;
+		this.cache = new SegmentCache(options.cacheBytes ?? 256 * 1024 * 1024);
+		if (options.dataDirectory) {
+			this.directory = DataDirectory.open(options.dataDirectory);
+			try {
+				this.commit = new GroupCommit(
+					options.syncEveryWrite ?? false,
+					options.syncIntervalMs ?? 200,
+				);
+				this.load();
+			} catch (error) {
+				this.commit?.close();
+				this.directory.release();
+				throw error;
+			}
+		}
+	}
+
+	get dataDirectory() {
+		return this.directory?.path;
+	}
+
+	/** Waits for pending writes, closes every file and releases the data directory. */
+	async close() {
+		if (this.closed) return;
+		this.closed = true;
+		await this.commit?.drain();
+		this.commit?.close();
+		for (const stream of this.streams.values()) {
+			for (const shard of stream.shards) shard.log.close();
+		}
+
+		this.directory?.release();
+	}
+
+	/** Records the endpoint where this engine is served, so other processes can connect to it. */
+	recordEndpoint(endpoint: string) {
+		this.directory?.recordEndpoint(endpoint);
+	}
+
+	// ─── Streams ──────────────────────────────────────────────────────────────────────────────
+
+	/** CreateStream: PROVISIONED with ShardCount shards, or ON_DEMAND (4 shards to start, as AWS). */
+	createStream(input: {
+		StreamName: string;
+		ShardCount?: number;
+		StreamModeDetails?: {StreamMode: StreamMode};
+		Tags?: Record<string, string>;
+	}) {
+		const name = input.StreamName;
+		this.validateStreamName(name, 'streamName');
+		const mode = input.StreamModeDetails?.StreamMode ?? 'PROVISIONED';
+		let count = input.ShardCount;
+		if (mode === 'ON_DEMAND') {
+			count ??= LIMITS.onDemandInitialShards;
+		} else if (count === undefined) {
+			throw invalidArgument('ShardCount is required for a PROVISIONED stream.');
+		}
+
+		if (!Number.isInteger(count) || count < 1) {
+			throw validationError([
+				{
+					value: count,
+					at: 'shardCount',
+					constraint: 'Member must have value greater than or equal to 1',
+				},
+			]);
+		}
+
+		this.settle();
+		if (this.streams.has(name)) {
+			throw resourceInUse(`Stream ${name} under account ${this.accountId} already exists.`);
+		}
+
+		this.checkShardLimit(count);
+		const now = this.clock.now();
+		const stream = Stream.create(
+			name,
+			now,
+			this.arnOf(name),
+			mode,
+			count,
+			this.logOpener(name, now),
+		);
+		stream.tags = Object.entries(input.Tags ?? {}).map(([Key, Value]) => ({Key, Value}));
+		const delay = this.options.createDelayMs ?? 0;
+		if (delay > 0) stream.transition = {status: 'CREATING', until: now + delay};
+		this.streams.set(name, stream);
+		this.saveOrUndo(() => {
+			this.streams.delete(name);
+			for (const shard of stream.shards) shard.log.close(true);
+		});
+	}
+
+	/** DeleteStream: the stream shows DELETING for the configured delay, then is gone with its data. */
+	deleteStream(input: StreamRef) {
+		const stream = this.streamOf(input);
+		const delay = this.options.deleteDelayMs ?? 0;
+		if (delay > 0) {
+			stream.transition = {status: 'DELETING', until: this.clock.now() + delay};
+			this.save();
+		} else {
+			this.remove(stream);
+		}
+	}
+
+	listStreams(): string[] {
+		this.settle();
+		return [...this.streams.keys()].sort();
+	}
+
+	describeStreamSummary(input: StreamRef): StreamDescriptionSummary {
+		const stream = this.streamOf(input);
+		const now = this.clock.now();
+		return {
+			StreamName: stream.name,
+			StreamARN: stream.arn,
+			StreamStatus: stream.status(now),
+			StreamModeDetails: {StreamMode: stream.mode},
+			RetentionPeriodHours: stream.retentionHours,
+			StreamCreationTimestamp: new Date(stream.createdAt),
+			EnhancedMonitoring: [{ShardLevelMetrics: [...stream.shardLevelMetrics]}],
+			EncryptionType: stream.encryption.type,
+			...(stream.encryption.keyId ? {KeyId: stream.encryption.keyId} : {}),
+			OpenShardCount: stream.openShards.length,
+			ConsumerCount: 0,
+		};
+	}
+
+	/** DescribeStream with every shard, open and closed (closed ones until retention expires them). */
+	describeStream(input: StreamRef): StreamDescription {
+		const summary = this.describeStreamSummary(input);
+		const {OpenShardCount: _open, ConsumerCount: _consumers, ...rest} = summary;
+		return {...rest, Shards: this.listShards(input), HasMoreShards: false};
+	}
+
+	listShards(input: StreamRef): Shard[] {
+		const stream = this.streamOf(input);
+		return stream.visibleShards(this.clock.now()).map((shard) => stream.describeShard(shard));
+	}
+
+	increaseStreamRetentionPeriod(input: StreamRef & {RetentionPeriodHours: number}) {
+		const stream = this.streamOf(input);
+		const hours = this.checkRetention(input.RetentionPeriodHours);
+		if (hours < stream.retentionHours) {
+			throw invalidArgument(
+				`Requested retention period (${hours} hours) for stream ${stream.name} can not be shorter than existing retention period (${stream.retentionHours} hours). Use DecreaseRetentionPeriod API.`,
+			);
+		}
+
+		this.updateRetention(stream, hours);
+	}
+
+	decreaseStreamRetentionPeriod(input: StreamRef & {RetentionPeriodHours: number}) {
+		const stream = this.streamOf(input);
+		const hours = this.checkRetention(input.RetentionPeriodHours);
+		if (hours > stream.retentionHours) {
+			throw invalidArgument(
+				`Requested retention period (${hours} hours) for stream ${stream.name} can not be longer than existing retention period (${stream.retentionHours} hours). Use IncreaseRetentionPeriod API.`,
+			);
+		}
+
+		this.updateRetention(stream, hours);
+	}
+
+	addTagsToStream(input: StreamRef & {Tags: Record<string, string>}) {
+		const stream = this.streamOf(input);
+		const tags = new Map(stream.tags.map((tag) => [tag.Key, tag.Value]));
+		for (const [key, value] of Object.entries(input.Tags)) tags.set(key, value);
+		if (tags.size > 50) {
+			throw invalidArgument(
+				`Failed to add tags to stream ${stream.name} under account ${this.accountId} because a given stream cannot have more than 50 tags.`,
+			);
+		}
+
+		const previous = stream.tags;
+		stream.tags = [...tags].map(([Key, Value]) => ({Key, Value}));
+		this.saveOrUndo(() => (stream.tags = previous));
+	}
+
+	removeTagsFromStream(input: StreamRef & {TagKeys: string[]}) {
+		const stream = this.streamOf(input);
+		const previous = stream.tags;
+		stream.tags = stream.tags.filter((tag) => !input.TagKeys.includes(tag.Key));
+		this.saveOrUndo(() => (stream.tags = previous));
+	}
+
+	listTagsForStream(input: StreamRef): Tag[] {
+		return [...this.streamOf(input).tags].sort((a, b) => (a.Key < b.Key ? -1 : 1));
+	}
+
+	// ─── Records ──────────────────────────────────────────────────────────────────────────────
+
+	/** PutRecord: one record; throttling is an exception here, unlike PutRecords. */
+	async putRecord(
+		input: StreamRef & PutRecordsRequestEntry & {SequenceNumberForOrdering?: string},
+	): Promise<PutRecordOutput> {
+		if (
+			input.SequenceNumberForOrdering !== undefined &&
+			!isWellFormedSequenceNumber(input.SequenceNumberForOrdering)
+		) {
+			throw validationError([
+				{
+					value: input.SequenceNumberForOrdering,
+					at: 'sequenceNumberForOrdering',
+					constraint: 'Member must satisfy regular expression pattern: 0|([1-9]\\d{0,128})',
+				},
+			]);
+		}
+
+		// Our sequence numbers increase stream-wide, so any later put already orders after the given one.
+		const output = await this.putRecords({...input, Records: [input]}, 'data');
+		const [result] = output.Records;
+		if (result.ErrorCode !== undefined) {
+			throw new KinesisError(result.ErrorCode, result.ErrorMessage, 400, true);
+		}
+
+		return {ShardId: result.ShardId, SequenceNumber: result.SequenceNumber, EncryptionType: 'NONE'};
+	}
+
+	/**
+	 * PutRecords: each entry goes to the open shard its hash key selects; entries that exceed the shard's
+	 * write limit fail alone with ProvisionedThroughputExceededException. Resolves once the accepted
+	 * records are durable under the engine's commit policy.
+	 */
+	async putRecords(
+		input: StreamRef & {Records: PutRecordsRequestEntry[]},
+		memberPrefix = 'records',
+	): Promise<PutRecordsOutput> {
+		const entries = input.Records;
+		this.validatePutEntries(entries, memberPrefix);
+		const stream = this.streamOf(input, true);
+		const now = Math.max(this.clock.now(), stream.lastArrival);
+		stream.lastArrival = now;
+		this.trimExpired(now);
+		const results: PutRecordsResultEntry[] = new Array(entries.length);
+		let failed = 0;
+		let lastLog: ShardLog | undefined;
+		for (let i = 0; i < entries.length; i++) {
+			const entry = entries[i];
+			const key =
+				entry.ExplicitHashKey === undefined
+					? partitionKeyHash(entry.PartitionKey)
+					: bigIntToHashKey(BigInt(entry.ExplicitHashKey));
+			const shard = stream.route(key);
+			const keyBytes = Buffer.byteLength(entry.PartitionKey);
+			const bytes = frameSize(keyBytes, entry.Data.length);
+			if (this.enforceLimits && !this.admitWrite(shard, now, entry.Data.length + keyBytes)) {
+				failed++;
+				results[i] = {
+					ErrorCode: 'ProvisionedThroughputExceededException',
+					ErrorMessage: `Rate exceeded for shard ${shard.id} in stream ${stream.name} under account ${this.accountId}.`,
+				};
+				continue;
+			}
+
+			const counter = stream.nextCounter++;
+			shard.log.append(
+				{counter, arrivalMs: now, partitionKey: entry.PartitionKey, data: entry.Data},
+				keyBytes,
+				bytes,
+			);
+			if (this.commit && shard.log !== lastLog) {
+				lastLog = shard.log;
+				void this.commit.request(lastLog);
+			}
+
+			results[i] = {
+				ShardId: shard.id,
+				SequenceNumber: formatSequenceNumber(stream.prefix, counter, shard.suffix),
+			};
+		}
+
+		if (this.commit && lastLog) {
+			try {
+				await this.commit.request(lastLog);
+			} catch (error) {
+				throw new KinesisError(
+					'InternalFailure',
+					`The records could not be written: ${(error as Error).message}`,
+					500,
+					true,
+				);
+			}
+		}
+
+		return {FailedRecordCount: failed, Records: results, EncryptionType: 'NONE'};
+	}
+
+	/** GetShardIterator for the five iterator types. */
+	getShardIterator(
+		input: StreamRef & {
+			ShardId: string;
+			ShardIteratorType: ShardIteratorType;
+			StartingSequenceNumber?: string;
+			Timestamp?: Date | number;
+		},
+	): {ShardIterator: string} {
+		const type = input.ShardIteratorType;
+		const types: ShardIteratorType[] = [
+			'AT_SEQUENCE_NUMBER',
+			'AFTER_SEQUENCE_NUMBER',
+			'TRIM_HORIZON',
+			'LATEST',
+			'AT_TIMESTAMP',
+		];
+		if (!types.includes(type)) {
+			throw validationError([
+				{
+					value: type,
+					at: 'shardIteratorType',
+					constraint: `Member must satisfy enum value set: [${types.join(', ')}]`,
+				},
+			]);
+		}
+
+		const stream = this.streamOf(input, true);
+		const shard = this.shardOf(stream, input.ShardId, 'does not exist');
+		const now = this.clock.now();
+		const sequence = input.StartingSequenceNumber;
+		const needsSequence = type === 'AT_SEQUENCE_NUMBER' || type === 'AFTER_SEQUENCE_NUMBER';
+		if (needsSequence !== (sequence !== undefined) && type !== 'AT_TIMESTAMP') {
+			throw invalidArgument(
+				'Must either specify (1) AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER and StartingSequenceNumber or (2) TRIM_HORIZON or LATEST and no StartingSequenceNumber. ' +
+					`Request specified ${type} and ${sequence === undefined ? 'no' : 'also a'} StartingSequenceNumber.`,
+			);
+		}
+
+		let position: number;
+		switch (type) {
+			case 'TRIM_HORIZON': {
+				position = shard.startingCounter;
+				break;
+			}
+
+			case 'LATEST': {
+				position = shard.endingCounter ?? stream.nextCounter;
+				break;
+			}
+
+			case 'AT_TIMESTAMP': {
+				const timestamp = input.Timestamp === undefined ? undefined : Number(input.Timestamp);
+				if (timestamp === undefined || Number.isNaN(timestamp)) {
+					throw invalidArgument(
+						'Must specify timestampInMillis parameter for iterator of type AT_TIMESTAMP. Current request has no timestamp parameter.',
+					);
+				}
+
+				if (timestamp > now) {
+					throw invalidArgument(
+						`The timestampInMillis parameter cannot be greater than the currentTimestampInMillis. timestampInMillis: ${timestamp}, currentTimestampInMillis: ${now}`,
+					);
+				}
+
+				position =
+					shard.log.counterAtOrAfter(timestamp) ?? shard.endingCounter ?? stream.nextCounter;
+				break;
+			}
+
+			default: {
+				const decoded = this.decodeSequenceFor(stream, shard, sequence!);
+				position = decoded.counter + (type === 'AFTER_SEQUENCE_NUMBER' ? 1 : 0);
+			}
+		}
+
+		return {
+			ShardIterator: encodeIterator({
+				streamName: stream.name,
+				streamCreatedAt: stream.createdAt,
+				shardIndex: shard.index,
+				position,
+				issuedAt: now,
+			}),
+		};
+	}
+
+	/**
+	 * GetRecords: up to Limit records (≤ 10,000, ≤ 10 MiB) from the iterator's position, the next
+	 * iterator, MillisBehindLatest, and — at the end of a closed shard — no next iterator but its children.
+	 */
+	getRecords(input: {ShardIterator: string; Limit?: number}): GetRecordsOutput {
+		const limit = input.Limit ?? LIMITS.maxGetRecordsLimit;
+		if (!Number.isInteger(limit) || limit < 1 || limit > LIMITS.maxGetRecordsLimit) {
+			throw validationError([
+				{
+					value: limit,
+					at: 'limit',
+					constraint:
+						limit < 1
+							? 'Member must have value greater than or equal to 1'
+							: `Member must have value less than or equal to ${LIMITS.maxGetRecordsLimit}`,
+				},
+			]);
+		}
+
+		const iterator = decodeIterator(input.ShardIterator);
+		const now = this.clock.now();
+		if (now - iterator.issuedAt > LIMITS.iteratorLifetimeMs) {
+			throw expiredIterator(
+				`Iterator expired. The iterator was created at time ${amazonUtcString(iterator.issuedAt)} while right now it is ${amazonUtcString(now)} which is further in the future than the tolerated delay of ${LIMITS.iteratorLifetimeMs} milliseconds.`,
+			);
+		}
+
+		const shardId = shardIdOf(iterator.shardIndex);
+		this.settle();
+		const stream = this.streams.get(iterator.streamName);
+		const shard =
+			stream?.createdAt === iterator.streamCreatedAt
+				? stream.shard(iterator.shardIndex)
+				: undefined;
+		if (!stream || !shard) {
+			throw resourceNotFound(
+				`Shard ${shardId} in stream ${iterator.streamName} under account ${this.accountId} does not exist`,
+			);
+		}
+
+		let maxBytes: number = LIMITS.maxGetRecordsBytes;
+		if (this.enforceLimits) {
+			const reads = shard.reads.at(now);
+			if (
+				reads.count >= LIMITS.shardReadCallsPerSecond ||
+				reads.bytes >= LIMITS.shardReadBytesPerSecond
+			) {
+				throw throughputExceeded(
+					`Rate exceeded for Shard - ${this.accountId}:${stream.name}:${shard.id} in stream ${stream.name} under account ${this.accountId}.`,
+				);
+			}
+
+			reads.count++;
+			maxBytes = LIMITS.shardReadBytesPerSecond - reads.bytes;
+		}
+
+		const cutoff = now - stream.retentionHours * HOUR_MS;
+		const read = shard.log.read(iterator.position, limit, maxBytes, cutoff);
+		const records: KinesisRecord[] = new Array(read.records.length);
+		let bytes = 0;
+		for (let i = 0; i < read.records.length; i++) {
+			const frame = read.records[i];
+			bytes += frame.data.length + frame.partitionKey.length;
+			records[i] = {
+				SequenceNumber: formatSequenceNumber(stream.prefix, frame.counter, shard.suffix),
+				ApproximateArrivalTimestamp: new Date(frame.arrivalMs),
+				Data: frame.data,
+				PartitionKey: frame.partitionKey,
+			};
+		}
+
+		if (this.enforceLimits) shard.reads.bytes += bytes;
+		const last = read.records.at(-1);
+		const millisBehindLatest = read.caughtUp || !last ? 0 : Math.max(0, now - last.arrivalMs);
+		const drained = shard.endingCounter !== undefined && read.caughtUp && !shard.log.hasUnflushed;
+		if (drained) {
+			return {
+				Records: records,
+				MillisBehindLatest: millisBehindLatest,
+				ChildShards: stream.childrenOf(shard).map((child): ChildShard => ({
+					ShardId: child.id,
+					ParentShards: [child.parentId, child.adjacentParentId].filter(
+						(id): id is string => id !== undefined,
+					),
+					HashKeyRange: {StartingHashKey: String(child.start), EndingHashKey: String(child.end)},
+				})),
+			};
+		}
+
+		return {
+			Records: records,
+			NextShardIterator: encodeIterator({...iterator, position: read.nextCounter, issuedAt: now}),
+			MillisBehindLatest: millisBehindLatest,
+		};
+	}
+
+	// ─── Resharding ───────────────────────────────────────────────────────────────────────────
+
+	/** SplitShard: NewStartingHashKey must be greater than the parent's start + 1 and below its end. */
+	splitShard(input: StreamRef & {ShardToSplit: string; NewStartingHashKey: string}) {
+		const at = parseHashKey(input.NewStartingHashKey);
+		if (at === undefined) {
+			throw validationError([
+				{
+					value: input.NewStartingHashKey,
+					at: 'newStartingHashKey',
+					constraint: 'Member must satisfy regular expression pattern: 0|([1-9]\\d{0,38})',
+				},
+			]);
+		}
+
+		const stream = this.streamOf(input);
+		const shard = this.shardOf(stream, input.ShardToSplit, 'not found');
+		this.checkShardLimit(1);
+		if (at <= shard.start + 1n || at >= shard.end) {
+			throw invalidArgument(
+				`NewStartingHashKey ${input.NewStartingHashKey} used in SplitShard() on shard ${shard.id} in stream ${stream.name} under account ${this.accountId} is not both greater than one plus the shard's StartingHashKey ${shard.start} and less than the shard's EndingHashKey ${shard.end}.`,
+			);
+		}
+
+		this.reshard(stream, [shard], (change) => change.split(shard, at));
+	}
+
+	/** MergeShards: the two shards must be open and adjacent (one's end + 1 is the other's start). */
+	mergeShards(input: StreamRef & {ShardToMerge: string; AdjacentShardToMerge: string}) {
+		const stream = this.streamOf(input);
+		const shard = this.shardOf(stream, input.ShardToMerge, 'not found');
+		const adjacent = this.shardOf(stream, input.AdjacentShardToMerge, 'not found');
+		const [lower, upper] = shard.start < adjacent.start ? [shard, adjacent] : [adjacent, shard];
+		if (lower.end + 1n !== upper.start || shard === adjacent) {
+			throw invalidArgument(
+				`Shards ${shard.id} and ${adjacent.id} in stream ${stream.name} under account ${this.accountId} are not an adjacent pair of shards eligible for merging`,
+			);
+		}
+
+		this.reshard(stream, [shard, adjacent], (change) => change.merge(lower, upper, shard));
+	}
+
+	/** UpdateShardCount with UNIFORM_SCALING, within AWS's limits (≤ 2×, ≥ ½, 10 per rolling day). */
+	updateShardCount(
+		input: StreamRef & {TargetShardCount: number; ScalingType?: 'UNIFORM_SCALING'},
+	): {StreamName: string; StreamARN: string; CurrentShardCount: number; TargetShardCount: number} {
+		const target = input.TargetShardCount;
+		if (!Number.isInteger(target) || target < 1 || target > 100_000) {
+			throw validationError([
+				{
+					value: target,
+					at: 'targetShardCount',
+					constraint: 'Member must have value greater than or equal to 1',
+				},
+			]);
+		}
+
+		if (input.ScalingType !== undefined && input.ScalingType !== 'UNIFORM_SCALING') {
+			throw validationError([
+				{
+					value: input.ScalingType,
+					at: 'scalingType',
+					constraint: 'Member must satisfy enum value set: [UNIFORM_SCALING]',
+				},
+			]);
+		}
+
+		const stream = this.streamOf(input);
+		const current = stream.openShards.length;
+		const now = this.clock.now();
+		const problem =
+			target > current * 2
+				? 'UpdateShardCount cannot scale up over double your current open shard count.'
+				: target < current / 2
+					? 'UpdateShardCount cannot scale down below half your current open shard count.'
+					: target > LIMITS.accountShardLimit
+						? `Target shard count or number of open shards cannot be greater than ${LIMITS.accountShardLimit}.`
+						: undefined;
+		if (problem) {
+			throw limitExceeded(
+				`${problem} Current open shard count: ${current}, Target shard count: ${target}`,
+			);
+		}
+
+		const recent = stream.scalingHistory.filter((time) => time > now - DAY_MS);
+		if (recent.length >= LIMITS.updateShardCountPerDay) {
+			throw limitExceeded(
+				`Stream ${stream.name} under account ${this.accountId} has exceeded the limit of ${LIMITS.updateShardCountPerDay} UpdateShardCount calls per rolling 24 hour period.`,
+			);
+		}
+
+		this.checkShardLimit(Math.max(0, target - current));
+		if (target !== current) {
+			this.reshard(
+				stream,
+				[],
+				(change) => change.scaleUniformly(target),
+				() => {
+					stream.scalingHistory = [...recent, now];
+				},
+			);
+		}
+
+		return {
+			StreamName: stream.name,
+			StreamARN: stream.arn,
+			CurrentShardCount: current,
+			TargetShardCount: target,
+		};
+	}
+
+	// ─── Internals ────────────────────────────────────────────────────────────────────────────
+
+	private reshard(
+		stream: Stream,
+		parents: ShardState[],
+		change: (reshard: Reshard) => void,
+		alsoRecord?: () => void,
+	) {
+		const now = this.clock.now();
+		const status = stream.status(now);
+		if (status !== 'ACTIVE') {
+			throw resourceInUse(
+				`Stream ${stream.name} under account ${this.accountId} not ACTIVE, instead in state ${status}`,
+			);
+		}
+
+		for (const parent of parents) {
+			if (parent.endingCounter !== undefined) {
+				throw resourceInUse(
+					`Shard ${parent.id} in stream ${stream.name} under account ${this.accountId} has already been merged or split, and thus is not eligible for merging or splitting.`,
+				);
+			}
+		}
+
+		const previous = {
+			transition: stream.transition,
+			scalingHistory: stream.scalingHistory,
+			nextCounter: stream.nextCounter,
+		};
+		const reshard = new Reshard(
+			stream,
+			stream.nextCounter,
+			now,
+			this.logOpener(stream.name, stream.createdAt),
+		);
+		// Children start at a counter of their own, above every record their parents can hold.
+		stream.nextCounter++;
+		change(reshard);
+		alsoRecord?.();
+		const delay = this.options.updateDelayMs ?? 0;
+		if (delay > 0) stream.transition = {status: 'UPDATING', until: now + delay};
+		this.saveOrUndo(() => {
+			reshard.undo();
+			Object.assign(stream, previous);
+		});
+	}
+
+	private streamOf(ref: StreamRef, forData = false): Stream {
+		let name = ref.StreamName;
+		if (ref.StreamARN !== undefined) {
+			const match = /^arn:aws[\w-]*:kinesis:[\w-]+:\d{12}:stream\/(.+)$/.exec(ref.StreamARN);
+			if (!match) {
+				throw validationError([
+					{
+						value: ref.StreamARN,
+						at: 'streamARN',
+						constraint:
+							'Member must satisfy regular expression pattern: arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+',
+					},
+				]);
+			}
+
+			name = match[1];
+		}
+
+		if (name === undefined) {
+			throw invalidArgument('Either StreamName or StreamARN should be provided.');
+		}
+
+		this.validateStreamName(name, 'streamName');
+		this.settle();
+		const stream = this.streams.get(name);
+		if (!stream || (ref.StreamARN !== undefined && ref.StreamARN !== stream.arn)) {
+			throw streamNotFound(name, this.accountId);
+		}
+
+		if (forData && stream.status(this.clock.now()) === 'CREATING') {
+			throw streamNotFound(name, this.accountId);
+		}
+
+		return stream;
+	}
+
+	private shardOf(
+		stream: Stream,
+		shardId: string,
+		wording: 'does not exist' | 'not found',
+	): ShardState {
+		const index = shardIndexOf(shardId);
+		const shard = index === undefined ? undefined : stream.shard(index);
+		if (!shard) {
+			const id = index === undefined ? shardId : shardIdOf(index);
+			throw resourceNotFound(
+				wording === 'does not exist'
+					? `Shard ${id} in stream ${stream.name} under account ${this.accountId} does not exist`
+					: `Could not find shard ${id} in stream ${stream.name} under account ${this.accountId}.`,
+			);
+		}
+
+		return shard;
+	}
+
+	private decodeSequenceFor(stream: Stream, shard: ShardState, sequence: string) {
+		if (!isWellFormedSequenceNumber(sequence)) {
+			throw validationError([
+				{
+					value: sequence,
+					at: 'startingSequenceNumber',
+					constraint: 'Member must satisfy regular expression pattern: 0|([1-9]\\d{0,128})',
+				},
+			]);
+		}
+
+		const decoded = decodeSequenceNumber(sequence);
+		if (!decoded) {
+			throw invalidArgument(
+				`StartingSequenceNumber ${sequence} used in GetShardIterator on shard ${shard.id} in stream ${stream.name} under account ${this.accountId} is invalid.`,
+			);
+		}
+
+		if (decoded.shardIndex !== shard.index) {
+			throw invalidArgument(
+				`Invalid StartingSequenceNumber. It encodes ${shardIdOf(decoded.shardIndex)}, while it was used in a call to a shard with ${shard.id}`,
+			);
+		}
+
+		if (decoded.streamCreatedAt !== stream.createdAt) {
+			throw invalidArgument(
+				`StartingSequenceNumber ${sequence} used in GetShardIterator on shard ${shard.id} in stream ${stream.name} under account ${this.accountId} is invalid because it did not come from this stream.`,
+			);
+		}
+
+		return decoded;
+	}
+
+	private validateStreamName(name: string, at: string) {
+		const problems = [];
+		if (name.length < 1) {
+			problems.push({
+				value: name,
+				at,
+				constraint: 'Member must have length greater than or equal to 1',
+			});
+		}
+
+		if (name.length > LIMITS.maxStreamNameLength) {
+			problems.push({
+				value: name,
+				at,
+				constraint: `Member must have length less than or equal to ${LIMITS.maxStreamNameLength}`,
+			});
+		}
+
+		if (!STREAM_NAME.test(name)) {
+			problems.push({
+				value: name,
+				at,
+				constraint: 'Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+',
+			});
+		}
+
+		if (problems.length > 0) throw validationError(problems);
+	}
+
+	private validatePutEntries(entries: PutRecordsRequestEntry[], memberPrefix: string) {
+		const single = memberPrefix === 'data';
+		const at = (index: number, member: string) =>
+			single ? member : `records.${index + 1}.member.${member}`;
+		if (!single && (entries.length < 1 || entries.length > LIMITS.maxPutRecordsEntries)) {
+			throw validationError([
+				{
+					value: `[${entries.length} records]`,
+					at: 'records',
+					constraint:
+						entries.length < 1
+							? 'Member must have length greater than or equal to 1'
+							: `Member must have length less than or equal to ${LIMITS.maxPutRecordsEntries}`,
+				},
+			]);
+		}
+
+		let total = 0;
+		const problems = [];
+		for (let i = 0; i < entries.length; i++) {
+			const {PartitionKey: key, Data: data, ExplicitHashKey: explicit} = entries[i];
+			if (typeof key !== 'string' || key.length < 1 || key.length > LIMITS.maxPartitionKeyLength) {
+				problems.push({
+					value: key,
+					at: at(i, 'partitionKey'),
+					constraint:
+						typeof key === 'string' && key.length > 0
+							? `Member must have length less than or equal to ${LIMITS.maxPartitionKeyLength}`
+							: 'Member must have length greater than or equal to 1',
+				});
+			}
+
+			if (!(data instanceof Uint8Array) || data.length > LIMITS.maxRecordBytes) {
+				problems.push({
+					value: `java.nio.HeapByteBuffer[pos=0 lim=${data?.length} cap=${data?.length}]`,
+					at: at(i, 'data'),
+					constraint: `Member must have length less than or equal to ${LIMITS.maxRecordBytes}`,
+				});
+			}
+
+			if (explicit !== undefined) {
+				if (!/^(0|[1-9]\d{0,38})$/.test(explicit)) {
+					problems.push({
+						value: explicit,
+						at: at(i, 'explicitHashKey'),
+						constraint: 'Member must satisfy regular expression pattern: 0|([1-9]\\d{0,38})',
+					});
+				} else if (BigInt(explicit) > MAX_HASH_KEY) {
+					throw invalidArgument(
+						`Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was ${explicit}`,
+					);
+				}
+			}
+
+			total += (data?.length ?? 0) + (typeof key === 'string' ? key.length : 0);
+		}
+
+		if (problems.length > 0) throw validationError(problems);
+		if (total > LIMITS.maxPutRecordsBytes) {
+			throw invalidArgument(
+				`Records size exceeds ${LIMITS.maxPutRecordsBytes / 1024 / 1024} MB limit`,
+			);
+		}
+	}
+
+	/** Per-shard write limit: 1,000 records/s and 1 MiB/s. */
+	private admitWrite(shard: ShardState, now: number, bytes: number) {
+		const writes = shard.writes.at(now);
+		if (
+			writes.count + 1 > LIMITS.shardWriteRecordsPerSecond ||
+			writes.bytes + bytes > LIMITS.shardWriteBytesPerSecond
+		) {
+			return false;
+		}
+
+		writes.count++;
+		writes.bytes += bytes;
+		return true;
+	}
+
+	private checkRetention(hours: number) {
+		if (!Number.isInteger(hours) || hours < LIMITS.minRetentionHours) {
+			throw invalidArgument(
+				`Minimum allowed retention period is ${LIMITS.minRetentionHours} hours. Requested retention period (${hours} hours) is too short.`,
+			);
+		}
+
+		if (hours > LIMITS.maxRetentionHours) {
+			throw invalidArgument(
+				`Maximum allowed retention period is ${LIMITS.maxRetentionHours} hours. Requested retention period (${hours} hours) is too long.`,
+			);
+		}
+
+		return hours;
+	}
+
+	private updateRetention(stream: Stream, hours: number) {
+		const previous = stream.retentionHours;
+		stream.retentionHours = hours;
+		this.saveOrUndo(() => (stream.retentionHours = previous));
+	}
+
+	private checkShardLimit(additional: number) {
+		let current = 0;
+		for (const stream of this.streams.values()) current += stream.openShards.length;
+		if (current + additional > LIMITS.accountShardLimit) {
+			throw limitExceeded(
+				`This request would exceed the shard limit for the account ${this.accountId} in ${this.region}. Current shard count for the account: ${current}. Limit: ${LIMITS.accountShardLimit}. Number of additional shards that would have resulted from this request: ${additional}. Refer to the AWS Service Limits page (http://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) for current limits and how to request higher limits.`,
+			);
+		}
+	}
+
+	/** Retention: drops whole expired segments, at most once a second. */
+	private trimExpired(now: number) {
+		if (now - this.lastTrim < 1000) return;
+		this.lastTrim = now;
+		for (const stream of this.streams.values()) {
+			const cutoff = now - stream.retentionHours * HOUR_MS;
+			for (const shard of stream.shards) shard.log.trim(cutoff);
+		}
+	}
+
+	/** Finishes deletions whose DELETING time has passed. */
+	private settle() {
+		const now = this.clock.now();
+		for (const stream of this.streams.values()) {
+			if (stream.transition?.status === 'DELETING' && now >= stream.transition.until) {
+				this.remove(stream);
+			}
+		}
+	}
+
+	private remove(stream: Stream) {
+		this.streams.delete(stream.name);
+		this.save();
+		for (const shard of stream.shards) shard.log.close(true);
+		if (this.directory) {
+			this.directory.removeOrphans(new Set(this.streamDirectories()));
+		}
+	}
+
+	private arnOf(name: string) {
+		return `arn:aws:kinesis:${this.region}:${this.accountId}:stream/${name}`;
+	}
+
+	private logOpener(name: string, createdAt: number): OpenLog {
+		const streamDirectory = this.directory?.streamDirectory(name, createdAt);
+		return (index) =>
+			new ShardLog({
+				directory: streamDirectory && `${streamDirectory}/${shardIdOf(index)}`,
+				segmentBytes: this.options.segmentBytes ?? 16 * 1024 * 1024,
+				cache: this.cache,
+			});
+	}
+
+	private streamDirectories() {
+		return [...this.streams.values()].map((stream) =>
+			this.directory!.streamDirectory(stream.name, stream.createdAt),
+		);
+	}
+
+	private load() {
+		const metadata = this.directory!.readMetadata<Metadata>();
+		for (const saved of metadata?.streams ?? []) {
+			const stream = Stream.fromMetadata(
+				saved,
+				this.arnOf(saved.name),
+				this.logOpener(saved.name, saved.createdAt),
+			);
+			this.streams.set(stream.name, stream);
+		}
+
+		this.directory!.removeOrphans(new Set(this.streamDirectories()));
+	}
+
+	private save() {
+		if (!this.directory) return;
+		const metadata: Metadata = {
+			version: 1,
+			streams: [...this.streams.values()].map((stream) => stream.toMetadata()),
+		};
+		this.directory.writeMetadata(metadata);
+	}
+
+	/** Saves the metadata; if that fails, undoes the in-memory change so memory and disk agree. */
+	private saveOrUndo(undo: () => void) {
+		try {
+			this.save();
+		} catch (error) {
+			undo();
+			throw new KinesisError(
+				'InternalFailure',
+				`The change could not be saved: ${(error as Error).message}`,
+				500,
+				true,
+			);
+		}
+	}
+}

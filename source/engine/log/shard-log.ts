@@ -1,0 +1,325 @@
+/**
+ * One shard's records: an ordered list of segments, appended to in memory at once and written to disk by
+ * the group commit. Only records that are on disk (in memory-only mode: all records) are visible to
+ * readers, so nothing a reader saw can be lost by a crash.
+ */
+import {
+	closeSync,
+	fdatasync,
+	mkdirSync,
+	openSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	truncateSync,
+	unlinkSync,
+	write,
+} from 'node:fs';
+import {join} from 'node:path';
+import {promisify} from 'node:util';
+import {checkFrame, frameArrival, frameCounter, readFrame, type FrameFields} from './frame.js';
+import {Segment} from './segment.js';
+import type {SegmentCache} from './segment-cache.js';
+
+const writeAsync = promisify(write);
+const fdatasyncAsync = promisify(fdatasync);
+
+export type ShardLogOptions = {
+	/** Directory of this shard's segment files; undefined keeps the log in memory only. */
+	directory: string | undefined;
+	segmentBytes: number;
+	cache: SegmentCache;
+};
+
+export type ReadResult = {
+	records: FrameFields[];
+	/** Counter to read from next time. */
+	nextCounter: number;
+	/** Whether the read stopped at the newest visible record. */
+	caughtUp: boolean;
+};
+
+const SEGMENT_SUFFIX = '.seg';
+const segmentName = (firstCounter: number) =>
+	String(firstCounter).padStart(20, '0') + SEGMENT_SUFFIX;
+
+export class ShardLog {
+	private readonly segments: Segment[] = [];
+	private readonly durable: boolean;
+	/** Segments written since the last fdatasync. */
+	private readonly unsynced = new Set<Segment>();
+
+	constructor(private readonly options: ShardLogOptions) {
+		this.durable = options.directory !== undefined;
+		if (options.directory) {
+			mkdirSync(options.directory, {recursive: true});
+			this.recover(options.directory);
+		}
+	}
+
+	get isEmpty() {
+		return this.visibleCount() === 0;
+	}
+
+	/** Counter of the newest visible record, or -1. */
+	get lastVisibleCounter(): number {
+		for (let i = this.segments.length - 1; i >= 0; i--) {
+			const segment = this.segments[i];
+			if (segment.durableCount > 0) return segment.counters[segment.durableCount - 1];
+		}
+
+		return -1;
+	}
+
+	/** Arrival time of the newest visible record, or undefined. */
+	get lastVisibleArrival(): number | undefined {
+		for (let i = this.segments.length - 1; i >= 0; i--) {
+			const segment = this.segments[i];
+			if (segment.durableCount > 0) return segment.arrivals[segment.durableCount - 1];
+		}
+
+		return undefined;
+	}
+
+	/** Highest counter ever appended (visible or not), or -1: the engine resumes counting above it. */
+	get lastAppendedCounter(): number {
+		const last = this.segments.at(-1);
+		return last && last.count > 0 ? last.lastCounter : -1;
+	}
+
+	get hasUnflushed() {
+		const last = this.segments.at(-1);
+		return last !== undefined && last.flushedSize < last.size;
+	}
+
+	append(record: FrameFields, keyBytes: number, frameBytes: number) {
+		let segment = this.segments.at(-1);
+		if (!segment || segment.sealed || !segment.fits(frameBytes)) {
+			if (segment) segment.sealed = true;
+			segment = new Segment(
+				record.counter,
+				Math.max(this.options.segmentBytes, frameBytes),
+				this.options.directory && join(this.options.directory, segmentName(record.counter)),
+			);
+			this.segments.push(segment);
+		}
+
+		segment.append(record, keyBytes, this.durable);
+		if (!this.durable) segment.durableCount = segment.count;
+	}
+
+	/**
+	 * Writes every appended frame not yet on disk, in order, then makes them visible. With `sync`, also
+	 * fdatasyncs before returning. Called only by the group commit, never twice at once for one log.
+	 */
+	async flush(sync: boolean) {
+		for (const segment of this.segments) {
+			if (segment.flushedSize === segment.size) continue;
+			const end = segment.size;
+			const count = segment.count;
+			segment.fd ??= openSync(segment.path!, 'w');
+			const buffer = segment.buffer;
+			let written = segment.flushedSize;
+			while (written < end) {
+				const {bytesWritten} = await writeAsync(
+					segment.fd,
+					buffer,
+					written,
+					end - written,
+					written,
+				);
+				written += bytesWritten;
+			}
+
+			segment.flushedSize = end;
+			this.unsynced.add(segment);
+			if (sync) await this.syncSegment(segment);
+			segment.durableCount = count;
+			if (segment.sealed && segment.flushedSize === segment.size) {
+				if (!sync) await this.syncSegment(segment);
+				closeSync(segment.fd);
+				segment.fd = undefined;
+				this.options.cache.add(segment);
+			}
+		}
+	}
+
+	/** fdatasync every segment written since the last sync (the interval policy's background step). */
+	async sync() {
+		for (const segment of [...this.unsynced]) await this.syncSegment(segment);
+	}
+
+	/**
+	 * Visible records with counter ≥ `fromCounter` that arrived at or after `notBeforeMs` (retention), at
+	 * most `limit` of them and, beyond the first, at most `maxBytes` of frames.
+	 */
+	read(fromCounter: number, limit: number, maxBytes: number, notBeforeMs: number): ReadResult {
+		const records: FrameFields[] = [];
+		let bytes = 0;
+		let next = fromCounter;
+		let index = this.segmentIndexForCounter(fromCounter);
+		for (; index < this.segments.length; index++) {
+			const segment = this.segments[index];
+			if (segment.durableCount === 0) continue;
+			let position = segment.positionOfCounter(next);
+			if (segment.arrivals[position] < notBeforeMs) {
+				position = Math.max(position, segment.positionOfArrival(notBeforeMs));
+			}
+
+			if (position >= segment.durableCount) continue;
+			const buffer = segment.buffer;
+			this.options.cache.touch(segment);
+			for (; position < segment.durableCount; position++) {
+				const offset = segment.offsets[position];
+				const frameBytes = segment.frameEnd(position) - offset;
+				if (records.length >= limit || (records.length > 0 && bytes + frameBytes > maxBytes)) {
+					return {records, nextCounter: segment.counters[position], caughtUp: false};
+				}
+
+				records.push(readFrame(buffer, offset));
+				bytes += frameBytes;
+				next = segment.counters[position] + 1;
+			}
+		}
+
+		return {records, nextCounter: next, caughtUp: true};
+	}
+
+	/** Counter of the first visible record that arrived at or after `arrivalMs`, or undefined. */
+	counterAtOrAfter(arrivalMs: number): number | undefined {
+		for (const segment of this.segments) {
+			if (segment.durableCount === 0 || segment.arrivals[segment.durableCount - 1] < arrivalMs)
+				continue;
+			return segment.counters[segment.positionOfArrival(arrivalMs)];
+		}
+
+		return undefined;
+	}
+
+	/** Arrival time of the oldest visible record not older than `notBeforeMs`. */
+	oldestArrival(notBeforeMs: number): number | undefined {
+		for (const segment of this.segments) {
+			if (segment.durableCount === 0) continue;
+			const position = segment.positionOfArrival(notBeforeMs);
+			if (position < segment.durableCount) return segment.arrivals[position];
+		}
+
+		return undefined;
+	}
+
+	/** Drops whole segments whose newest record arrived before `cutoffMs` (retention). */
+	trim(cutoffMs: number) {
+		while (this.segments.length > 0) {
+			const segment = this.segments[0];
+			const whollyExpired =
+				segment.count > 0 &&
+				segment.durableCount === segment.count &&
+				segment.lastArrival < cutoffMs &&
+				(segment.sealed || segment.flushedSize === segment.size);
+			if (!whollyExpired) return;
+			this.segments.shift();
+			this.drop(segment);
+		}
+	}
+
+	/** Closes files; with `remove`, deletes them too (a deleted stream). */
+	close(remove = false) {
+		for (const segment of this.segments) {
+			if (segment.fd !== undefined) closeSync(segment.fd);
+			segment.fd = undefined;
+			this.options.cache.delete(segment);
+		}
+
+		if (remove && this.options.directory)
+			rmSync(this.options.directory, {recursive: true, force: true});
+	}
+
+	private drop(segment: Segment) {
+		if (segment.fd !== undefined) closeSync(segment.fd);
+		segment.fd = undefined;
+		this.unsynced.delete(segment);
+		this.options.cache.delete(segment);
+		if (segment.path) rmSync(segment.path, {force: true});
+	}
+
+	private async syncSegment(segment: Segment) {
+		if (segment.fd !== undefined && this.unsynced.has(segment)) {
+			this.unsynced.delete(segment);
+			await fdatasyncAsync(segment.fd);
+		}
+	}
+
+	private visibleCount() {
+		let count = 0;
+		for (const segment of this.segments) count += segment.durableCount;
+		return count;
+	}
+
+	private segmentIndexForCounter(counter: number) {
+		let low = 0;
+		let high = this.segments.length;
+		while (low < high) {
+			const mid = (low + high) >>> 1;
+			const segment = this.segments[mid];
+			if (segment.count > 0 && segment.lastCounter < counter) low = mid + 1;
+			else high = mid;
+		}
+
+		return low;
+	}
+
+	/**
+	 * Rebuilds the index from the segment files. The first torn or corrupt frame ends the log: the file is
+	 * cut there and any later segment file removed, so nothing after a gap is ever served.
+	 */
+	private recover(directory: string) {
+		const names = readdirSync(directory)
+			.filter((name) => name.endsWith(SEGMENT_SUFFIX))
+			.sort();
+		let damaged = false;
+		for (const name of names) {
+			const path = join(directory, name);
+			if (damaged) {
+				unlinkSync(path);
+				continue;
+			}
+
+			const bytes = readFileSync(path);
+			let offset = 0;
+			let segment: Segment | undefined;
+			while (offset < bytes.length) {
+				const size = checkFrame(bytes, offset, bytes.length);
+				if (size === 0) break;
+				segment ??= new Segment(
+					frameCounter(bytes, offset),
+					Math.max(this.options.segmentBytes, bytes.length),
+					path,
+					bytes,
+				);
+				segment.index(frameCounter(bytes, offset), frameArrival(bytes, offset), offset);
+				offset += size;
+			}
+
+			if (offset < bytes.length) {
+				damaged = true;
+				truncateSync(path, offset);
+			}
+
+			if (!segment) {
+				unlinkSync(path);
+				continue;
+			}
+
+			segment.size = offset;
+			segment.flushedSize = offset;
+			segment.durableCount = segment.count;
+			segment.sealed = true;
+			this.segments.push(segment);
+			this.options.cache.add(segment);
+		}
+
+		// Appends after a restart start a fresh segment: the recovered ones stay as they are on disk.
+		const last = this.segments.at(-1);
+		if (last) last.sealed = true;
+	}
+}
