@@ -15,11 +15,11 @@ import {
 	validationError,
 	expiredIterator,
 } from './errors.js';
-import {bigIntToHashKey, MAX_HASH_KEY, parseHashKey, partitionKeyHash} from './hash-key.js';
+import {bigIntToHashKey, hashPartitionKeyInto, MAX_HASH_KEY, parseHashKey} from './hash-key.js';
 import {amazonUtcString, decodeIterator, encodeIterator} from './iterator.js';
 import {LIMITS} from './limits.js';
 import {DataDirectory} from './log/data-directory.js';
-import {frameSize} from './log/frame.js';
+import {readFrame} from './log/frame.js';
 import {GroupCommit} from './log/group-commit.js';
 import {SegmentCache} from './log/segment-cache.js';
 import {ShardLog} from './log/shard-log.js';
@@ -74,6 +74,8 @@ type Metadata = {version: 1; streams: StreamMetadata[]};
 const STREAM_NAME = /^[a-zA-Z0-9_.-]+$/;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
+/** Where each put's hash key is computed: routing consumes it at once, so one buffer serves all. */
+const hashScratch = new Uint32Array(4);
 
 export class KinesisEngine {
 	readonly region: string;
@@ -333,13 +335,15 @@ export class KinesisEngine {
 		let lastLog: ShardLog | undefined;
 		for (let i = 0; i < entries.length; i++) {
 			const entry = entries[i];
-			const key =
-				entry.ExplicitHashKey === undefined
-					? partitionKeyHash(entry.PartitionKey)
-					: bigIntToHashKey(BigInt(entry.ExplicitHashKey));
-			const shard = stream.route(key);
-			const keyBytes = Buffer.byteLength(entry.PartitionKey);
-			const bytes = frameSize(keyBytes, entry.Data.length);
+			let keyBytes: number;
+			if (entry.ExplicitHashKey === undefined) {
+				keyBytes = hashPartitionKeyInto(entry.PartitionKey, hashScratch);
+			} else {
+				bigIntToHashKey(BigInt(entry.ExplicitHashKey), hashScratch);
+				keyBytes = Buffer.byteLength(entry.PartitionKey);
+			}
+
+			const shard = stream.route(hashScratch);
 			if (this.enforceLimits && !this.admitWrite(shard, now, entry.Data.length + keyBytes)) {
 				failed++;
 				results[i] = {
@@ -350,11 +354,7 @@ export class KinesisEngine {
 			}
 
 			const counter = stream.nextCounter++;
-			shard.log.append(
-				{counter, arrivalMs: now, partitionKey: entry.PartitionKey, data: entry.Data},
-				keyBytes,
-				bytes,
-			);
+			shard.log.append(counter, now, entry.PartitionKey, keyBytes, entry.Data);
 			if (this.commit && shard.log !== lastLog) {
 				lastLog = shard.log;
 				void this.commit.request(lastLog);
@@ -526,23 +526,27 @@ export class KinesisEngine {
 		}
 
 		const cutoff = now - stream.retentionHours * HOUR_MS;
-		const read = shard.log.read(iterator.position, limit, maxBytes, cutoff);
-		const records: KinesisRecord[] = new Array(read.records.length);
+		const records: KinesisRecord[] = [];
 		let bytes = 0;
-		for (let i = 0; i < read.records.length; i++) {
-			const frame = read.records[i];
-			bytes += frame.data.length + frame.partitionKey.length;
-			records[i] = {
-				SequenceNumber: formatSequenceNumber(stream.prefix, frame.counter, shard.suffix),
-				ApproximateArrivalTimestamp: new Date(frame.arrivalMs),
-				Data: frame.data,
-				PartitionKey: frame.partitionKey,
-			};
-		}
-
+		const read = shard.log.read(
+			iterator.position,
+			limit,
+			maxBytes,
+			cutoff,
+			(buffer, offset, end) => {
+				const frame = readFrame(buffer, offset, end);
+				bytes += end - offset;
+				records.push({
+					SequenceNumber: formatSequenceNumber(stream.prefix, frame.counter, shard.suffix),
+					ApproximateArrivalTimestamp: new Date(frame.arrivalMs),
+					Data: frame.data,
+					PartitionKey: frame.partitionKey,
+				});
+			},
+		);
 		if (this.enforceLimits) shard.reads.bytes += bytes;
-		const last = read.records.at(-1);
-		const millisBehindLatest = read.caughtUp || !last ? 0 : Math.max(0, now - last.arrivalMs);
+		const millisBehindLatest =
+			read.caughtUp || read.lastArrival === undefined ? 0 : Math.max(0, now - read.lastArrival);
 		const drained = shard.endingCounter !== undefined && read.caughtUp && !shard.log.hasUnflushed;
 		if (drained) {
 			return {

@@ -10,7 +10,7 @@
 import {hash} from 'node:crypto';
 
 /** A 128-bit hash key as four unsigned 32-bit words, most significant first. */
-export type HashKeyWords = readonly [number, number, number, number];
+export type HashKeyWords = ArrayLike<number>;
 
 export const MAX_HASH_KEY = (1n << 128n) - 1n;
 
@@ -22,26 +22,29 @@ const swapBytes = (x: number) =>
 
 /** MD5 of a partition key (its UTF-8 bytes) as an unsigned 128-bit integer. */
 export function partitionKeyHash(partitionKey: string): HashKeyWords {
-	return md5ShortAscii(partitionKey) ?? md5WithCrypto(partitionKey);
+	const out = new Uint32Array(4);
+	hashPartitionKeyInto(partitionKey, out);
+	return out;
 }
 
-function md5WithCrypto(partitionKey: string): HashKeyWords {
+/**
+ * {@link partitionKeyHash} into `out`, allocating nothing: the put path's version. Returns the key's
+ * length in UTF-8 bytes, which the put path needs next and which the ASCII fast path knows for free.
+ */
+export function hashPartitionKeyInto(partitionKey: string, out: Uint32Array): number {
+	if (md5ShortAscii(partitionKey, out)) return partitionKey.length;
 	const digest = Buffer.from(hash('md5', partitionKey, 'hex'), 'hex');
-	return [
-		digest.readUInt32BE(0),
-		digest.readUInt32BE(4),
-		digest.readUInt32BE(8),
-		digest.readUInt32BE(12),
-	];
+	for (let i = 0; i < 4; i++) out[i] = digest.readUInt32BE(i * 4);
+	return Buffer.byteLength(partitionKey);
 }
 
-/** One-block MD5 (RFC 1321) for ASCII input of at most 55 bytes; undefined for anything else. */
-function md5ShortAscii(key: string): HashKeyWords | undefined {
+/** One-block MD5 (RFC 1321) into `out` for ASCII input of at most 55 bytes; false for anything else. */
+function md5ShortAscii(key: string, out: Uint32Array): boolean {
 	const n = key.length;
-	if (n > 55) return undefined;
+	if (n > 55) return false;
 	for (let i = 0; i < n; i++) {
 		const c = key.charCodeAt(i);
-		if (c > 127) return undefined;
+		if (c > 127) return false;
 		bytes[i] = c;
 	}
 
@@ -49,7 +52,22 @@ function md5ShortAscii(key: string): HashKeyWords | undefined {
 	for (let i = n + 1; i < 56; i++) bytes[i] = 0;
 	words[14] = n * 8;
 	words[15] = 0;
-	const [m0, m1, m2, m3, m4, m5, m6, m7, m8, m9, m10, m11, m12, m13, m14, m15] = words;
+	const m0 = words[0];
+	const m1 = words[1];
+	const m2 = words[2];
+	const m3 = words[3];
+	const m4 = words[4];
+	const m5 = words[5];
+	const m6 = words[6];
+	const m7 = words[7];
+	const m8 = words[8];
+	const m9 = words[9];
+	const m10 = words[10];
+	const m11 = words[11];
+	const m12 = words[12];
+	const m13 = words[13];
+	const m14 = words[14];
+	const m15 = words[15];
 	let a = 0x67_45_23_01 | 0;
 	let b = 0xef_cd_ab_89 | 0;
 	let c = 0x98_ba_dc_fe | 0;
@@ -186,12 +204,11 @@ function md5ShortAscii(key: string): HashKeyWords | undefined {
 		x = (b + (d ^ (c | ~a)) + -343485551 + m9) | 0;
 		b = (c + ((x << 21) | (x >>> 11))) | 0;
 	}
-	return [
-		swapBytes((a + 0x67_45_23_01) | 0),
-		swapBytes((b + (0xef_cd_ab_89 | 0)) | 0),
-		swapBytes((c + (0x98_ba_dc_fe | 0)) | 0),
-		swapBytes((d + 0x10_32_54_76) | 0),
-	];
+	out[0] = swapBytes((a + 0x67_45_23_01) | 0);
+	out[1] = swapBytes((b + (0xef_cd_ab_89 | 0)) | 0);
+	out[2] = swapBytes((c + (0x98_ba_dc_fe | 0)) | 0);
+	out[3] = swapBytes((d + 0x10_32_54_76) | 0);
+	return true;
 }
 
 /** -1, 0 or 1 as a is below, equal to or above b. */
@@ -209,14 +226,13 @@ export function hashKeyToBigInt(key: HashKeyWords): bigint {
 	);
 }
 
-export function bigIntToHashKey(value: bigint): HashKeyWords {
+export function bigIntToHashKey(value: bigint, out = new Uint32Array(4)): Uint32Array {
 	const mask = 0xff_ff_ff_ffn;
-	return [
-		Number((value >> 96n) & mask),
-		Number((value >> 64n) & mask),
-		Number((value >> 32n) & mask),
-		Number(value & mask),
-	];
+	out[0] = Number((value >> 96n) & mask);
+	out[1] = Number((value >> 64n) & mask);
+	out[2] = Number((value >> 32n) & mask);
+	out[3] = Number(value & mask);
+	return out;
 }
 
 /** A decimal hash key string (as in `ExplicitHashKey` or `HashKeyRange`), or undefined when not one. */

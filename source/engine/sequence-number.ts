@@ -29,8 +29,11 @@ export function shardSuffix(shardIndex: number) {
 	return String(shardIndex).padStart(SHARD_DIGITS, '0');
 }
 
+const ZEROS = '0'.repeat(COUNTER_DIGITS);
+
 export function formatSequenceNumber(prefix: string, counter: number, suffix: string) {
-	return prefix + String(counter).padStart(COUNTER_DIGITS, '0') + suffix;
+	const digits = String(counter);
+	return prefix + ZEROS.slice(digits.length) + digits + suffix;
 }
 
 /** Decodes one of our sequence numbers; undefined for any other string. */

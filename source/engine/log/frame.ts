@@ -25,31 +25,42 @@ export const frameSize = (partitionKeyBytes: number, dataBytes: number) =>
 	FRAME_HEADER_BYTES + BODY_FIXED_BYTES + partitionKeyBytes + dataBytes;
 
 /**
- * Writes a frame at `offset` (the caller has made room: {@link frameSize}) and returns its size.
- * `withChecksum` is false in memory-only mode, where nothing is ever recovered from these bytes.
+ * Writes a frame at `offset` (the caller has made room: {@link frameSize}) and returns its size. `view`
+ * is a DataView over `buffer`. `withChecksum` is false in memory-only mode, where nothing is ever
+ * recovered from these bytes. This is the hot path of every put: no allocation, ASCII keys copied by
+ * hand (a key whose UTF-8 length equals its length is ASCII).
  */
 export function writeFrame(
 	buffer: Buffer,
+	view: DataView,
 	offset: number,
-	record: FrameFields,
+	counter: number,
+	arrivalMs: number,
+	partitionKey: string,
 	keyBytes: number,
+	data: Uint8Array,
 	withChecksum: boolean,
 ): number {
 	const body = offset + FRAME_HEADER_BYTES;
-	const size = frameSize(keyBytes, record.data.length);
-	buffer.writeUInt32LE(size - FRAME_HEADER_BYTES, offset);
-	buffer.writeDoubleLE(record.counter, body);
-	buffer.writeDoubleLE(record.arrivalMs, body + 8);
-	buffer.writeUInt16LE(keyBytes, body + 16);
-	buffer.write(record.partitionKey, body + BODY_FIXED_BYTES, keyBytes, 'utf8');
-	buffer.set(record.data, body + BODY_FIXED_BYTES + keyBytes);
-	buffer.writeUInt32LE(withChecksum ? crc32(buffer.subarray(body, offset + size)) : 0, offset + 4);
+	const size = frameSize(keyBytes, data.length);
+	view.setUint32(offset, size - FRAME_HEADER_BYTES, true);
+	view.setFloat64(body, counter, true);
+	view.setFloat64(body + 8, arrivalMs, true);
+	view.setUint16(body + 16, keyBytes, true);
+	const keyStart = body + BODY_FIXED_BYTES;
+	if (keyBytes === partitionKey.length) {
+		for (let i = 0; i < keyBytes; i++) buffer[keyStart + i] = partitionKey.charCodeAt(i);
+	} else {
+		buffer.write(partitionKey, keyStart, keyBytes, 'utf8');
+	}
+
+	buffer.set(data, keyStart + keyBytes);
+	view.setUint32(offset + 4, withChecksum ? crc32(buffer.subarray(body, offset + size)) : 0, true);
 	return size;
 }
 
-/** The record in the frame at `offset`; `Data` is a view into `buffer`, not a copy. */
-export function readFrame(buffer: Buffer, offset: number): FrameFields {
-	const size = buffer.readUInt32LE(offset) + FRAME_HEADER_BYTES;
+/** The record in the frame at `offset`; `data` is a view into `buffer`, not a copy. */
+export function readFrame(buffer: Buffer, offset: number, end: number): FrameFields {
 	const body = offset + FRAME_HEADER_BYTES;
 	const keyBytes = buffer.readUInt16LE(body + 16);
 	const keyStart = body + BODY_FIXED_BYTES;
@@ -57,7 +68,11 @@ export function readFrame(buffer: Buffer, offset: number): FrameFields {
 		counter: buffer.readDoubleLE(body),
 		arrivalMs: buffer.readDoubleLE(body + 8),
 		partitionKey: buffer.toString('utf8', keyStart, keyStart + keyBytes),
-		data: buffer.subarray(keyStart + keyBytes, offset + size),
+		data: new Uint8Array(
+			buffer.buffer,
+			buffer.byteOffset + keyStart + keyBytes,
+			end - keyStart - keyBytes,
+		),
 	};
 }
 

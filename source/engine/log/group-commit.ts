@@ -29,6 +29,7 @@ export class GroupCommit {
 	private readonly pending = new Set<ShardLog>();
 	private readonly written = new Set<ShardLog>();
 	private next: Waiters | undefined;
+	private syncDue = false;
 	private running = false;
 	private readonly syncTimer: NodeJS.Timeout | undefined;
 
@@ -37,7 +38,11 @@ export class GroupCommit {
 		syncIntervalMs: number,
 	) {
 		if (!syncEveryWrite && syncIntervalMs > 0) {
-			this.syncTimer = setInterval(() => void this.syncWritten(), syncIntervalMs);
+			this.syncTimer = setInterval(() => {
+				if (this.written.size === 0) return;
+				this.syncDue = true;
+				this.start();
+			}, syncIntervalMs);
 			this.syncTimer.unref();
 		}
 	}
@@ -45,53 +50,63 @@ export class GroupCommit {
 	/** Resolves once everything appended to `log` so far is written. */
 	request(log: ShardLog): Promise<void> {
 		this.pending.add(log);
-		if (!this.next) {
-			this.next = waiters();
-			if (!this.running) {
-				this.running = true;
-				setImmediate(() => void this.run());
-			}
-		}
-
+		this.next ??= waiters();
+		this.start();
 		return this.next.promise;
 	}
 
 	/** Waits for pending writes, then syncs everything written. */
 	async drain() {
-		while (this.running || this.next) {
-			await (this.next?.promise ?? new Promise((resolve) => setImmediate(resolve)));
-		}
-
-		await this.syncWritten();
+		this.syncDue = true;
+		this.start();
+		while (this.running) await new Promise((resolve) => setImmediate(resolve));
 	}
 
 	close() {
 		if (this.syncTimer) clearInterval(this.syncTimer);
 	}
 
+	private start() {
+		if (this.running) return;
+		this.running = true;
+		setImmediate(() => void this.run());
+	}
+
+	/**
+	 * The one loop that touches the files: flushes and background syncs take turns here, so a sync never
+	 * races a flush that closes a sealed segment's file.
+	 */
 	private async run() {
-		while (this.next) {
+		while (this.next || this.syncDue) {
 			const batch = this.next;
-			this.next = undefined;
-			const logs = [...this.pending];
-			this.pending.clear();
-			try {
-				await Promise.all(logs.map((log) => log.flush(this.syncEveryWrite)));
-				for (const log of logs) this.written.add(log);
-				batch.resolve();
-			} catch (error) {
-				// What failed stays pending in its log and is retried by the next flush.
-				for (const log of logs) if (log.hasUnflushed) this.pending.add(log);
-				batch.reject(error);
+			if (batch) {
+				this.next = undefined;
+				const logs = [...this.pending];
+				this.pending.clear();
+				try {
+					await Promise.all(logs.map((log) => log.flush(this.syncEveryWrite)));
+					for (const log of logs) this.written.add(log);
+					batch.resolve();
+				} catch (error) {
+					// What failed stays pending in its log and is retried by the next flush.
+					for (const log of logs) if (log.hasUnflushed) this.pending.add(log);
+					batch.reject(error);
+				}
+			}
+
+			if (this.syncDue && !this.next) {
+				this.syncDue = false;
+				const logs = [...this.written];
+				this.written.clear();
+				try {
+					await Promise.all(logs.map((log) => log.sync()));
+				} catch {
+					// A failed background sync is retried at the next interval.
+					for (const log of logs) this.written.add(log);
+				}
 			}
 		}
 
 		this.running = false;
-	}
-
-	private async syncWritten() {
-		const logs = [...this.written];
-		this.written.clear();
-		await Promise.all(logs.map((log) => log.sync()));
 	}
 }

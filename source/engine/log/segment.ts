@@ -4,7 +4,7 @@
  * the unit of retention: an expired segment is dropped whole, file and all.
  */
 import {readFileSync} from 'node:fs';
-import {frameSize, writeFrame, type FrameFields} from './frame.js';
+import {frameSize, writeFrame} from './frame.js';
 
 const INITIAL_BYTES = 64 * 1024;
 const INITIAL_RECORDS = 256;
@@ -23,6 +23,7 @@ export class Segment {
 	offsets = new Uint32Array(INITIAL_RECORDS);
 	/** Undefined when unloaded from memory; reloaded from `path` on the next read. */
 	private bytes: Buffer | undefined;
+	private view: DataView | undefined;
 
 	constructor(
 		readonly firstCounter: number,
@@ -56,18 +57,40 @@ export class Segment {
 
 	/** Frees the bytes of a sealed segment that is safely on disk; they are read back when needed. */
 	unload() {
-		if (this.path && this.sealed && this.flushedSize === this.size) this.bytes = undefined;
+		if (this.path && this.sealed && this.flushedSize === this.size) {
+			this.bytes = undefined;
+			this.view = undefined;
+		}
 	}
 
 	fits(bytes: number) {
 		return this.size + bytes <= this.capacity || this.count === 0;
 	}
 
-	append(record: FrameFields, keyBytes: number, withChecksum: boolean) {
-		const size = frameSize(keyBytes, record.data.length);
+	append(
+		counter: number,
+		arrivalMs: number,
+		partitionKey: string,
+		keyBytes: number,
+		data: Uint8Array,
+		withChecksum: boolean,
+	) {
+		const size = frameSize(keyBytes, data.length);
 		this.reserve(size);
-		this.index(record.counter, record.arrivalMs, this.size);
-		writeFrame(this.bytes!, this.size, record, keyBytes, withChecksum);
+		this.index(counter, arrivalMs, this.size);
+		const bytes = this.bytes!;
+		this.view ??= new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+		writeFrame(
+			bytes,
+			this.view,
+			this.size,
+			counter,
+			arrivalMs,
+			partitionKey,
+			keyBytes,
+			data,
+			withChecksum,
+		);
 		this.size += size;
 	}
 
@@ -119,6 +142,7 @@ export class Segment {
 		const grown = Buffer.allocUnsafe(Math.max(Math.min(length, this.capacity), needed));
 		current.copy(grown, 0, 0, this.size);
 		this.bytes = grown;
+		this.view = undefined;
 	}
 
 	private growIndex() {

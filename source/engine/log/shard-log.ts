@@ -17,7 +17,7 @@ import {
 } from 'node:fs';
 import {join} from 'node:path';
 import {promisify} from 'node:util';
-import {checkFrame, frameArrival, frameCounter, readFrame, type FrameFields} from './frame.js';
+import {checkFrame, frameArrival, frameCounter, frameSize} from './frame.js';
 import {Segment} from './segment.js';
 import type {SegmentCache} from './segment-cache.js';
 
@@ -31,12 +31,17 @@ export type ShardLogOptions = {
 	cache: SegmentCache;
 };
 
+/** Receives each record a read returns: its frame at `offset` in `buffer`. */
+export type FrameVisitor = (buffer: Buffer, offset: number, end: number) => void;
+
 export type ReadResult = {
-	records: FrameFields[];
+	count: number;
 	/** Counter to read from next time. */
 	nextCounter: number;
 	/** Whether the read stopped at the newest visible record. */
 	caughtUp: boolean;
+	/** Arrival time of the last record read, if any. */
+	lastArrival?: number;
 };
 
 const SEGMENT_SUFFIX = '.seg';
@@ -92,19 +97,26 @@ export class ShardLog {
 		return last !== undefined && last.flushedSize < last.size;
 	}
 
-	append(record: FrameFields, keyBytes: number, frameBytes: number) {
+	append(
+		counter: number,
+		arrivalMs: number,
+		partitionKey: string,
+		keyBytes: number,
+		data: Uint8Array,
+	) {
 		let segment = this.segments.at(-1);
-		if (!segment || segment.sealed || !segment.fits(frameBytes)) {
+		const bytes = frameSize(keyBytes, data.length);
+		if (!segment || segment.sealed || !segment.fits(bytes)) {
 			if (segment) segment.sealed = true;
 			segment = new Segment(
-				record.counter,
-				Math.max(this.options.segmentBytes, frameBytes),
-				this.options.directory && join(this.options.directory, segmentName(record.counter)),
+				counter,
+				Math.max(this.options.segmentBytes, bytes),
+				this.options.directory && join(this.options.directory, segmentName(counter)),
 			);
 			this.segments.push(segment);
 		}
 
-		segment.append(record, keyBytes, this.durable);
+		segment.append(counter, arrivalMs, partitionKey, keyBytes, data, this.durable);
 		if (!this.durable) segment.durableCount = segment.count;
 	}
 
@@ -150,15 +162,25 @@ export class ShardLog {
 	}
 
 	/**
-	 * Visible records with counter ≥ `fromCounter` that arrived at or after `notBeforeMs` (retention), at
-	 * most `limit` of them and, beyond the first, at most `maxBytes` of frames.
+	 * Visits the visible records with counter ≥ `fromCounter` that arrived at or after `notBeforeMs`
+	 * (retention), at most `limit` of them and, beyond the first, at most `maxBytes` of frames.
 	 */
-	read(fromCounter: number, limit: number, maxBytes: number, notBeforeMs: number): ReadResult {
-		const records: FrameFields[] = [];
+	read(
+		fromCounter: number,
+		limit: number,
+		maxBytes: number,
+		notBeforeMs: number,
+		visit: FrameVisitor,
+	): ReadResult {
+		let count = 0;
 		let bytes = 0;
 		let next = fromCounter;
-		let index = this.segmentIndexForCounter(fromCounter);
-		for (; index < this.segments.length; index++) {
+		let lastArrival: number | undefined;
+		for (
+			let index = this.segmentIndexForCounter(fromCounter);
+			index < this.segments.length;
+			index++
+		) {
 			const segment = this.segments[index];
 			if (segment.durableCount === 0) continue;
 			let position = segment.positionOfCounter(next);
@@ -171,18 +193,20 @@ export class ShardLog {
 			this.options.cache.touch(segment);
 			for (; position < segment.durableCount; position++) {
 				const offset = segment.offsets[position];
-				const frameBytes = segment.frameEnd(position) - offset;
-				if (records.length >= limit || (records.length > 0 && bytes + frameBytes > maxBytes)) {
-					return {records, nextCounter: segment.counters[position], caughtUp: false};
+				const end = segment.frameEnd(position);
+				if (count >= limit || (count > 0 && bytes + end - offset > maxBytes)) {
+					return {count, nextCounter: segment.counters[position], caughtUp: false, lastArrival};
 				}
 
-				records.push(readFrame(buffer, offset));
-				bytes += frameBytes;
+				visit(buffer, offset, end);
+				count++;
+				bytes += end - offset;
+				lastArrival = segment.arrivals[position];
 				next = segment.counters[position] + 1;
 			}
 		}
 
-		return {records, nextCounter: next, caughtUp: true};
+		return {count, nextCounter: next, caughtUp: true, lastArrival};
 	}
 
 	/** Counter of the first visible record that arrived at or after `arrivalMs`, or undefined. */

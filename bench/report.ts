@@ -1,0 +1,38 @@
+/** Benchmark figures and how they are printed: medians, each beside its ceiling and target. */
+export type Figure = {
+	name: string;
+	unit: string;
+	value: number;
+	ceilingName?: string;
+	ceiling?: number;
+	/** The issue's target for `value`, if it names one. */
+	target?: number;
+};
+
+export function median(values: number[]) {
+	const sorted = [...values].sort((a, b) => a - b);
+	const middle = sorted.length >> 1;
+	return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+const format = (value: number) => Math.round(value).toLocaleString('en-US');
+
+export function printFigures(
+	title: string,
+	figures: Figure[],
+	write = (line: string) => console.log(line),
+) {
+	write(`\n${title}`);
+	for (const figure of figures) {
+		let line = `  ${figure.name.padEnd(28)} ${format(figure.value).padStart(12)} ${figure.unit}`;
+		if (figure.ceiling !== undefined) {
+			line += `   ceiling (${figure.ceilingName}) ${format(figure.ceiling)} ${figure.unit}, ratio ${(figure.value / figure.ceiling).toFixed(2)}`;
+		}
+
+		if (figure.target !== undefined) {
+			line += `   target ≥ ${format(figure.target)}: ${figure.value >= figure.target ? 'met' : 'NOT met'}`;
+		}
+
+		write(line);
+	}
+}
