@@ -37,6 +37,10 @@ import {
 	type Target,
 } from './driver.js';
 
+// The SDK warns on Node 20 that versions published after January 2027 will need Node 22. The lockfile
+// pins versions that run on Node 20, so the warning only alarms users; silence it unless they chose.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 export type AwsDriverOptions = {
 	region?: string;
 	profile?: string;

@@ -69,6 +69,8 @@ export type EngineOptions = {
 
 export type StreamRef = {StreamName?: string; StreamARN?: string};
 
+export type ShardFilter = {Type: string; ShardId?: string; Timestamp?: Date | number};
+
 type Metadata = {version: 1; streams: StreamMetadata[]};
 
 const STREAM_NAME = /^[a-zA-Z0-9_.-]+$/;
@@ -231,9 +233,81 @@ export class KinesisEngine {
 		return {...rest, Shards: this.listShards(input), HasMoreShards: false};
 	}
 
-	listShards(input: StreamRef): Shard[] {
+	/**
+	 * ListShards: every shard not yet expired, or those a ShardFilter selects — AT_LATEST (open now),
+	 * AT_TRIM_HORIZON / FROM_TRIM_HORIZON (open at / since the oldest retained data), AT_TIMESTAMP /
+	 * FROM_TIMESTAMP (open at / since a time), AFTER_SHARD_ID.
+	 */
+	listShards(input: StreamRef & {ShardFilter?: ShardFilter}): Shard[] {
 		const stream = this.streamOf(input);
-		return stream.visibleShards(this.clock.now()).map((shard) => stream.describeShard(shard));
+		const now = this.clock.now();
+		let shards = stream.visibleShards(now);
+		const filter = input.ShardFilter;
+		if (filter) {
+			const openedAt = (shard: ShardState) =>
+				stream.shards.find((each) => each.id === shard.parentId)?.closedAt ?? stream.createdAt;
+			const openAt = (time: number) => (shard: ShardState) =>
+				openedAt(shard) <= time && (shard.closedAt === undefined || shard.closedAt > time);
+			const openSince = (time: number) => (shard: ShardState) =>
+				shard.closedAt === undefined || shard.closedAt > time;
+			const horizon = now - stream.retentionHours * HOUR_MS;
+			const timestamp = filter.Timestamp === undefined ? undefined : Number(filter.Timestamp);
+			switch (filter.Type) {
+				case 'AT_LATEST': {
+					shards = shards.filter((shard) => shard.endingCounter === undefined);
+					break;
+				}
+
+				case 'AT_TRIM_HORIZON': {
+					shards = shards.filter(openAt(Math.max(horizon, stream.createdAt)));
+					break;
+				}
+
+				case 'FROM_TRIM_HORIZON': {
+					shards = shards.filter(openSince(horizon));
+					break;
+				}
+
+				case 'AT_TIMESTAMP':
+				case 'FROM_TIMESTAMP': {
+					if (timestamp === undefined || Number.isNaN(timestamp)) {
+						throw invalidArgument(
+							`Timestamp must be specified for ShardFilter of type ${filter.Type}.`,
+						);
+					}
+
+					shards = shards.filter(
+						filter.Type === 'AT_TIMESTAMP' ? openAt(timestamp) : openSince(timestamp),
+					);
+					break;
+				}
+
+				case 'AFTER_SHARD_ID': {
+					const after = filter.ShardId === undefined ? undefined : shardIndexOf(filter.ShardId);
+					if (after === undefined) {
+						throw invalidArgument(
+							'ShardId must be specified for ShardFilter of type AFTER_SHARD_ID.',
+						);
+					}
+
+					shards = shards.filter((shard) => shard.index > after);
+					break;
+				}
+
+				default: {
+					throw validationError([
+						{
+							value: filter.Type,
+							at: 'shardFilter.type',
+							constraint:
+								'Member must satisfy enum value set: [AFTER_SHARD_ID, AT_TRIM_HORIZON, FROM_TRIM_HORIZON, AT_LATEST, AT_TIMESTAMP, FROM_TIMESTAMP]',
+						},
+					]);
+				}
+			}
+		}
+
+		return shards.map((shard) => stream.describeShard(shard));
 	}
 
 	increaseStreamRetentionPeriod(input: StreamRef & {RetentionPeriodHours: number}) {
@@ -547,7 +621,12 @@ export class KinesisEngine {
 		if (this.enforceLimits) shard.reads.bytes += bytes;
 		const millisBehindLatest =
 			read.caughtUp || read.lastArrival === undefined ? 0 : Math.max(0, now - read.lastArrival);
-		const drained = shard.endingCounter !== undefined && read.caughtUp && !shard.log.hasUnflushed;
+		// Ended only once every record appended to the closed shard is visible (and so was just read): in
+		// memory that is at once; on disk, after the group commit has made the last write visible.
+		const drained =
+			shard.endingCounter !== undefined &&
+			read.caughtUp &&
+			shard.log.lastVisibleCounter === shard.log.lastAppendedCounter;
 		if (drained) {
 			return {
 				Records: records,
@@ -698,7 +777,8 @@ export class KinesisEngine {
 
 		for (const parent of parents) {
 			if (parent.endingCounter !== undefined) {
-				throw resourceInUse(
+				// AWS answers InvalidArgumentException here (the stream is not what is in use).
+				throw invalidArgument(
 					`Shard ${parent.id} in stream ${stream.name} under account ${this.accountId} has already been merged or split, and thus is not eligible for merging or splitting.`,
 				);
 			}

@@ -1,0 +1,243 @@
+/**
+ * The Kinesis Data Streams API (Kinesis_20131202) over the engine: each action's input shape, and how
+ * its input and output translate to and from the engine's calls. No Kinesis semantics live here.
+ */
+import type {KinesisEngine} from '../engine/engine.js';
+import {invalidArgument} from '../engine/errors.js';
+import type {Shape} from './shapes.js';
+
+type Input = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export type Action = {
+	shape: Record<string, Shape>;
+	run(engine: KinesisEngine, input: Input): unknown;
+};
+
+const streamRef: Record<string, Shape> = {StreamName: 'string', StreamARN: 'string'};
+const ref = (input: Input) => ({StreamName: input.StreamName, StreamARN: input.StreamARN});
+
+/** Pages through `items` after `after` (exclusive), AWS-style. */
+function page<T>(items: T[], keyOf: (item: T) => string, after: string | undefined, limit: number) {
+	const start = after === undefined ? 0 : items.findIndex((item) => keyOf(item) > after);
+	const from = start === -1 ? items.length : start;
+	const slice = items.slice(from, from + limit);
+	return {slice, more: from + limit < items.length};
+}
+
+function checkLimit(value: number | undefined, max: number, at: string, fallback: number) {
+	if (value === undefined) return fallback;
+	if (value < 1 || value > max) {
+		throw invalidArgument(`${at} must be between 1 and ${max}, but was ${value}.`);
+	}
+
+	return value;
+}
+
+const encodeToken = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64');
+function decodeToken(token: string): {stream: string; after?: string} {
+	try {
+		const value = JSON.parse(Buffer.from(token, 'base64').toString('utf8'));
+		if (typeof value?.stream === 'string') return value;
+	} catch {
+		// Falls through to the error below.
+	}
+
+	throw invalidArgument(`Invalid NextToken: ${token}.`);
+}
+
+export const kinesisActions: Record<string, Action> = {
+	CreateStream: {
+		shape: {
+			StreamName: 'string',
+			ShardCount: 'integer',
+			StreamModeDetails: {structure: {StreamMode: 'string'}},
+			Tags: 'map',
+		},
+		run(engine, input) {
+			engine.createStream(input as Parameters<KinesisEngine['createStream']>[0]);
+			return {};
+		},
+	},
+	DeleteStream: {
+		shape: {...streamRef, EnforceConsumerDeletion: 'boolean'},
+		run(engine, input) {
+			engine.deleteStream(ref(input));
+			return {};
+		},
+	},
+	DescribeStream: {
+		shape: {...streamRef, Limit: 'integer', ExclusiveStartShardId: 'string'},
+		run(engine, input) {
+			const description = engine.describeStream(ref(input));
+			const limit = checkLimit(input.Limit, 10_000, 'Limit', 100);
+			const {slice, more} = page(
+				description.Shards,
+				(shard) => shard.ShardId,
+				input.ExclusiveStartShardId,
+				limit,
+			);
+			return {StreamDescription: {...description, Shards: slice, HasMoreShards: more}};
+		},
+	},
+	DescribeStreamSummary: {
+		shape: streamRef,
+		run: (engine, input) => ({StreamDescriptionSummary: engine.describeStreamSummary(ref(input))}),
+	},
+	ListStreams: {
+		shape: {Limit: 'integer', ExclusiveStartStreamName: 'string', NextToken: 'string'},
+		run(engine, input) {
+			const limit = checkLimit(input.Limit, 10_000, 'Limit', 100);
+			const after =
+				input.NextToken === undefined
+					? input.ExclusiveStartStreamName
+					: decodeToken(input.NextToken).after;
+			const {slice, more} = page(engine.listStreams(), (name) => name, after, limit);
+			return {
+				StreamNames: slice,
+				HasMoreStreams: more,
+				...(more ? {NextToken: encodeToken({stream: '', after: slice.at(-1)})} : {}),
+				StreamSummaries: slice.map((name) => {
+					const summary = engine.describeStreamSummary({StreamName: name});
+					return {
+						StreamName: name,
+						StreamARN: summary.StreamARN,
+						StreamStatus: summary.StreamStatus,
+						StreamModeDetails: summary.StreamModeDetails,
+						StreamCreationTimestamp: summary.StreamCreationTimestamp,
+					};
+				}),
+			};
+		},
+	},
+	ListShards: {
+		shape: {
+			...streamRef,
+			NextToken: 'string',
+			ExclusiveStartShardId: 'string',
+			MaxResults: 'integer',
+			StreamCreationTimestamp: 'timestamp',
+			ShardFilter: {structure: {Type: 'string', ShardId: 'string', Timestamp: 'timestamp'}},
+		},
+		run(engine, input) {
+			if (
+				input.NextToken !== undefined &&
+				(input.StreamName !== undefined || input.StreamARN !== undefined)
+			) {
+				throw invalidArgument('NextToken and StreamName cannot be provided together.');
+			}
+
+			const token = input.NextToken === undefined ? undefined : decodeToken(input.NextToken);
+			const stream = token ? {StreamName: token.stream} : ref(input);
+			const limit = checkLimit(input.MaxResults, 10_000, 'MaxResults', 1000);
+			const shards = engine.listShards({...stream, ShardFilter: input.ShardFilter});
+			const after = token ? token.after : input.ExclusiveStartShardId;
+			const {slice, more} = page(shards, (shard) => shard.ShardId, after, limit);
+			const name = stream.StreamName ?? engine.describeStreamSummary(stream).StreamName;
+			return {
+				Shards: slice,
+				...(more ? {NextToken: encodeToken({stream: name, after: slice.at(-1)?.ShardId})} : {}),
+			};
+		},
+	},
+	IncreaseStreamRetentionPeriod: {
+		shape: {...streamRef, RetentionPeriodHours: 'integer'},
+		run(engine, input) {
+			engine.increaseStreamRetentionPeriod({
+				...ref(input),
+				RetentionPeriodHours: input.RetentionPeriodHours,
+			});
+			return {};
+		},
+	},
+	DecreaseStreamRetentionPeriod: {
+		shape: {...streamRef, RetentionPeriodHours: 'integer'},
+		run(engine, input) {
+			engine.decreaseStreamRetentionPeriod({
+				...ref(input),
+				RetentionPeriodHours: input.RetentionPeriodHours,
+			});
+			return {};
+		},
+	},
+	AddTagsToStream: {
+		shape: {...streamRef, Tags: 'map'},
+		run(engine, input) {
+			engine.addTagsToStream({...ref(input), Tags: input.Tags ?? {}});
+			return {};
+		},
+	},
+	RemoveTagsFromStream: {
+		shape: {...streamRef, TagKeys: {list: 'string'}},
+		run(engine, input) {
+			engine.removeTagsFromStream({...ref(input), TagKeys: input.TagKeys ?? []});
+			return {};
+		},
+	},
+	ListTagsForStream: {
+		shape: {...streamRef, ExclusiveStartTagKey: 'string', Limit: 'integer'},
+		run(engine, input) {
+			const limit = checkLimit(input.Limit, 50, 'Limit', 50);
+			const {slice, more} = page(
+				engine.listTagsForStream(ref(input)),
+				(tag) => tag.Key,
+				input.ExclusiveStartTagKey,
+				limit,
+			);
+			return {Tags: slice, HasMoreTags: more};
+		},
+	},
+	PutRecord: {
+		shape: {
+			...streamRef,
+			Data: 'blob',
+			PartitionKey: 'string',
+			ExplicitHashKey: 'string',
+			SequenceNumberForOrdering: 'string',
+		},
+		run: (engine, input) => engine.putRecord(input as Parameters<KinesisEngine['putRecord']>[0]),
+	},
+	PutRecords: {
+		shape: {
+			...streamRef,
+			Records: {
+				list: {structure: {Data: 'blob', PartitionKey: 'string', ExplicitHashKey: 'string'}},
+			},
+		},
+		run: (engine, input) => engine.putRecords({...ref(input), Records: input.Records ?? []}),
+	},
+	GetShardIterator: {
+		shape: {
+			...streamRef,
+			ShardId: 'string',
+			ShardIteratorType: 'string',
+			StartingSequenceNumber: 'string',
+			Timestamp: 'timestamp',
+		},
+		run: (engine, input) =>
+			engine.getShardIterator(input as Parameters<KinesisEngine['getShardIterator']>[0]),
+	},
+	GetRecords: {
+		shape: {ShardIterator: 'string', Limit: 'integer', StreamARN: 'string'},
+		run: (engine, input) =>
+			engine.getRecords({ShardIterator: input.ShardIterator, Limit: input.Limit}),
+	},
+	SplitShard: {
+		shape: {...streamRef, ShardToSplit: 'string', NewStartingHashKey: 'string'},
+		run(engine, input) {
+			engine.splitShard(input as Parameters<KinesisEngine['splitShard']>[0]);
+			return {};
+		},
+	},
+	MergeShards: {
+		shape: {...streamRef, ShardToMerge: 'string', AdjacentShardToMerge: 'string'},
+		run(engine, input) {
+			engine.mergeShards(input as Parameters<KinesisEngine['mergeShards']>[0]);
+			return {};
+		},
+	},
+	UpdateShardCount: {
+		shape: {...streamRef, TargetShardCount: 'integer', ScalingType: 'string'},
+		run: (engine, input) =>
+			engine.updateShardCount(input as Parameters<KinesisEngine['updateShardCount']>[0]),
+	},
+};

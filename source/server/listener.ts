@@ -1,0 +1,131 @@
+/**
+ * One TCP port that speaks both HTTP/1.1 and cleartext HTTP/2 with prior knowledge (h2c), as the AWS
+ * SDK v3 Kinesis client uses HTTP/2 by default and older clients (the AWS CLI, boto3, kinesalite users)
+ * use HTTP/1.1. Each connection's first bytes decide: the HTTP/2 connection preface goes to the HTTP/2
+ * server, anything else to the HTTP/1.1 server; both hand requests to the same handler.
+ */
+import {
+	createServer as createHttp1Server,
+	type IncomingMessage,
+	type ServerResponse,
+} from 'node:http';
+import {
+	createServer as createHttp2Server,
+	type Http2ServerRequest,
+	type Http2ServerResponse,
+} from 'node:http2';
+import {createServer as createNetServer, type Socket} from 'node:net';
+import {Duplex} from 'node:stream';
+
+export type AnyRequest = IncomingMessage | Http2ServerRequest;
+export type AnyResponse = ServerResponse | Http2ServerResponse;
+export type RequestHandler = (request: AnyRequest, response: AnyResponse) => void;
+
+const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
+
+export type Listener = {
+	url: string;
+	host: string;
+	port: number;
+	/** Stops accepting, lets in-flight requests finish (up to `graceMs`), then closes every connection. */
+	close(graceMs?: number): Promise<void>;
+};
+
+/**
+ * The socket as a stream that first replays the bytes already read. The HTTP/2 session reads from the
+ * socket's native handle when it can, which would skip bytes put back with `unshift`; through this
+ * wrapper it reads them in order.
+ */
+function withHead(socket: Socket, head: Buffer): Duplex {
+	const stream = new Duplex({
+		read() {
+			socket.resume();
+		},
+		write(chunk: Buffer, _encoding, callback) {
+			socket.write(chunk, callback);
+		},
+		final(callback) {
+			socket.end();
+			callback();
+		},
+		destroy(error, callback) {
+			socket.destroy(error ?? undefined);
+			callback(error);
+		},
+	});
+	stream.push(head);
+	socket.on('data', (chunk: Buffer) => {
+		if (!stream.push(chunk)) socket.pause();
+	});
+	socket.on('end', () => stream.push(null));
+	socket.on('close', () => stream.destroy());
+	return stream;
+}
+
+export async function listen(
+	handler: RequestHandler,
+	options: {host: string; port: number},
+): Promise<Listener> {
+	const http1 = createHttp1Server({keepAliveTimeout: 60_000, requestTimeout: 120_000}, handler);
+	const http2 = createHttp2Server({}, handler);
+	const sockets = new Set<Socket>();
+	const sessions = new Set<import('node:http2').ServerHttp2Session>();
+	http2.on('session', (session) => {
+		sessions.add(session);
+		session.on('close', () => sessions.delete(session));
+		session.on('error', () => undefined);
+	});
+	// Slow or silent clients must not hold a connection forever.
+	http2.setTimeout(120_000);
+	const tcp = createNetServer((socket) => {
+		sockets.add(socket);
+		socket.on('close', () => sockets.delete(socket));
+		socket.on('error', () => socket.destroy());
+		socket.setTimeout(120_000, () => socket.destroy());
+		let received = Buffer.alloc(0);
+		const route = (chunk: Buffer) => {
+			received = Buffer.concat([received, chunk]);
+			const compared = Math.min(received.length, PREFACE.length);
+			const isHttp2 = received.subarray(0, compared).equals(PREFACE.subarray(0, compared));
+			if (isHttp2 && received.length < PREFACE.length) return;
+			socket.off('data', route);
+			if (isHttp2) {
+				http2.emit('connection', withHead(socket, received));
+			} else {
+				socket.pause();
+				socket.unshift(received);
+				http1.emit('connection', socket);
+				socket.resume();
+			}
+		};
+
+		socket.on('data', route);
+	});
+	await new Promise<void>((resolve, reject) => {
+		tcp.once('error', reject);
+		tcp.listen(options.port, options.host, () => {
+			tcp.off('error', reject);
+			resolve();
+		});
+	});
+	const address = tcp.address();
+	const port = typeof address === 'object' && address ? address.port : options.port;
+	const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+	return {
+		url: `http://${host}:${port}`,
+		host: options.host,
+		port,
+		async close(graceMs = 5000) {
+			tcp.close();
+			http1.closeIdleConnections();
+			for (const session of sessions) session.close();
+			const deadline = Date.now() + graceMs;
+			while (sockets.size > 0 && Date.now() < deadline) {
+				http1.closeIdleConnections();
+				await new Promise((resolve) => setTimeout(resolve, 20));
+			}
+
+			for (const socket of sockets) socket.destroy();
+		},
+	};
+}
