@@ -1,0 +1,55 @@
+/** The top line: what we are connected to, the badges that must never be missed, and health. */
+import {Box, Text} from 'ink';
+import type {Target} from '../../driver/driver.js';
+import type {StreamPollerState} from '../../monitor/stream-poller.js';
+import {formatClock, truncate} from '../format.js';
+import {useTheme} from '../theme.js';
+
+const TITLE = 'kinesis-top';
+
+export function describeTarget(target: Target) {
+	return [target.backend, target.region, target.account, target.location]
+		.filter((part): part is string => Boolean(part))
+		.join(' · ');
+}
+
+export type Health = {text: string; tone: 'ok' | 'warning' | 'danger'};
+
+export function healthOf(state: StreamPollerState): Health {
+	if (state.error) return {text: '✖ error', tone: 'danger'};
+	if (!state.lastUpdated) return {text: '○ connecting…', tone: 'warning'};
+	return {text: `● ok ${formatClock(state.lastUpdated)}`, tone: 'ok'};
+}
+
+export type HeaderProps = {
+	target: Target;
+	demo: boolean;
+	health: Health;
+	width: number;
+};
+
+export function Header({target, demo, health, width}: HeaderProps) {
+	const theme = useTheme();
+	const readOnly = target.readOnly ? ' [READ-ONLY]' : '';
+	const demoBadge = demo ? ' [DEMO]' : '';
+	// The badges and the health always show in full; the target description gives way.
+	const room =
+		width - TITLE.length - 1 - readOnly.length - demoBadge.length - health.text.length - 1;
+	const color = {ok: theme.ok, warning: theme.warning, danger: theme.danger}[health.tone];
+	return (
+		<Box width={width}>
+			<Text bold color={theme.accent}>
+				{TITLE}
+			</Text>
+			<Text> {truncate(describeTarget(target), room)}</Text>
+			{readOnly && (
+				<Text bold color={theme.danger}>
+					{readOnly}
+				</Text>
+			)}
+			{demoBadge && <Text color={theme.warning}>{demoBadge}</Text>}
+			<Box flexGrow={1} />
+			<Text color={color}>{health.text}</Text>
+		</Box>
+	);
+}

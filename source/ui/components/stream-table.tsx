@@ -1,0 +1,71 @@
+/** The streams table: a header line and the visible rows, the selected one marked and inverted. */
+import {Box, Text} from 'ink';
+import type {StreamStatus} from '../../driver/driver.js';
+import type {StreamRow} from '../../monitor/stream-poller.js';
+import {headerCells, MARKER_WIDTH, streamCells, streamColumns} from '../stream-columns.js';
+import {useTheme, type Theme} from '../theme.js';
+
+export type StreamTableProps = {
+	rows: StreamRow[];
+	selected: number;
+	start: number;
+	end: number;
+	width: number;
+	/** Lines available, the column header included. */
+	height: number;
+	/** Shown instead of rows when there are none. */
+	empty: string;
+};
+
+function statusColor(status: StreamStatus, theme: Theme) {
+	if (status === 'ACTIVE') return theme.ok;
+	if (status === 'DELETING') return theme.danger;
+	return theme.warning;
+}
+
+export function StreamTable({rows, selected, start, end, width, height, empty}: StreamTableProps) {
+	const theme = useTheme();
+	const columns = streamColumns(
+		width,
+		rows.some((row) => row.rate !== undefined),
+	);
+	const header = headerCells(columns);
+	return (
+		<Box flexDirection="column" width={width} height={height}>
+			<Text bold color={theme.muted}>
+				{' '.repeat(MARKER_WIDTH)}
+				{header.name}
+				{header.status}
+				{header.mode}
+				{header.shards}
+				{header.retention}
+				{header.rate}
+			</Text>
+			{rows.length === 0 ? (
+				<Text color={theme.muted}> {empty}</Text>
+			) : (
+				rows.slice(start, end).map((row, offset) => {
+					const isSelected = start + offset === selected;
+					const cells = streamCells(row, columns);
+					return (
+						<Box key={row.name}>
+							<Text inverse={isSelected} bold={isSelected}>
+								{isSelected ? '› ' : '  '}
+								{cells.name}
+							</Text>
+							<Text inverse={isSelected} color={statusColor(row.status, theme)}>
+								{cells.status}
+							</Text>
+							<Text inverse={isSelected}>
+								{cells.mode}
+								{cells.shards}
+								{cells.retention}
+								{cells.rate}
+							</Text>
+						</Box>
+					);
+				})
+			)}
+		</Box>
+	);
+}

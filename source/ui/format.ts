@@ -1,0 +1,46 @@
+/**
+ * Plain text helpers for fixed-width terminal layouts. Stream names and AWS codes are ASCII, so
+ * length is width here; anything wider goes through Ink's own wrapping.
+ */
+
+/** Cuts `text` to `width` columns, marking the cut with an ellipsis. */
+export function truncate(text: string, width: number) {
+	if (width <= 0) return '';
+	if (text.length <= width) return text;
+	return width === 1 ? '…' : `${text.slice(0, width - 1)}…`;
+}
+
+/** Exactly `width` columns: truncated, then padded on the right (or on the left for numbers). */
+export function cell(text: string, width: number, align: 'left' | 'right' = 'left') {
+	const fitted = truncate(text, width);
+	return align === 'left' ? fitted.padEnd(width) : fitted.padStart(width);
+}
+
+/** Retention as the AWS console shows it: whole days as days, else hours. */
+export function formatRetention(hours: number) {
+	return hours % 24 === 0 ? `${hours / 24}d` : `${hours}h`;
+}
+
+export function formatRate(perSecond: number | undefined) {
+	if (perSecond === undefined) return '';
+	if (perSecond >= 10_000) return `${(perSecond / 1000).toFixed(0)}k/s`;
+	if (perSecond >= 1000) return `${(perSecond / 1000).toFixed(1)}k/s`;
+	return `${Math.round(perSecond)}/s`;
+}
+
+/** HH:MM:SS in local time. */
+export function formatClock(date: Date) {
+	return date.toTimeString().slice(0, 8);
+}
+
+/**
+ * The slice of a list that fits in `height` lines with `selected` in it, scrolling only as far as
+ * needed: [start, end).
+ */
+export function visibleWindow(count: number, selected: number, height: number, previousStart = 0) {
+	if (height <= 0 || count === 0) return {start: 0, end: 0};
+	let start = Math.min(previousStart, Math.max(0, count - height));
+	if (selected < start) start = selected;
+	if (selected >= start + height) start = selected - height + 1;
+	return {start, end: Math.min(count, start + height)};
+}

@@ -1,0 +1,98 @@
+/**
+ * Runs the interactive console until the user quits, and owns the terminal while it does: the
+ * alternate screen is entered on start and left — with the cursor shown again — on every way out: q or
+ * Ctrl+C, SIGTERM/SIGINT/SIGHUP, an uncaught error, or even a stray process.exit(). Errors are not
+ * swallowed: runConsole rejects with them after the terminal is restored, so the caller prints them on
+ * the normal screen. The caller owns the driver and closes it afterwards.
+ */
+import {constants} from 'node:os';
+import {render, type Instance} from 'ink';
+import {App} from '../app.js';
+import {startDemo} from '../demo/demo.js';
+import type {Driver} from '../driver/driver.js';
+
+export type ConsoleOptions = {
+	driver: Driver;
+	demo: boolean;
+	demoRate?: number;
+	pollIntervalMs?: number;
+	/** The terminal (process.stdin / process.stdout / process.stderr by default). */
+	stdin?: NodeJS.ReadStream;
+	stdout?: NodeJS.WriteStream;
+	stderr?: NodeJS.WriteStream;
+};
+
+const ENTER_ALTERNATE_SCREEN = '\u001B[?1049h';
+const LEAVE_ALTERNATE_SCREEN = '\u001B[?1049l';
+const SHOW_CURSOR = '\u001B[?25h';
+const EXIT_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+/** The frame rate cap: enough for live numbers, cheap for a terminal over SSH. */
+const MAX_FPS = 15;
+
+export class NotATerminalError extends Error {
+	override readonly name = 'NotATerminalError';
+}
+
+export async function runConsole(options: ConsoleOptions): Promise<void> {
+	const stdin = options.stdin ?? process.stdin;
+	const stdout = options.stdout ?? process.stdout;
+	const stderr = options.stderr ?? process.stderr;
+	if (!stdin.isTTY || !stdout.isTTY) {
+		throw new NotATerminalError(
+			'The interactive console needs a terminal on stdin and stdout. In scripts and pipes use the ' +
+				'headless commands instead (they write NDJSON); see `kinesis-top --help`.',
+		);
+	}
+
+	let restored = false;
+	const restoreTerminal = () => {
+		if (restored) return;
+		restored = true;
+		try {
+			stdout.write(LEAVE_ALTERNATE_SCREEN + SHOW_CURSOR);
+		} catch {
+			// The terminal may already be gone (SIGHUP); nothing left to restore.
+		}
+	};
+
+	let instance: Instance | undefined;
+	let fatal: unknown;
+	const onSignal = (signal: NodeJS.Signals) => {
+		// The conventional status for death by signal, 128 + its number, unless the caller sets another.
+		process.exitCode ??= 128 + (constants.signals[signal] ?? 0);
+		instance?.unmount();
+	};
+
+	const onFatal = (error: unknown) => {
+		fatal ??= error;
+		if (instance) instance.unmount(error instanceof Error ? error : new Error(String(error)));
+		else restoreTerminal();
+	};
+
+	stdout.write(ENTER_ALTERNATE_SCREEN);
+	process.on('exit', restoreTerminal);
+	for (const signal of EXIT_SIGNALS) process.on(signal, onSignal);
+	process.on('uncaughtException', onFatal);
+	process.on('unhandledRejection', onFatal);
+	const demo = options.demo ? startDemo(options.driver, {rate: options.demoRate}) : undefined;
+	try {
+		instance = render(
+			<App driver={options.driver} demo={options.demo} pollIntervalMs={options.pollIntervalMs} />,
+			{stdin, stdout, stderr, exitOnCtrlC: false, maxFps: MAX_FPS},
+		);
+		await instance.waitUntilExit();
+	} catch (error) {
+		fatal ??= error;
+	} finally {
+		instance?.unmount();
+		instance?.cleanup();
+		restoreTerminal();
+		process.off('exit', restoreTerminal);
+		for (const signal of EXIT_SIGNALS) process.off(signal, onSignal);
+		process.off('uncaughtException', onFatal);
+		process.off('unhandledRejection', onFatal);
+		await demo?.stop();
+	}
+
+	if (fatal !== undefined) throw fatal;
+}
