@@ -27,8 +27,8 @@ export type Listener = {
 	url: string;
 	host: string;
 	port: number;
-	/** Stops accepting, lets in-flight requests finish (up to `graceMs`), then closes every connection. */
-	close(graceMs?: number): Promise<void>;
+	/** Stops accepting connections and closes every open one (call once in-flight requests are answered). */
+	close(): Promise<void>;
 };
 
 /**
@@ -115,17 +115,11 @@ export async function listen(
 		url: `http://${host}:${port}`,
 		host: options.host,
 		port,
-		async close(graceMs = 5000) {
-			tcp.close();
-			http1.closeIdleConnections();
-			for (const session of sessions) session.close();
-			const deadline = Date.now() + graceMs;
-			while (sockets.size > 0 && Date.now() < deadline) {
-				http1.closeIdleConnections();
-				await new Promise((resolve) => setTimeout(resolve, 20));
-			}
-
+		async close() {
+			const closed = new Promise<void>((resolve) => tcp.close(() => resolve()));
+			for (const session of sessions) session.destroy();
 			for (const socket of sockets) socket.destroy();
+			await closed;
 		},
 	};
 }

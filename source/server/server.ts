@@ -65,6 +65,7 @@ function readBody(request: AnyRequest): Promise<Buffer | undefined> {
 export class KinesisServer {
 	private listener: Listener | undefined;
 	private inFlight = 0;
+	private stopping = false;
 
 	constructor(private readonly options: ServerOptions) {}
 
@@ -80,16 +81,27 @@ export class KinesisServer {
 		return this.listener.url;
 	}
 
-	/** Stops accepting requests and waits (briefly) for in-flight ones, so no put is half-answered. */
-	async stop() {
-		await this.listener?.close();
-		const deadline = Date.now() + 5000;
+	/**
+	 * Graceful shutdown: in-flight requests (a put waiting for its group commit, say) are answered first,
+	 * for up to `graceMs`, so no put is half-acknowledged; then every connection is closed.
+	 */
+	async stop(graceMs = 5000) {
+		this.stopping = true;
+		const deadline = Date.now() + graceMs;
 		while (this.inFlight > 0 && Date.now() < deadline) {
-			await new Promise((resolve) => setTimeout(resolve, 10));
+			await new Promise((resolve) => setTimeout(resolve, 5));
 		}
+
+		await this.listener?.close();
 	}
 
 	private async handle(request: AnyRequest, response: AnyResponse) {
+		if (this.stopping) {
+			response.statusCode = 503;
+			response.end();
+			return;
+		}
+
 		this.inFlight++;
 		try {
 			const reply = await this.reply(request);
@@ -99,6 +111,9 @@ export class KinesisServer {
 			response.setHeader('x-amz-id-2', randomBytes(72).toString('base64'));
 			if (reply.contentType) response.setHeader('Content-Type', reply.contentType);
 			response.setHeader('Content-Length', Buffer.byteLength(reply.body));
+			// The rest of an oversized body is not worth reading: end the HTTP/1.1 connection instead.
+			if (reply.status === 413 && request.httpVersionMajor === 1)
+				response.setHeader('Connection', 'close');
 			response.end(reply.body);
 		} catch {
 			// The client went away mid-request: there is nobody to answer.
