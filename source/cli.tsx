@@ -1,0 +1,53 @@
+/**
+ * The kinesis-top executable (bin/kinesis-top.js imports this): hands the process's streams to run(),
+ * which parses the flags (meow) and dispatches to a headless command or the console, and sets the exit
+ * status from its answer. Ctrl-C stops the running command cleanly (the data directory is released); a
+ * second Ctrl-C exits at once.
+ */
+import {isatty} from 'node:tty';
+import type {CommandIo, ConsoleOptions} from './commands/command.js';
+import {errorLine} from './commands/error-line.js';
+import {run} from './commands/run.js';
+
+const controller = new AbortController();
+let signalled: NodeJS.Signals | undefined;
+const onInterrupt = (signal: NodeJS.Signals) => {
+	if (signalled) process.exit(130);
+	signalled = signal;
+	controller.abort();
+};
+
+process.on('SIGINT', onInterrupt);
+process.on('SIGTERM', onInterrupt);
+// A reader that goes away (EPIPE, as with `| head`) is dealt with where stdout is written; this only
+// keeps a late error event from crashing the process on its way out.
+process.stdout.on('error', () => undefined);
+
+const io: CommandIo = {
+	// Only `put` reads stdin: touching process.stdin otherwise could keep a terminal open.
+	get stdin() {
+		return process.stdin;
+	},
+	stdout: process.stdout,
+	stderr: process.stderr,
+	// The console draws on stdout and reads keys from stdin: both must be a terminal.
+	isTTY: isatty(0) && isatty(1),
+	signal: controller.signal,
+	async openConsole(options: ConsoleOptions) {
+		// Loaded only for the console, so the headless commands start without Ink and React.
+		const {runConsole} = await import('./ui/run-console.js');
+		await runConsole(options);
+	},
+};
+
+try {
+	const status = await run(process.argv.slice(2), io);
+	// Stopped by a signal: 128 + its number, as a shell reports it (130 for Ctrl-C, 143 for SIGTERM).
+	process.exitCode = status === 130 && signalled === 'SIGTERM' ? 143 : status;
+} catch (error) {
+	process.stderr.write(errorLine(error));
+	process.exitCode = 1;
+} finally {
+	process.off('SIGINT', onInterrupt);
+	process.off('SIGTERM', onInterrupt);
+}

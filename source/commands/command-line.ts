@@ -1,0 +1,145 @@
+/**
+ * The command line, parsed by meow and then checked the way a CLI should: unknown commands and flags,
+ * flags that do not apply to the command, missing or extra arguments and flags without a value are all
+ * usage errors (exit status 2), found before any backend is opened.
+ */
+import meow from 'meow';
+import type {BackendOptions} from '../driver/open-driver.js';
+import {UsageError, type Command} from './command.js';
+import {findCommand} from './commands.js';
+import {CONSOLE_FLAGS, FLAGS, flagText, GLOBAL_FLAGS, type FlagName, type Flags} from './flags.js';
+
+export type CommandLine = {
+	/** Undefined: open the console. */
+	command: Command | undefined;
+	/** The positional arguments after the command name. */
+	input: string[];
+	flags: Flags;
+	backend: BackendOptions;
+	version: string;
+};
+
+const camelCase = (name: string) =>
+	name.replaceAll(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+const isFlagName = (name: string): name is FlagName => Object.hasOwn(FLAGS, name);
+
+export function parseCommandLine(argv: readonly string[]): CommandLine {
+	const given = givenFlags(argv);
+	let cli;
+	try {
+		cli = meow({
+			argv: [...argv],
+			importMeta: import.meta,
+			flags: FLAGS,
+			description: false,
+			// Checked here instead: meow would print and exit the process, and run() must not.
+			allowUnknownFlags: true,
+			autoHelp: false,
+			autoVersion: false,
+		});
+	} catch (error) {
+		throw new UsageError((error as Error).message);
+	}
+
+	const {flags} = cli;
+	const [name, ...input] = cli.input;
+	const version = String(cli.pkg.version ?? 'unknown');
+	if (flags.help || flags.version) {
+		return {command: undefined, input, flags, backend: {}, version};
+	}
+
+	const command = name === undefined ? undefined : findCommand(name);
+	if (name !== undefined && !command) throw new UsageError(`unknown command "${name}"`);
+	const allowed = new Set([...GLOBAL_FLAGS, ...(command ? command.flags : CONSOLE_FLAGS)]);
+	for (const flag of given) {
+		if (!allowed.has(flag)) {
+			throw new UsageError(
+				command
+					? `${flagText(flag)} does not apply to ${command.name}`
+					: `${flagText(flag)} needs a command`,
+			);
+		}
+
+		const value: unknown = flags[flag];
+		if (FLAGS[flag].type === 'string' && (typeof value !== 'string' || value.trim() === '')) {
+			throw new UsageError(`${flagText(flag)} needs a value`);
+		}
+	}
+
+	if (command) checkArguments(command, input);
+	return {command, input, flags, backend: backendOptions(flags), version};
+}
+
+/** The flags named on the command line (meow fills in defaults, so it cannot tell). */
+function givenFlags(argv: readonly string[]): Set<FlagName> {
+	const given = new Set<FlagName>();
+	for (const token of argv) {
+		if (token === '--') break;
+		if (token.startsWith('--')) {
+			const written = token.slice(2).split('=')[0];
+			let name = camelCase(written);
+			if (!isFlagName(name) && written.startsWith('no-')) name = camelCase(written.slice(3));
+			if (!isFlagName(name)) throw new UsageError(`unknown flag --${written}`);
+			given.add(name);
+		} else if (/^-[^-\d]/.test(token)) {
+			for (const letter of token.slice(1)) {
+				if (letter !== 'h') throw new UsageError(`unknown flag -${letter}`);
+				given.add('help');
+			}
+		}
+	}
+
+	return given;
+}
+
+function checkArguments(command: Command, input: string[]) {
+	const expected = command.arguments;
+	if (input.length < expected.length) {
+		throw new UsageError(`${command.name} needs ${expected.slice(input.length).join(' ')}`);
+	}
+
+	if (input.length > expected.length) {
+		throw new UsageError(
+			`too many arguments for ${command.name}: ${input.slice(expected.length).join(' ')}`,
+		);
+	}
+}
+
+function backendOptions(flags: Flags): BackendOptions {
+	if (flags.local && flags.endpoint !== undefined) {
+		throw new UsageError('--local and --endpoint name different backends: use one');
+	}
+
+	if (flags.dataDir !== undefined && flags.inMemory) {
+		throw new UsageError('--data-dir and --in-memory cannot be used together');
+	}
+
+	if (!flags.local && (flags.dataDir !== undefined || flags.inMemory || !flags.limits)) {
+		throw new UsageError(
+			'--data-dir, --in-memory and --no-limits are for the bundled engine: add --local',
+		);
+	}
+
+	if (flags.endpoint !== undefined && !isHttpUrl(flags.endpoint)) {
+		throw new UsageError(`--endpoint must be an http:// or https:// URL, not "${flags.endpoint}"`);
+	}
+
+	return {
+		local: flags.local,
+		dataDirectory: flags.dataDir,
+		inMemory: flags.inMemory,
+		enforceLimits: flags.limits,
+		endpoint: flags.endpoint,
+		region: flags.region,
+		profile: flags.profile,
+		readOnly: flags.readOnly,
+	};
+}
+
+function isHttpUrl(text: string) {
+	try {
+		return ['http:', 'https:'].includes(new URL(text).protocol);
+	} catch {
+		return false;
+	}
+}

@@ -1,0 +1,70 @@
+/** What a headless command is, what it is given to run, and the usage error it throws. */
+import type {Readable, Writable} from 'node:stream';
+import type {Driver} from '../driver/driver.js';
+import type {FlagName, Flags} from './flags.js';
+import type {Output} from './output.js';
+
+export type ConsoleOptions = {driver: Driver; demo: boolean; demoRate?: number};
+
+/** The process's streams, or in-memory ones in tests. */
+export type CommandIo = {
+	stdin: Readable;
+	stdout: Writable;
+	stderr: Writable;
+	/** Whether there is a terminal to draw the console on. */
+	isTTY?: boolean;
+	/** Aborts the running command (Ctrl-C): it stops and the status is 130. */
+	signal?: AbortSignal;
+	/** Opens the console; cli.tsx passes runConsole. Without it `kinesis-top` alone is refused. */
+	openConsole?: (options: ConsoleOptions) => Promise<void>;
+};
+
+export type CommandContext = {
+	driver: Driver;
+	/** stdout, stopping quietly when its reader goes away. */
+	out: Output;
+	io: CommandIo;
+	json: boolean;
+	/** Aborted by Ctrl-C or when stdout's reader goes away. */
+	signal: AbortSignal;
+};
+
+/** Runs with a driver; resolves to the exit status (0 when undefined). */
+export type Action = (context: CommandContext) => Promise<number | void>;
+
+export type Command = {
+	name: string;
+	/** The positional arguments after the command name, all required, as the help names them. */
+	arguments: readonly string[];
+	/** Flags it accepts besides the global ones. */
+	flags: readonly FlagName[];
+	/** Checks the arguments (throwing a UsageError) before any backend is opened. */
+	prepare(input: readonly string[], flags: Flags): Action;
+};
+
+/** Wrong usage: exit status 2, with the help. */
+export class UsageError extends Error {
+	override readonly name = 'UsageError';
+}
+
+/** A whole number ≥ `minimum` from a flag's text. */
+export function parseCount(text: string, flag: string, minimum = 1): number {
+	const value = /^\d+$/.test(text.trim()) ? Number(text) : Number.NaN;
+	if (!Number.isSafeInteger(value) || value < minimum) {
+		throw new UsageError(`${flag} must be a whole number of at least ${minimum}, not "${text}"`);
+	}
+
+	return value;
+}
+
+/** A hash key: a decimal integer in 0 … 2^128 − 1. */
+export function parseHashKey(text: string, flag: string): string {
+	const value = text.trim();
+	if (!/^(0|[1-9]\d{0,38})$/.test(value) || BigInt(value) > (1n << 128n) - 1n) {
+		throw new UsageError(
+			`${flag} must be a hash key, a whole number from 0 to 2^128-1, not "${text}"`,
+		);
+	}
+
+	return value;
+}

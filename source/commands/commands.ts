@@ -1,0 +1,25 @@
+/** Every headless command, by name. */
+import type {Command} from './command.js';
+import {createCommand} from './create.js';
+import {deleteCommand} from './delete.js';
+import {describeCommand} from './describe.js';
+import {mergeCommand} from './merge.js';
+import {putCommand} from './put.js';
+import {scaleCommand} from './scale.js';
+import {splitCommand} from './split.js';
+import {streamsCommand} from './streams.js';
+import {tailCommand} from './tail.js';
+
+export const COMMANDS: readonly Command[] = [
+	streamsCommand,
+	describeCommand,
+	createCommand,
+	deleteCommand,
+	putCommand,
+	tailCommand,
+	splitCommand,
+	mergeCommand,
+	scaleCommand,
+];
+
+export const findCommand = (name: string) => COMMANDS.find((command) => command.name === name);

@@ -1,0 +1,57 @@
+/** Every flag kinesis-top takes, as meow parses them, and which of them apply everywhere. */
+import type {TypedFlags} from 'meow';
+
+export const FLAGS = {
+	// Backend: every command and the console.
+	local: {type: 'boolean', default: false},
+	dataDir: {type: 'string'},
+	inMemory: {type: 'boolean', default: false},
+	limits: {type: 'boolean', default: true},
+	endpoint: {type: 'string'},
+	region: {type: 'string'},
+	profile: {type: 'string'},
+	readOnly: {type: 'boolean', default: false},
+	json: {type: 'boolean', default: false},
+	help: {type: 'boolean', shortFlag: 'h', default: false},
+	version: {type: 'boolean', default: false},
+	// The console.
+	demo: {type: 'boolean', default: false},
+	demoRate: {type: 'string'},
+	// Commands. Numbers are strings here and checked by the command, to reject `3x` and `1e3` alike.
+	shards: {type: 'string'},
+	onDemand: {type: 'boolean', default: false},
+	key: {type: 'string'},
+	keyField: {type: 'string'},
+	data: {type: 'string'},
+	explicitHashKey: {type: 'string'},
+	shard: {type: 'string'},
+	from: {type: 'string'},
+	follow: {type: 'boolean', default: true},
+	limit: {type: 'string'},
+	at: {type: 'string'},
+} as const;
+
+export type FlagName = keyof typeof FLAGS;
+export type Flags = TypedFlags<typeof FLAGS>;
+
+/** Flags every command accepts. */
+export const GLOBAL_FLAGS: readonly FlagName[] = [
+	'local',
+	'dataDir',
+	'inMemory',
+	'limits',
+	'endpoint',
+	'region',
+	'profile',
+	'readOnly',
+	'json',
+	'help',
+	'version',
+];
+
+/** Flags only the console (kinesis-top with no command) accepts. */
+export const CONSOLE_FLAGS: readonly FlagName[] = ['demo', 'demoRate'];
+
+/** `dataDir` → `--data-dir`. */
+export const flagText = (name: FlagName) =>
+	'--' + name.replaceAll(/[A-Z]/g, (letter) => '-' + letter.toLowerCase());

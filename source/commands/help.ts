@@ -1,0 +1,56 @@
+/** The help text: every command and flag, as `kinesis-top --help` and usage errors print it. */
+import {defaultDataDirectory} from '../engine/log/data-directory.js';
+import {TAIL_START_SYNTAX} from '../tail/tail-start.js';
+
+export function helpText(dataDirectory = defaultDataDirectory()) {
+	return `A terminal console for Amazon Kinesis Data Streams, with a bundled local engine.
+
+Usage
+  $ kinesis-top [backend] [--demo] [--demo-rate N]     open the console (needs a terminal)
+  $ kinesis-top <command> [arguments] [flags]           headless: tables, JSON and NDJSON
+
+Commands
+  streams                                   list the streams (--json: StreamDescriptionSummary objects)
+  describe STREAM                           the stream and its shards, open and closed, with lineage
+                                            and hash-key ranges (--json: the StreamDescription)
+  create STREAM --shards N | --on-demand    create a stream
+  delete STREAM                             delete a stream and its records
+  put STREAM [--data TEXT]                  put one record, or one per stdin line (blank lines skipped);
+      [--key K | --key-field PATH]          the key: fixed, a dotted path into each JSON line, else random
+      [--explicit-hash-key H]               prints one NDJSON result per record, in input order
+  tail STREAM [--from POSITION]             the records as NDJSON, from every shard, following reshards
+      [--shard ID] [--no-follow]            only one shard (and its children); stop once caught up
+      [--limit N]                           stop after N records
+  split STREAM SHARD [--at HASHKEY]         split a shard (default: at the middle of its hash-key range)
+  merge STREAM SHARD ADJACENT_SHARD         merge two shards with adjoining hash-key ranges
+  scale STREAM --shards N                   change the number of open shards (uniform scaling)
+
+Tail positions (--from)
+  ${TAIL_START_SYNTAX} (default latest).
+  at: and after: read the shard the sequence number belongs to, and its children.
+
+Backend (every command and the console)
+  --local               the bundled Kinesis engine, in this process
+    --data-dir DIR      where it keeps its streams (default ${dataDirectory})
+    --in-memory         keep nothing on disk
+    --no-limits         do not enforce the per-shard throughput limits
+  --endpoint URL        a Kinesis-compatible endpoint (not available yet)
+  (neither)             Amazon Kinesis in your AWS account (not available yet)
+  --region REGION       the AWS region
+  --profile NAME        the AWS profile to take credentials from
+  --read-only           refuse every change: create, delete, put, split, merge, scale
+
+Output
+  --json                streams, describe and the changes print JSON instead of tables
+  --help, --version
+
+Exit status: 0 done, 1 error (one line on stderr: error: Code: message), 2 wrong usage.
+
+Examples
+  $ kinesis-top --local create orders --shards 2
+  $ seq 100 | kinesis-top --local put orders
+  $ cat events.ndjson | kinesis-top --local put orders --key-field user.id
+  $ kinesis-top --local tail orders --from trim-horizon --no-follow | jq -r '.Data | @base64d'
+  $ kinesis-top --local --in-memory --demo
+`;
+}

@@ -1,0 +1,72 @@
+import {describe, expect, test} from 'vitest';
+import {parseCommandLine} from '../../source/commands/command-line.js';
+import {LocalDriver} from '../../source/driver/local-driver.js';
+import {BackendUnavailableError, openDriver} from '../../source/driver/open-driver.js';
+import {temporaryDirectory} from './helpers.js';
+
+describe('choosing the backend', () => {
+	test('the backend flags become BackendOptions', () => {
+		expect(
+			parseCommandLine(['--local', '--no-limits', '--region', 'eu-west-1', 'streams']).backend,
+		).toEqual({
+			local: true,
+			dataDirectory: undefined,
+			inMemory: false,
+			enforceLimits: false,
+			endpoint: undefined,
+			region: 'eu-west-1',
+			profile: undefined,
+			readOnly: false,
+		});
+		expect(
+			parseCommandLine(['streams', '--local', '--data-dir', '/tmp/x', '--read-only']).backend,
+		).toMatchObject({local: true, dataDirectory: '/tmp/x', enforceLimits: true, readOnly: true});
+	});
+
+	test('--local opens the engine, in memory or in the data directory, with or without limits', async () => {
+		const inMemory = await openDriver({local: true, inMemory: true, enforceLimits: false});
+		try {
+			expect(inMemory).toBeInstanceOf(LocalDriver);
+			expect((inMemory as LocalDriver).engine.enforceLimits).toBe(false);
+			expect(inMemory.target).toMatchObject({
+				backend: 'local',
+				location: 'in memory',
+				readOnly: false,
+			});
+		} finally {
+			await inMemory.close();
+		}
+
+		const dataDirectory = temporaryDirectory();
+		const onDisk = await openDriver({local: true, dataDirectory, readOnly: true});
+		try {
+			expect(onDisk.target).toMatchObject({
+				backend: 'local',
+				location: dataDirectory,
+				readOnly: true,
+			});
+			await expect(onDisk.createStream('s', {mode: 'PROVISIONED', shardCount: 1})).rejects.toThrow(
+				/read-only mode/,
+			);
+		} finally {
+			await onDisk.close();
+		}
+	});
+
+	test('the default data directory follows XDG_DATA_HOME', async () => {
+		const base = temporaryDirectory();
+		const driver = await openDriver({local: true}, {XDG_DATA_HOME: base});
+		try {
+			expect(driver.target.location).toBe(`${base}/kinesis-top`);
+		} finally {
+			await driver.close();
+		}
+	});
+
+	test('AWS and endpoints are not available yet', async () => {
+		await expect(openDriver({})).rejects.toBeInstanceOf(BackendUnavailableError);
+		await expect(openDriver({endpoint: 'http://127.0.0.1:1'})).rejects.toThrow(
+			/--endpoint http:\/\/127\.0\.0\.1:1/,
+		);
+	});
+});
