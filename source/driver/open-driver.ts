@@ -24,11 +24,6 @@ export type BackendOptions = {
 	readOnly?: boolean;
 };
 
-/** The backend asked for cannot be opened by this build. */
-export class BackendUnavailableError extends Error {
-	override readonly name = 'BackendUnavailableError';
-}
-
 /**
  * Opens the driver `options` describe. The local engine takes its data directory's lock here (a
  * DataDirectoryInUseError when another process holds it); `driver.close()` releases it.
@@ -37,7 +32,7 @@ export async function openDriver(
 	options: BackendOptions,
 	environment: NodeJS.ProcessEnv = process.env,
 ): Promise<Driver> {
-	const driver = options.local ? openLocal(options, environment) : openRemote(options);
+	const driver = options.local ? openLocal(options, environment) : await openRemote(options);
 	return options.readOnly ? readOnly(driver) : driver;
 }
 
@@ -51,11 +46,14 @@ function openLocal(options: BackendOptions, environment: NodeJS.ProcessEnv): Dri
 	});
 }
 
-function openRemote(options: BackendOptions): Driver {
-	const what = options.endpoint
-		? `the endpoint backend (--endpoint ${options.endpoint})`
-		: 'the AWS backend';
-	throw new BackendUnavailableError(
-		`${what} is not available yet in this version of kinesis-top; use --local for the bundled engine`,
-	);
+/** AWS, or the endpoint named; the SDK is loaded only when a remote backend is used. */
+async function openRemote(options: BackendOptions): Promise<Driver> {
+	const {AwsDriver} = await import('./aws-driver.js');
+	const driver = new AwsDriver({
+		region: options.region,
+		profile: options.profile,
+		endpoint: options.endpoint,
+	});
+	await driver.resolveRegion().catch(() => undefined);
+	return driver;
 }

@@ -1,7 +1,10 @@
 import {describe, expect, test} from 'vitest';
 import {parseCommandLine} from '../../source/commands/command-line.js';
 import {LocalDriver} from '../../source/driver/local-driver.js';
-import {BackendUnavailableError, openDriver} from '../../source/driver/open-driver.js';
+import {AwsDriver} from '../../source/driver/aws-driver.js';
+import {openDriver} from '../../source/driver/open-driver.js';
+import {KinesisEngine} from '../../source/engine/engine.js';
+import {KinesisServer} from '../../source/server/server.js';
 import {temporaryDirectory} from './helpers.js';
 
 describe('choosing the backend', () => {
@@ -63,10 +66,24 @@ describe('choosing the backend', () => {
 		}
 	});
 
-	test('AWS and endpoints are not available yet', async () => {
-		await expect(openDriver({})).rejects.toBeInstanceOf(BackendUnavailableError);
-		await expect(openDriver({endpoint: 'http://127.0.0.1:1'})).rejects.toThrow(
-			/--endpoint http:\/\/127\.0\.0\.1:1/,
-		);
+	test('--endpoint opens the AWS driver against that endpoint', async () => {
+		const engine = new KinesisEngine({enforceLimits: false});
+		const server = new KinesisServer({engine, port: 0});
+		const endpoint = await server.start();
+		const driver = await openDriver({endpoint, region: 'eu-west-1'}, {});
+		try {
+			expect(driver).toBeInstanceOf(AwsDriver);
+			expect(driver.target).toMatchObject({
+				backend: 'endpoint',
+				location: endpoint,
+				region: 'eu-west-1',
+			});
+			await driver.createStream('remote', {mode: 'PROVISIONED', shardCount: 1});
+			expect(await driver.listStreams()).toEqual(['remote']);
+		} finally {
+			await driver.close();
+			await server.stop();
+			await engine.close();
+		}
 	});
 });
