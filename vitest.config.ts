@@ -5,5 +5,7 @@ export default defineConfig({
 		include: ['test/**/*.test.{ts,tsx}'],
 		testTimeout: 30_000,
 		hookTimeout: 30_000,
+		// No test may reach for real AWS: without credentials the SDK would probe the EC2 metadata address.
+		env: {AWS_EC2_METADATA_DISABLED: 'true'},
 	},
 });

@@ -24,6 +24,9 @@ import {
 	type KinesisClientConfig,
 } from '@aws-sdk/client-kinesis';
 import {defaultProvider} from '@aws-sdk/credential-provider-node';
+import {NodeHttpHandler} from '@smithy/node-http-handler';
+import {Agent as HttpAgent} from 'node:http';
+import {Agent as HttpsAgent} from 'node:https';
 import {
 	DriverError,
 	type CreateStreamOptions,
@@ -48,6 +51,8 @@ export type AwsDriverOptions = {
 	/** Attempts per call, retries of throttling and transient errors included (SDK default: 3). */
 	maxAttempts?: number;
 	environment?: NodeJS.ProcessEnv;
+	/** The SDK's Kinesis client speaks HTTP/2; '1.1' makes it use HTTP/1.1 (keep-alive), as older clients do. */
+	httpVersion?: '1.1' | '2';
 };
 
 const isLoopback = (endpoint: string | undefined) =>
@@ -69,13 +74,15 @@ function toDriverError(error: unknown): unknown {
 		);
 	}
 
-	const code = (error as {code?: string}).code;
-	if (
-		error instanceof Error &&
-		code &&
-		/^(ECONNREFUSED|ECONNRESET|ENOTFOUND|ETIMEDOUT|EPIPE)$/.test(code)
-	) {
-		return new DriverError('NetworkingError', `${code}: ${error.message}`, true);
+	// Connection failures come as the error itself or, through the HTTP/2 handler, as its cause.
+	for (let cause = error; cause instanceof Error; cause = cause.cause) {
+		const code = (cause as {code?: string}).code;
+		if (
+			code &&
+			/^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EPIPE|EHOSTUNREACH)$/.test(code)
+		) {
+			return new DriverError('NetworkingError', `${code}: ${cause.message}`, true);
+		}
 	}
 
 	return error;
@@ -95,6 +102,12 @@ export class AwsDriver implements Driver {
 		if (options.region) config.region = options.region;
 		if (options.profile) config.profile = options.profile;
 		if (options.endpoint) config.endpoint = options.endpoint;
+		if (options.httpVersion === '1.1') {
+			config.requestHandler = new NodeHttpHandler({
+				httpAgent: new HttpAgent({keepAlive: true}),
+				httpsAgent: new HttpsAgent({keepAlive: true}),
+			});
+		}
 		// A local endpoint (LocalStack, `kinesis-top serve`) does not check credentials by default: let it
 		// work out of the box when the machine has none, as AWS CLI users of LocalStack would expect.
 		if (isLoopback(endpoint)) {

@@ -1040,10 +1040,15 @@ export class KinesisEngine {
 	private trimExpired(now: number) {
 		if (now - this.lastTrim < 1000) return;
 		this.lastTrim = now;
+		let dropped = 0;
 		for (const stream of this.streams.values()) {
 			const cutoff = now - stream.retentionHours * HOUR_MS;
-			for (const shard of stream.shards) shard.log.trim(cutoff);
+			for (const shard of stream.shards) dropped += shard.log.trim(cutoff);
 		}
+
+		// The metadata keeps each stream's counter: once the records that carried the highest counters
+		// are gone from disk, only it stops a restart from numbering records again from a lower one.
+		if (dropped > 0) this.save();
 	}
 
 	/** Finishes deletions whose DELETING time has passed. */

@@ -1,3 +1,4 @@
+import {createServer, type AddressInfo} from 'node:net';
 import {describe, expect, test, vi} from 'vitest';
 import {LocalDriver} from '../../source/driver/local-driver.js';
 import {localCli, runRaw, temporaryDirectory} from './helpers.js';
@@ -69,23 +70,14 @@ describe('exit status and error messages', () => {
 		}
 	});
 
-	test('the AWS and endpoint backends say they are not available yet, exit 1', async () => {
-		const aws = await runRaw(['streams']);
-		expect(aws.status).toBe(1);
-		expect(aws.stderr).toBe(
-			'error: the AWS backend is not available yet in this version of kinesis-top; use --local for the bundled engine\n',
-		);
-		const endpoint = await runRaw([
-			'--endpoint',
-			'http://127.0.0.1:4567',
-			'streams',
-			'--profile',
-			'p',
-		]);
-		expect(endpoint.status).toBe(1);
-		expect(endpoint.stderr).toMatch(
-			/^error: the endpoint backend \(--endpoint http:\/\/127\.0\.0\.1:4567\) is not available yet/,
-		);
+	test('an endpoint nobody answers at is a networking error, exit 1', async () => {
+		const closed = createServer();
+		await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+		const {port} = closed.address() as AddressInfo;
+		await new Promise((resolve) => closed.close(resolve));
+		const outcome = await runRaw(['--endpoint', `http://127.0.0.1:${port}`, 'streams']);
+		expect(outcome.status).toBe(1);
+		expect(outcome.stderr).toMatch(/^error: NetworkingError: ECONNREFUSED\b.*\n$/);
 	});
 
 	test('a data directory in use by another engine is reported with its message, exit 1', async () => {

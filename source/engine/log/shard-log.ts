@@ -231,8 +231,9 @@ export class ShardLog {
 		return undefined;
 	}
 
-	/** Drops whole segments whose newest record arrived before `cutoffMs` (retention). */
-	trim(cutoffMs: number) {
+	/** Drops whole segments whose newest record arrived before `cutoffMs` (retention); says how many. */
+	trim(cutoffMs: number): number {
+		let dropped = 0;
 		while (this.segments.length > 0) {
 			const segment = this.segments[0];
 			const whollyExpired =
@@ -240,10 +241,13 @@ export class ShardLog {
 				segment.durableCount === segment.count &&
 				segment.lastArrival < cutoffMs &&
 				(segment.sealed || segment.flushedSize === segment.size);
-			if (!whollyExpired) return;
+			if (!whollyExpired) break;
 			this.segments.shift();
 			this.drop(segment);
+			dropped++;
 		}
+
+		return dropped;
 	}
 
 	/** Closes files; with `remove`, deletes them too (a deleted stream). */

@@ -1,0 +1,740 @@
+/**
+ * The behaviour every Driver must have, whatever the backend: the bundled engine in process, real AWS,
+ * or any Kinesis-compatible endpoint (such as `kinesis-top serve`). Only the Driver interface is used
+ * here, never a backend directly, and every stream gets a unique name, so the suite can run against a
+ * shared account.
+ *
+ * Backends with real time are allowed for: streams may show CREATING / UPDATING / DELETING for a while
+ * (the suite polls; an in-process engine answers ACTIVE at once, so it never waits), and throttling is
+ * retried with a short backoff. ExpiredIteratorException needs control of the clock, so it is tested
+ * against the engine alone (test/engine/iterators.test.ts).
+ */
+import {afterAll, beforeAll, describe, expect, test} from 'vitest';
+import {
+	DriverError,
+	MUTATING_METHODS,
+	type Driver,
+	type IteratorStart,
+	type KinesisRecord,
+	type PutRecordsRequestEntry,
+	type Shard,
+} from '../source/driver/driver.js';
+import {readOnly} from '../source/driver/read-only-driver.js';
+
+export type DriverUnderTest = {driver: Driver; cleanup(): Promise<void>};
+
+const MAX_HASH_KEY = (1n << 128n) - 1n;
+/** Every Driver method that changes anything (what a read-only driver must refuse). */
+const MUTATING = [
+	'createStream',
+	'deleteStream',
+	'putRecords',
+	'splitShard',
+	'mergeShards',
+	'updateShardCount',
+] as const;
+/** Generous for real AWS, where CreateStream and resharding take tens of seconds. */
+const SLOW = 240_000;
+
+const pause = (milliseconds: number) =>
+	new Promise<void>((resolve) => {
+		setTimeout(resolve, milliseconds);
+	});
+
+const isRetryable = (error: unknown) =>
+	error instanceof DriverError &&
+	/^(ProvisionedThroughputExceededException|LimitExceededException|ThrottlingException)$/.test(
+		error.code,
+	);
+
+/** Runs `action`, retrying throttling with a short backoff (never waits when nothing throttles). */
+async function retrying<T>(action: () => Promise<T>): Promise<T> {
+	for (let attempt = 0; ; attempt++) {
+		try {
+			return await action();
+		} catch (error) {
+			if (!isRetryable(error) || attempt >= 40) throw error;
+			await pause(Math.min(1000, 100 * (attempt + 1)));
+		}
+	}
+}
+
+/** The DriverError a call rejects with. */
+async function driverError(call: Promise<unknown>): Promise<DriverError> {
+	try {
+		await call;
+	} catch (error) {
+		expect(error).toBeInstanceOf(DriverError);
+		const driverError = error as DriverError;
+		expect(driverError.code).toMatch(/^[A-Za-z]+$/);
+		expect(typeof driverError.retryable).toBe('boolean');
+		return driverError;
+	}
+
+	throw new Error('expected the call to reject with a DriverError');
+}
+
+const isOpen = (shard: Shard) => shard.SequenceNumberRange.EndingSequenceNumber === undefined;
+const rangeOf = (shard: Shard) => ({
+	start: BigInt(shard.HashKeyRange.StartingHashKey),
+	end: BigInt(shard.HashKeyRange.EndingHashKey),
+});
+const byStart = (a: Shard, b: Shard) => (rangeOf(a).start < rangeOf(b).start ? -1 : 1);
+const text = (data: Uint8Array) => Buffer.from(data).toString('utf8');
+
+/** The open shards, sorted by hash key, cover 0 … 2^128-1 exactly. */
+function expectTiling(shards: Shard[]) {
+	const open = shards.filter(isOpen).sort(byStart);
+	expect(open.length).toBeGreaterThan(0);
+	expect(rangeOf(open[0]).start).toBe(0n);
+	expect(rangeOf(open.at(-1)!).end).toBe(MAX_HASH_KEY);
+	for (let i = 1; i < open.length; i++) {
+		expect(rangeOf(open[i]).start).toBe(rangeOf(open[i - 1]).end + 1n);
+	}
+
+	return open;
+}
+
+export function driverContract(name: string, factory: () => Promise<DriverUnderTest>) {
+	describe(`Driver contract: ${name}`, () => {
+		let subject: DriverUnderTest;
+		let driver: Driver;
+		const created: string[] = [];
+		const run = `${Date.now().toString(36)}-${process.pid}-${Math.floor(Math.random() * 1e6)}`;
+		let counter = 0;
+
+		beforeAll(async () => {
+			subject = await factory();
+			driver = subject.driver;
+		}, SLOW);
+
+		afterAll(async () => {
+			for (const stream of created) {
+				await driver.deleteStream(stream).catch(() => undefined);
+			}
+
+			await subject.cleanup();
+		}, SLOW);
+
+		const uniqueName = (label: string) => `kt-contract-${label}-${run}-${counter++}`;
+
+		async function waitForActive(stream: string) {
+			const deadline = Date.now() + SLOW;
+			for (;;) {
+				const summary = await retrying(() => driver.describeStreamSummary(stream));
+				if (summary.StreamStatus === 'ACTIVE') return summary;
+				if (Date.now() > deadline) throw new Error(`${stream} did not become ACTIVE`);
+				await pause(1000);
+			}
+		}
+
+		async function createStream(label: string, shardCount: number) {
+			const stream = uniqueName(label);
+			await retrying(() => driver.createStream(stream, {mode: 'PROVISIONED', shardCount}));
+			created.push(stream);
+			await waitForActive(stream);
+			return stream;
+		}
+
+		/** Puts every record, retrying those that were throttled; returns each one's result in order. */
+		async function putAll(stream: string, records: PutRecordsRequestEntry[]) {
+			const results: Array<{ShardId: string; SequenceNumber: string}> = new Array(records.length);
+			let pending = records.map((record, index) => ({record, index}));
+			for (let attempt = 0; pending.length > 0; attempt++) {
+				if (attempt > 0) await pause(Math.min(1000, 100 * attempt));
+				if (attempt > 40) throw new Error('records kept failing');
+				const output = await retrying(() =>
+					driver.putRecords(
+						stream,
+						pending.map(({record}) => record),
+					),
+				);
+				expect(output.records).toHaveLength(pending.length);
+				const failed: typeof pending = [];
+				output.records.forEach((result, i) => {
+					if (result.ErrorCode === undefined) {
+						expect(result.SequenceNumber).toMatch(/^\d+$/);
+						results[pending[i].index] = {
+							ShardId: result.ShardId,
+							SequenceNumber: result.SequenceNumber,
+						};
+					} else {
+						expect(result.ErrorCode).toMatch(
+							/^(ProvisionedThroughputExceededException|InternalFailure)$/,
+						);
+						failed.push(pending[i]);
+					}
+				});
+				expect(output.failedRecordCount).toBe(failed.length);
+				pending = failed;
+			}
+
+			return results;
+		}
+
+		/**
+		 * Reads one shard from `from`: a closed shard (`toEnd`) until it ends, returning its child shards;
+		 * an open one until a page says it is caught up (MillisBehindLatest 0).
+		 */
+		async function readShard(
+			stream: string,
+			shardId: string,
+			from: IteratorStart,
+			options: {limit?: number; toEnd?: boolean; atLeast?: number} = {},
+		) {
+			const deadline = Date.now() + 60_000;
+			let caughtUpEmpty = 0;
+			let iterator: string | undefined = await retrying(() =>
+				driver.getShardIterator(stream, shardId, from),
+			);
+			const records: KinesisRecord[] = [];
+			for (let calls = 0; iterator; calls++) {
+				if (calls > 10_000) throw new Error('reading did not end');
+				const current: string = iterator;
+				const page = await retrying(() => driver.getRecords(current, options.limit));
+				records.push(...page.Records);
+				if (!page.NextShardIterator) {
+					return {records, closed: true, children: page.ChildShards ?? []};
+				}
+
+				iterator = page.NextShardIterator;
+				// A closed shard read to its tip must end there, not keep answering empty pages.
+				caughtUpEmpty =
+					page.Records.length === 0 && page.MillisBehindLatest === 0 ? caughtUpEmpty + 1 : 0;
+				if (options.toEnd && caughtUpEmpty > 10) {
+					throw new Error(`closed shard ${shardId} was read to its tip but did not end`);
+				}
+
+				if (!options.toEnd && page.MillisBehindLatest === 0) {
+					// Caught up; a backend with propagation delay may still be short of what was put.
+					if (records.length >= (options.atLeast ?? 0) || Date.now() > deadline) break;
+					await pause(200);
+				}
+			}
+
+			return {records, closed: false, children: []};
+		}
+
+		/** Reads the whole stream following lineage: parents to their end before their children. */
+		async function readByLineage(stream: string) {
+			const shards = (await retrying(() => driver.describeStream(stream))).Shards;
+			const ids = new Set(shards.map((shard) => shard.ShardId));
+			const done = new Set<string>();
+			const byShard = new Map<string, KinesisRecord[]>();
+			const queue = shards
+				.filter(
+					(shard) =>
+						(!shard.ParentShardId || !ids.has(shard.ParentShardId)) &&
+						(!shard.AdjacentParentShardId || !ids.has(shard.AdjacentParentShardId)),
+				)
+				.map((shard) => shard.ShardId);
+			const parentsOf = new Map(
+				shards.map((shard) => [
+					shard.ShardId,
+					[shard.ParentShardId, shard.AdjacentParentShardId].filter(
+						(id): id is string => id !== undefined && ids.has(id),
+					),
+				]),
+			);
+			while (queue.length > 0) {
+				const shardId = queue.shift()!;
+				if (done.has(shardId)) continue;
+				const shard = shards.find((each) => each.ShardId === shardId)!;
+				const read = await readShard(
+					stream,
+					shardId,
+					{type: 'TRIM_HORIZON'},
+					{toEnd: !isOpen(shard)},
+				);
+				expect(read.closed).toBe(!isOpen(shard));
+				byShard.set(shardId, read.records);
+				done.add(shardId);
+				for (const child of read.children) {
+					expect(child.ParentShards).toContain(shardId);
+					if (child.ParentShards.every((parent) => done.has(parent))) queue.push(child.ShardId);
+				}
+			}
+
+			// Every shard was reached through its parents' ChildShards.
+			expect([...done].sort()).toEqual([...ids].sort());
+			for (const [shardId, parents] of parentsOf) {
+				for (const parent of parents) expect(done.has(parent), `${parent} → ${shardId}`).toBe(true);
+			}
+
+			return byShard;
+		}
+
+		const entries = (prefix: string, count: number): PutRecordsRequestEntry[] =>
+			Array.from({length: count}, (_, i) => ({
+				PartitionKey: `${prefix}-key-${i % 7}-${i}`,
+				Data: Buffer.from(`${prefix}:${i}:${'x'.repeat(i % 13)}`),
+			}));
+
+		test('describes its target', () => {
+			expect(['local', 'aws', 'endpoint']).toContain(driver.target.backend);
+			expect(driver.target.region).toMatch(/^[a-z]{2}(-[a-z]+)+-\d+$/);
+			expect(driver.target.readOnly).toBe(false);
+		});
+
+		test(
+			'creates a PROVISIONED stream: listed, described, key space tiled',
+			async () => {
+				const stream = await createStream('provisioned', 3);
+				expect(await driver.listStreams()).toContain(stream);
+				const description = await driver.describeStream(stream);
+				expect(description.StreamName).toBe(stream);
+				expect(description.StreamStatus).toBe('ACTIVE');
+				expect(description.StreamARN).toMatch(
+					new RegExp(`^arn:aws[\\w-]*:kinesis:${driver.target.region}:\\d{12}:stream/${stream}$`),
+				);
+				expect(description.Shards).toHaveLength(3);
+				const open = expectTiling(description.Shards);
+				const width = (MAX_HASH_KEY + 1n) / 3n;
+				expect(open.map((shard) => rangeOf(shard).start)).toEqual([0n, width, 2n * width]);
+				for (const shard of description.Shards) {
+					expect(shard.ShardId).toMatch(/^shardId-\d{12}$/);
+					expect(shard.ParentShardId).toBeUndefined();
+					expect(shard.SequenceNumberRange.StartingSequenceNumber).toMatch(/^\d+$/);
+				}
+
+				const summary = await driver.describeStreamSummary(stream);
+				expect(summary).toMatchObject({
+					StreamName: stream,
+					StreamARN: description.StreamARN,
+					StreamStatus: 'ACTIVE',
+					StreamModeDetails: {StreamMode: 'PROVISIONED'},
+					RetentionPeriodHours: 24,
+					OpenShardCount: 3,
+				});
+				expect(summary.StreamCreationTimestamp).toBeInstanceOf(Date);
+			},
+			SLOW,
+		);
+
+		test(
+			'creates an ON_DEMAND stream with 4 shards',
+			async () => {
+				const stream = uniqueName('on-demand');
+				await retrying(() => driver.createStream(stream, {mode: 'ON_DEMAND'}));
+				created.push(stream);
+				const summary = await waitForActive(stream);
+				expect(summary.StreamModeDetails).toEqual({StreamMode: 'ON_DEMAND'});
+				expect(summary.OpenShardCount).toBe(4);
+				expectTiling((await driver.describeStream(stream)).Shards);
+			},
+			SLOW,
+		);
+
+		test(
+			'refuses a duplicate name with ResourceInUseException',
+			async () => {
+				const stream = await createStream('duplicate', 1);
+				const error = await driverError(
+					driver.createStream(stream, {mode: 'PROVISIONED', shardCount: 2}),
+				);
+				expect(error.code).toBe('ResourceInUseException');
+				expect(error.message).toContain(stream);
+				expect((await driver.describeStream(stream)).Shards).toHaveLength(1);
+			},
+			SLOW,
+		);
+
+		test('unknown streams are ResourceNotFoundException everywhere', async () => {
+			const missing = uniqueName('missing');
+			const calls: Array<Promise<unknown>> = [
+				driver.describeStream(missing),
+				driver.describeStreamSummary(missing),
+				driver.deleteStream(missing),
+				driver.putRecords(missing, [{PartitionKey: 'k', Data: Buffer.from('x')}]),
+				driver.getShardIterator(missing, 'shardId-000000000000', {type: 'TRIM_HORIZON'}),
+				driver.splitShard(missing, 'shardId-000000000000', '100'),
+				driver.mergeShards(missing, 'shardId-000000000000', 'shardId-000000000001'),
+				driver.updateShardCount(missing, 2),
+			];
+			for (const call of calls) {
+				const error = await driverError(call);
+				expect(error.code).toBe('ResourceNotFoundException');
+				expect(error.retryable).toBe(false);
+			}
+
+			expect(await driver.listStreams()).not.toContain(missing);
+		});
+
+		test(
+			'deletes a stream',
+			async () => {
+				const stream = await createStream('delete', 1);
+				await retrying(() => driver.deleteStream(stream));
+				const deadline = Date.now() + SLOW;
+				for (;;) {
+					const error = await driver.describeStreamSummary(stream).then(
+						(summary) => {
+							expect(summary.StreamStatus).toBe('DELETING');
+							return undefined;
+						},
+						(error_: unknown) => error_,
+					);
+					if (error) {
+						expect(error).toBeInstanceOf(DriverError);
+						expect((error as DriverError).code).toBe('ResourceNotFoundException');
+						break;
+					}
+
+					if (Date.now() > deadline) throw new Error(`${stream} was not deleted`);
+					await pause(1000);
+				}
+
+				expect(await driver.listStreams()).not.toContain(stream);
+			},
+			SLOW,
+		);
+
+		test(
+			'puts records and reads every one back from TRIM_HORIZON, in order per shard',
+			async () => {
+				const stream = await createStream('put-read', 2);
+				const records = [
+					...entries('a', 120),
+					{PartitionKey: 'ключ-🔑', Data: Buffer.from('unicode key')},
+					{PartitionKey: 'empty', Data: new Uint8Array()},
+					{PartitionKey: 'binary', Data: Uint8Array.from([0, 255, 1, 254, 10, 13])},
+					{PartitionKey: 'explicit', ExplicitHashKey: String(MAX_HASH_KEY), Data: Buffer.from('e')},
+				];
+				const results = await putAll(stream, records);
+				const shards = (await driver.describeStream(stream)).Shards;
+				// The explicit hash key 2^128-1 lands on the last shard.
+				expect(results.at(-1)!.ShardId).toBe(shards.sort(byStart).at(-1)!.ShardId);
+				let total = 0;
+				for (const shard of shards) {
+					const expected = results
+						.map((result, index) => ({...result, index}))
+						.filter((result) => result.ShardId === shard.ShardId);
+					const {records: read, closed} = await readShard(
+						stream,
+						shard.ShardId,
+						{type: 'TRIM_HORIZON'},
+						{atLeast: expected.length},
+					);
+					expect(closed).toBe(false);
+					expect(read.map((record) => record.SequenceNumber)).toEqual(
+						expected.map((result) => result.SequenceNumber),
+					);
+					read.forEach((record, i) => {
+						const original = records[expected[i].index];
+						expect(record.PartitionKey).toBe(original.PartitionKey);
+						expect(Buffer.from(record.Data).equals(Buffer.from(original.Data))).toBe(true);
+						expect(record.ApproximateArrivalTimestamp).toBeInstanceOf(Date);
+						if (i > 0) {
+							expect(BigInt(record.SequenceNumber) > BigInt(read[i - 1].SequenceNumber)).toBe(true);
+						}
+					});
+					total += read.length;
+				}
+
+				expect(total).toBe(records.length);
+			},
+			SLOW,
+		);
+
+		test(
+			'reads from every iterator type',
+			async () => {
+				const stream = await createStream('iterators', 1);
+				const shardId = (await driver.describeStream(stream)).Shards[0].ShardId;
+				const first = await putAll(stream, entries('first', 10));
+				const latest = await retrying(() =>
+					driver.getShardIterator(stream, shardId, {type: 'LATEST'}),
+				);
+				const second = await putAll(stream, entries('second', 10));
+				const sequences = [...first, ...second].map((result) => result.SequenceNumber);
+
+				// LATEST: only what came after the iterator.
+				const afterLatest: KinesisRecord[] = [];
+				let iterator: string | undefined = latest;
+				for (let calls = 0; iterator && afterLatest.length < 10 && calls < 100; calls++) {
+					const current: string = iterator;
+					const page = await retrying(() => driver.getRecords(current));
+					afterLatest.push(...page.Records);
+					iterator = page.NextShardIterator;
+				}
+
+				expect(afterLatest.map((record) => record.SequenceNumber)).toEqual(sequences.slice(10));
+
+				const read = async (from: IteratorStart, atLeast = 0) =>
+					(await readShard(stream, shardId, from, {atLeast})).records.map(
+						(record) => record.SequenceNumber,
+					);
+				expect(await read({type: 'TRIM_HORIZON'}, 20)).toEqual(sequences);
+				expect(await read({type: 'AT_SEQUENCE_NUMBER', sequenceNumber: sequences[5]}, 15)).toEqual(
+					sequences.slice(5),
+				);
+				expect(
+					await read({type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: sequences[5]}, 14),
+				).toEqual(sequences.slice(6));
+				expect(
+					await read({type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: sequences.at(-1)!}),
+				).toEqual([]);
+
+				// AT_TIMESTAMP: everything that arrived at or after the time.
+				const all = (await readShard(stream, shardId, {type: 'TRIM_HORIZON'}, {atLeast: 20}))
+					.records;
+				expect(await read({type: 'AT_TIMESTAMP', timestamp: new Date(0)}, 20)).toEqual(sequences);
+				const pivot = all[12].ApproximateArrivalTimestamp;
+				const expected = all
+					.filter((record) => record.ApproximateArrivalTimestamp >= pivot)
+					.map((record) => record.SequenceNumber);
+				expect(await read({type: 'AT_TIMESTAMP', timestamp: pivot}, expected.length)).toEqual(
+					expected,
+				);
+				expect(expected).toContain(sequences[12]);
+
+				// Small pages read the same records.
+				expect(
+					(
+						await readShard(stream, shardId, {type: 'TRIM_HORIZON'}, {limit: 6, atLeast: 20})
+					).records.map((record) => record.SequenceNumber),
+				).toEqual(sequences);
+			},
+			SLOW,
+		);
+
+		test(
+			'reports bad arguments as InvalidArgumentException',
+			async () => {
+				const stream = await createStream('errors', 2);
+				const shards = (await driver.describeStream(stream)).Shards.sort(byStart);
+				const [low, high] = shards;
+				const results = await putAll(stream, [
+					{PartitionKey: 'k', ExplicitHashKey: '0', Data: Buffer.from('low')},
+					{PartitionKey: 'k', ExplicitHashKey: String(MAX_HASH_KEY), Data: Buffer.from('high')},
+				]);
+				expect(results.map((result) => result.ShardId)).toEqual([low.ShardId, high.ShardId]);
+
+				const invalidIterator = await driverError(driver.getRecords('not-an-iterator'));
+				expect(invalidIterator.code).toMatch(/^(InvalidArgumentException|ValidationException)$/);
+
+				// A sequence number of one shard used on another.
+				const wrongShard = await driverError(
+					driver.getShardIterator(stream, low.ShardId, {
+						type: 'AT_SEQUENCE_NUMBER',
+						sequenceNumber: results[1].SequenceNumber,
+					}),
+				);
+				expect(wrongShard.code).toBe('InvalidArgumentException');
+
+				const unknownShard = await driverError(
+					driver.getShardIterator(stream, 'shardId-000000009999', {type: 'TRIM_HORIZON'}),
+				);
+				expect(unknownShard.code).toBe('ResourceNotFoundException');
+
+				const outOfRange = await driverError(
+					driver.splitShard(stream, low.ShardId, high.HashKeyRange.EndingHashKey),
+				);
+				expect(outOfRange.code).toBe('InvalidArgumentException');
+
+				const tooBig = await driverError(
+					driver.putRecords(stream, [
+						{PartitionKey: 'k', ExplicitHashKey: String(MAX_HASH_KEY + 1n), Data: Buffer.from('x')},
+					]),
+				);
+				expect(tooBig.code).toMatch(/^(InvalidArgumentException|ValidationException)$/);
+
+				const scale = await driverError(driver.updateShardCount(stream, 5));
+				expect(scale.code).toBe('LimitExceededException');
+
+				// Nothing changed.
+				const after = (await driver.describeStream(stream)).Shards;
+				expect(after).toHaveLength(2);
+				expect(after.every(isOpen)).toBe(true);
+			},
+			SLOW,
+		);
+
+		test(
+			'split and merge: lineage, closed parents ending with their children, nothing lost',
+			async () => {
+				const stream = await createStream('reshard', 2);
+				const [low, high] = (await driver.describeStream(stream)).Shards.sort(byStart);
+				const before = await putAll(stream, entries('before', 60));
+				const {start, end} = rangeOf(low);
+				const middle = start + (end - start + 1n) / 2n;
+				await retrying(() => driver.splitShard(stream, low.ShardId, String(middle)));
+				await waitForActive(stream);
+				let shards = (await driver.describeStream(stream)).Shards;
+				expect(shards).toHaveLength(4);
+				const children = shards
+					.filter((shard) => shard.ParentShardId === low.ShardId)
+					.sort(byStart);
+				expect(children.map(rangeOf)).toEqual([
+					{start, end: middle - 1n},
+					{start: middle, end},
+				]);
+				expect(children.every((child) => child.AdjacentParentShardId === undefined)).toBe(true);
+				expect(isOpen(shards.find((shard) => shard.ShardId === low.ShardId)!)).toBe(false);
+				expectTiling(shards);
+
+				// The closed parent reads to its end, then names its children.
+				const parentRead = await readShard(
+					stream,
+					low.ShardId,
+					{type: 'TRIM_HORIZON'},
+					{toEnd: true},
+				);
+				expect(parentRead.closed).toBe(true);
+				expect(parentRead.records.map((record) => record.SequenceNumber)).toEqual(
+					before.filter((result) => result.ShardId === low.ShardId).map((r) => r.SequenceNumber),
+				);
+				expect(parentRead.children.map((child) => child.ShardId).sort()).toEqual(
+					children.map((child) => child.ShardId).sort(),
+				);
+				for (const child of parentRead.children) expect(child.ParentShards).toEqual([low.ShardId]);
+
+				const middleBatch = await putAll(stream, entries('middle', 60));
+				for (const result of middleBatch) expect(result.ShardId).not.toBe(low.ShardId);
+
+				// Merge the upper child with the untouched upper shard (adjacent), in either order.
+				await retrying(() => driver.mergeShards(stream, high.ShardId, children[1].ShardId));
+				await waitForActive(stream);
+				shards = (await driver.describeStream(stream)).Shards;
+				const merged = shards.find((shard) => shard.AdjacentParentShardId !== undefined)!;
+				expect(merged.ParentShardId).toBe(high.ShardId);
+				expect(merged.AdjacentParentShardId).toBe(children[1].ShardId);
+				expect(rangeOf(merged)).toEqual({start: middle, end: MAX_HASH_KEY});
+				expectTiling(shards);
+
+				// Non-adjacent and closed shards cannot be merged.
+				const notAdjacent = await driverError(
+					driver.mergeShards(stream, children[0].ShardId, children[0].ShardId),
+				);
+				expect(notAdjacent.code).toBe('InvalidArgumentException');
+				const closed = await driverError(driver.splitShard(stream, low.ShardId, String(middle)));
+				expect(closed.code).toMatch(/^(InvalidArgumentException|ResourceInUseException)$/);
+
+				const after = await putAll(stream, entries('after', 60));
+				const all = [...before, ...middleBatch, ...after];
+				const byShard = await readByLineage(stream);
+				const read = [...byShard.values()].flat().map((record) => record.SequenceNumber);
+				expect(read.sort()).toEqual(all.map((result) => result.SequenceNumber).sort());
+				for (const [shardId, records] of byShard) {
+					expect(records.map((record) => record.SequenceNumber)).toEqual(
+						all.filter((result) => result.ShardId === shardId).map((r) => r.SequenceNumber),
+					);
+				}
+
+				// Children's records come after their parents'.
+				for (const shard of shards) {
+					for (const parent of [shard.ParentShardId, shard.AdjacentParentShardId]) {
+						if (!parent) continue;
+						const last = byShard.get(parent)!.at(-1);
+						const firstChild = byShard.get(shard.ShardId)![0];
+						if (last && firstChild) {
+							expect(BigInt(firstChild.SequenceNumber) > BigInt(last.SequenceNumber)).toBe(true);
+						}
+					}
+				}
+			},
+			SLOW,
+		);
+
+		test(
+			'UpdateShardCount scales uniformly, up and down, keeping lineage',
+			async () => {
+				const stream = await createStream('scale', 2);
+				const records = await putAll(stream, entries('scale', 40));
+				for (const target of [4, 3]) {
+					const before = new Set(
+						(await driver.describeStream(stream)).Shards.map((s) => s.ShardId),
+					);
+					await retrying(() => driver.updateShardCount(stream, target));
+					await waitForActive(stream);
+					const shards = (await driver.describeStream(stream)).Shards;
+					const open = expectTiling(shards);
+					expect(open).toHaveLength(target);
+					const width = (MAX_HASH_KEY + 1n) / BigInt(target);
+					expect(open.map((shard) => rangeOf(shard).start)).toEqual(
+						Array.from({length: target}, (_, i) => BigInt(i) * width),
+					);
+					const ids = new Set(shards.map((shard) => shard.ShardId));
+					for (const shard of shards.filter((each) => !before.has(each.ShardId))) {
+						const parents = [shard.ParentShardId, shard.AdjacentParentShardId].filter(Boolean);
+						expect(parents.length).toBeGreaterThanOrEqual(1);
+						expect(parents.length).toBeLessThanOrEqual(2);
+						for (const parent of parents) expect(ids.has(parent!)).toBe(true);
+					}
+
+					expect((await driver.describeStreamSummary(stream)).OpenShardCount).toBe(target);
+				}
+
+				const byShard = await readByLineage(stream);
+				expect(
+					[...byShard.values()]
+						.flat()
+						.map((record) => record.SequenceNumber)
+						.sort(),
+				).toEqual(records.map((result) => result.SequenceNumber).sort());
+			},
+			SLOW,
+		);
+
+		test('an aborted signal rejects the call', async () => {
+			const signal = AbortSignal.abort();
+			await expect(driver.listStreams(signal)).rejects.toMatchObject({name: 'AbortError'});
+		});
+
+		test(
+			'read-only: every mutating method is refused with a DriverError and nothing changes',
+			async () => {
+				const stream = await createStream('read-only', 2);
+				await putAll(stream, entries('ro', 20));
+				const guarded = readOnly(driver);
+				expect(guarded.target.readOnly).toBe(true);
+				expect(guarded.target.backend).toBe(driver.target.backend);
+				const before = {
+					streams: (await driver.listStreams()).filter((each) => each.startsWith('kt-contract-')),
+					description: await driver.describeStream(stream),
+					records: [...(await readByLineage(stream)).values()].flat(),
+				};
+				const [low, high] = before.description.Shards.sort(byStart);
+				const victim = uniqueName('never-created');
+				// The contract's own list: a wrapper that forgot a method must not pass by forgetting it here too.
+				const attempts: Record<(typeof MUTATING)[number], () => Promise<unknown>> = {
+					createStream: () => guarded.createStream(victim, {mode: 'PROVISIONED', shardCount: 1}),
+					deleteStream: () => guarded.deleteStream(stream),
+					putRecords: () =>
+						guarded.putRecords(stream, [{PartitionKey: 'k', Data: Buffer.from('no')}]),
+					splitShard: () => guarded.splitShard(stream, low.ShardId, String(rangeOf(low).end / 2n)),
+					mergeShards: () => guarded.mergeShards(stream, low.ShardId, high.ShardId),
+					updateShardCount: () => guarded.updateShardCount(stream, 3),
+				};
+				expect([...MUTATING_METHODS].sort()).toEqual([...MUTATING].sort());
+				for (const method of MUTATING) {
+					const error = await driverError(attempts[method]());
+					expect(error.message).toContain(method);
+				}
+
+				// Reading still works through the wrapper.
+				expect(await guarded.listStreams()).toContain(stream);
+				expect((await guarded.describeStream(stream)).Shards).toHaveLength(2);
+				const iterator = await retrying(() =>
+					guarded.getShardIterator(stream, low.ShardId, {type: 'TRIM_HORIZON'}),
+				);
+				expect((await retrying(() => guarded.getRecords(iterator))).Records.length).toBeGreaterThan(
+					0,
+				);
+
+				// And nothing changed underneath.
+				expect(
+					(await driver.listStreams()).filter((each) => each.startsWith('kt-contract-')),
+				).toEqual(before.streams);
+				expect(await driver.listStreams()).not.toContain(victim);
+				expect(await driver.describeStream(stream)).toEqual(before.description);
+				const after = [...(await readByLineage(stream)).values()].flat();
+				expect(after.map((record) => record.SequenceNumber)).toEqual(
+					before.records.map((record) => record.SequenceNumber),
+				);
+				expect(after.map((record) => text(record.Data))).not.toContain('no');
+			},
+			SLOW,
+		);
+	});
+}
