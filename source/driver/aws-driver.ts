@@ -48,11 +48,13 @@ export type AwsDriverOptions = {
 	region?: string;
 	profile?: string;
 	endpoint?: string;
-	/** Attempts per call, retries of throttling and transient errors included (SDK default: 3). */
+	/** Attempts per call, retries of throttling and transient errors included (default 3, as the SDK). */
 	maxAttempts?: number;
 	environment?: NodeJS.ProcessEnv;
 	/** The SDK's Kinesis client speaks HTTP/2; '1.1' makes it use HTTP/1.1 (keep-alive), as older clients do. */
 	httpVersion?: '1.1' | '2';
+	/** Static credentials instead of the SDK's provider chain (a `serve --verify-signatures` owner's key). */
+	credentials?: {accessKeyId: string; secretAccessKey: string};
 };
 
 const isLoopback = (endpoint: string | undefined) =>
@@ -98,7 +100,7 @@ export class AwsDriver implements Driver {
 		const environment = options.environment ?? process.env;
 		const endpoint =
 			options.endpoint ?? environment.AWS_ENDPOINT_URL_KINESIS ?? environment.AWS_ENDPOINT_URL;
-		const config: KinesisClientConfig = {maxAttempts: options.maxAttempts ?? 5};
+		const config: KinesisClientConfig = {maxAttempts: options.maxAttempts ?? 3};
 		if (options.region) config.region = options.region;
 		if (options.profile) config.profile = options.profile;
 		if (options.endpoint) config.endpoint = options.endpoint;
@@ -121,6 +123,8 @@ export class AwsDriver implements Driver {
 			};
 			config.region ??= environment.AWS_REGION ?? environment.AWS_DEFAULT_REGION ?? 'us-east-1';
 		}
+
+		if (options.credentials) config.credentials = options.credentials;
 
 		this.client = new KinesisClient(config);
 		this.target = {
