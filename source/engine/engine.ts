@@ -64,7 +64,13 @@ export type EngineOptions = {
 	syncEveryWrite?: boolean;
 	syncIntervalMs?: number;
 	segmentBytes?: number;
+	/** On-disk mode: how much segment data to keep cached in memory. */
 	cacheBytes?: number;
+	/**
+	 * Memory-only mode: the most record bytes kept. Beyond it the oldest segments are dropped, as if
+	 * retention had expired them, so a long-running demo cannot exhaust memory. Default 512 MiB.
+	 */
+	memoryBudgetBytes?: number;
 };
 
 export type StreamRef = {StreamName?: string; StreamARN?: string};
@@ -1049,6 +1055,30 @@ export class KinesisEngine {
 		// The metadata keeps each stream's counter: once the records that carried the highest counters
 		// are gone from disk, only it stops a restart from numbering records again from a lower one.
 		if (dropped > 0) this.save();
+		if (!this.directory) this.keepWithinMemoryBudget();
+	}
+
+	/** Memory-only mode: drops the globally oldest sealed segments while over the budget. */
+	private keepWithinMemoryBudget() {
+		const logs = [...this.streams.values()].flatMap((stream) =>
+			stream.shards.map((shard) => shard.log),
+		);
+		let bytes = 0;
+		for (const log of logs) bytes += log.memoryBytes;
+		const budget = this.options.memoryBudgetBytes ?? 512 * 1024 * 1024;
+		while (bytes > budget) {
+			let oldest: ShardLog | undefined;
+			for (const log of logs) {
+				const arrival = log.oldestSealedArrival;
+				if (arrival !== undefined && (!oldest || arrival < oldest.oldestSealedArrival!))
+					oldest = log;
+			}
+
+			if (!oldest) return;
+			const before = oldest.memoryBytes;
+			oldest.dropOldest();
+			bytes -= before - oldest.memoryBytes;
+		}
 	}
 
 	/** Finishes deletions whose DELETING time has passed. */

@@ -92,6 +92,25 @@ export class ShardLog {
 		return last && last.count > 0 ? last.lastCounter : -1;
 	}
 
+	/** Bytes of records this log holds in memory (memory-only mode: all of them). */
+	get memoryBytes() {
+		let bytes = 0;
+		for (const segment of this.segments) if (segment.loaded) bytes += segment.size;
+		return bytes;
+	}
+
+	/** Arrival time of the oldest record in a sealed segment, which {@link dropOldest} would drop. */
+	get oldestSealedArrival(): number | undefined {
+		const first = this.segments[0];
+		return first?.sealed && first.count > 0 ? first.firstArrival : undefined;
+	}
+
+	/** Drops the oldest sealed segment: memory-only mode's bound on memory, like an early retention. */
+	dropOldest() {
+		const first = this.segments[0];
+		if (first?.sealed) this.drop(this.segments.shift()!);
+	}
+
 	get hasUnflushed() {
 		const last = this.segments.at(-1);
 		return last !== undefined && last.flushedSize < last.size;
