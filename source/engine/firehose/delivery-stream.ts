@@ -1,0 +1,148 @@
+/**
+ * One delivery stream's state: its configuration, the open buffer taking records, the closed buffers
+ * waiting to be delivered (in order; the head one is being delivered or retried), and the counters the
+ * console shows. The FirehoseEngine drives it; this file only holds and describes it.
+ */
+import {PerSecondMeter} from '../limits.js';
+import type {BufferedRecord, BufferFile, BufferLog} from './buffer-log.js';
+import {settingsOf, type DeliverySettings, type StoredDestination} from './destination.js';
+import type {KinesisSource, SourceMetadata} from './kinesis-source.js';
+import {FIREHOSE_LIMITS} from './limits.js';
+import type {
+	Delivery,
+	DeliveryError,
+	DeliveryStreamStatus,
+	DeliveryStreamType,
+	Tag,
+} from './types.js';
+
+export type Transition = {status: 'CREATING' | 'DELETING'; until: number};
+
+export type DeliveryStreamMetadata = {
+	name: string;
+	createdAt: number;
+	type: DeliveryStreamType;
+	versionId: number;
+	lastUpdatedAt?: number;
+	destination: StoredDestination;
+	directPut?: {ThroughputHintInMBs?: number};
+	tags: Tag[];
+	transition?: Transition;
+	source?: SourceMetadata;
+};
+
+/** A buffer: the open one takes records; once closed (by size or interval) it waits for delivery. */
+export class RecordBuffer {
+	readonly records: BufferedRecord[] = [];
+	bytes = 0;
+	oldestArrival = Number.POSITIVE_INFINITY;
+	/** When the buffer took its first record (Firehose's clock): the interval hint counts from here. */
+	openedAt = Number.POSITIVE_INFINITY;
+	/** Failed delivery attempts so far. */
+	attempts = 0;
+	firstFailureAt: number | undefined;
+	nextAttemptAt = 0;
+	/** Set when delivery gave up (to the attempts made): the records go to the error output prefix. */
+	attemptsBeforeErrorOutput: number | undefined;
+	lastError: DeliveryError | undefined;
+
+	constructor(readonly file: BufferFile | undefined) {}
+
+	get toErrorOutput() {
+		return this.attemptsBeforeErrorOutput !== undefined;
+	}
+
+	/** Takes records (already written to the file) at `now`. */
+	add(records: BufferedRecord[], now: number) {
+		if (records.length > 0 && this.records.length === 0) this.openedAt = now;
+		for (const record of records) {
+			this.records.push(record);
+			this.bytes += record.data.length;
+			if (record.arrivalMs < this.oldestArrival) this.oldestArrival = record.arrivalMs;
+		}
+	}
+}
+
+export class DeliveryStream {
+	destination: StoredDestination;
+	settings: DeliverySettings;
+	versionId: number;
+	lastUpdatedAt: number | undefined;
+	tags: Tag[];
+	transition: Transition | undefined;
+	open: RecordBuffer | undefined;
+	readonly closed: RecordBuffer[] = [];
+	nextFileNumber = 1;
+	nextOrdinal = 0;
+	/** Set once the delivery stream is gone: deliveries in flight must not touch its files. */
+	removed = false;
+	readonly writes = new PerSecondMeter();
+	readonly requests = new PerSecondMeter();
+	readonly lastDeliveries: Delivery[] = [];
+	failedDeliveries = 0;
+	errorOutputDeliveries = 0;
+	lastError: DeliveryError | undefined;
+	/** The delivery loop, while it runs. */
+	delivering: Promise<void> | undefined;
+	deliverAgain = false;
+
+	constructor(
+		readonly metadata: DeliveryStreamMetadata,
+		readonly arn: string,
+		readonly log: BufferLog | undefined,
+		readonly source: KinesisSource | undefined,
+	) {
+		this.destination = metadata.destination;
+		this.settings = settingsOf(metadata.destination);
+		this.versionId = metadata.versionId;
+		this.lastUpdatedAt = metadata.lastUpdatedAt;
+		this.tags = metadata.tags;
+		this.transition = metadata.transition;
+	}
+
+	get name() {
+		return this.metadata.name;
+	}
+
+	get createdAt() {
+		return this.metadata.createdAt;
+	}
+
+	get type() {
+		return this.metadata.type;
+	}
+
+	status(now: number): DeliveryStreamStatus {
+		if (!this.transition) return 'ACTIVE';
+		if (this.transition.status === 'CREATING' && now >= this.transition.until) {
+			this.transition = undefined;
+			return 'ACTIVE';
+		}
+
+		return this.transition.status;
+	}
+
+	setDestination(destination: StoredDestination) {
+		this.destination = destination;
+		this.settings = settingsOf(destination);
+	}
+
+	recordDelivery(delivery: Delivery) {
+		this.lastDeliveries.push(delivery);
+		if (this.lastDeliveries.length > FIREHOSE_LIMITS.lastDeliveriesKept) {
+			this.lastDeliveries.shift();
+		}
+	}
+
+	toMetadata(): DeliveryStreamMetadata {
+		return {
+			...this.metadata,
+			versionId: this.versionId,
+			...(this.lastUpdatedAt === undefined ? {} : {lastUpdatedAt: this.lastUpdatedAt}),
+			destination: this.destination,
+			tags: this.tags,
+			transition: this.transition,
+			...(this.source ? {source: this.source.toMetadata()} : {}),
+		};
+	}
+}
