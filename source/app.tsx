@@ -1,20 +1,35 @@
 /**
- * The console's root: header, streams table (or the help screen), footer. It reads the backend only
- * through a StreamPoller over the Driver it is given, and maps keys to commands through the keymap.
+ * The console's root: the header, a stack of screens (streams → a stream's shard map → a live tail →
+ * one record; the help on top of any), and the bottom line — key hints generated from the keymap, a
+ * notice, or the one-line prompt (`:` commands, `/` filters, short questions). It owns navigation, the
+ * prompt and exit; the screens read the backend only through models over the Driver it is given.
  */
 import {Box, useApp} from 'ink';
-import {useCallback, useMemo, useState} from 'react';
+import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import type {Driver} from './driver/driver.js';
-import {Footer} from './ui/components/footer.js';
+import type {ShardRateSamplerOptions} from './monitor/shard-rates.js';
+import type {LiveTailOptions} from './tail/live-tail.js';
+import {FILTER_SYNTAX, parseRecordFilter} from './tail/record-filter.js';
+import {COMMAND_PLACEHOLDER, completeCommandLine, parseCommandLine} from './ui/command-line.js';
+import {Footer, type Notice} from './ui/components/footer.js';
 import {Header, healthOf} from './ui/components/header.js';
-import {HelpOverlay} from './ui/components/help-overlay.js';
-import {StatusLine} from './ui/components/status-line.js';
-import {StreamTable} from './ui/components/stream-table.js';
-import {useKeymap} from './ui/hooks/use-keymap.js';
-import {useSelection} from './ui/hooks/use-selection.js';
+import {Prompt, type PromptRequest} from './ui/components/prompt.js';
+import {CommandRouterContext, useKeymap} from './ui/hooks/use-keymap.js';
 import {useStreamPoller} from './ui/hooks/use-stream-poller.js';
 import {useTerminalSize} from './ui/hooks/use-terminal-size.js';
-import {availableBindings, type Command, type Scope} from './ui/keymap.js';
+import {availableBindings, type Command} from './ui/keymap.js';
+import {
+	isFilterable,
+	SCREEN_SCOPE,
+	type Navigation,
+	type Screen,
+	type StackEntry,
+} from './ui/navigation.js';
+import {HelpScreen} from './ui/screens/help-screen.js';
+import {RecordScreen} from './ui/screens/record-screen.js';
+import {StreamScreen} from './ui/screens/stream-screen.js';
+import {StreamsScreen} from './ui/screens/streams-screen.js';
+import {TailScreen} from './ui/screens/tail-screen.js';
 import {createTheme, ThemeContext, type Theme} from './ui/theme.js';
 
 export type AppProps = {
@@ -26,30 +41,148 @@ export type AppProps = {
 	width?: number;
 	height?: number;
 	theme?: Theme;
+	/** Records a live tail keeps (default 5,000). */
+	tailBufferSize?: number;
+	/** Where `s` in a tail saves its NDJSON file (default: the current directory). */
+	saveDirectory?: string;
+	/** Passed to the tails and the rate sampling (tests poll faster). */
+	tailOptions?: Omit<LiveTailOptions, 'shardId' | 'from' | 'bufferSize'>;
+	rateOptions?: ShardRateSamplerOptions;
 };
 
-const STREAM_SCOPES: readonly Scope[] = ['streams', 'global'];
-const HELP_SCOPES: readonly Scope[] = ['help', 'global'];
-/** Header, status line and footer. */
-const CHROME_LINES = 3;
+/** Header and bottom line. */
+const CHROME_LINES = 2;
+const FILTER_PLACEHOLDER = {
+	streams: 'part of a stream name',
+	stream: 'part of a shard id, OPEN or CLOSED',
+	tail: FILTER_SYNTAX,
+} as const;
 
-export function App({driver, demo = false, pollIntervalMs, width, height, theme}: AppProps) {
+let nextStackId = 0;
+let nextPromptId = 0;
+const stackEntry = (screen: Screen): StackEntry => ({id: nextStackId++, screen, filter: ''});
+
+export function App(props: AppProps) {
+	const {driver, demo = false, pollIntervalMs, width, height, theme} = props;
 	const {exit} = useApp();
 	const terminal = useTerminalSize();
-	const columns = width ?? terminal.columns;
+	const columns = Math.max(20, width ?? terminal.columns);
 	// One line short of the terminal by default: Ink redraws a frame as tall as the terminal by
 	// clearing the whole screen, which flickers at every update.
-	const rows = Math.max(CHROME_LINES + 2, height ?? terminal.rows - 1);
-	const activeTheme = useMemo(() => theme ?? createTheme(), [theme]);
-	const keymap = useMemo(() => availableBindings(driver.target.readOnly), [driver]);
-	const state = useStreamPoller(driver, {intervalMs: pollIntervalMs});
-	const names = useMemo(() => state.rows.map((row) => row.name), [state.rows]);
+	const rows = Math.max(CHROME_LINES + 3, height ?? terminal.rows - 1);
 	const bodyHeight = rows - CHROME_LINES;
-	// The table's own column header takes one of the body's lines.
-	const selection = useSelection(names, bodyHeight - 1);
-	const [helpOpen, setHelpOpen] = useState(false);
-	const scopes = helpOpen ? HELP_SCOPES : STREAM_SCOPES;
-	const {move} = selection;
+	const activeTheme = useMemo(() => theme ?? createTheme(), [theme]);
+	const readOnly = driver.target.readOnly;
+	const keymap = useMemo(() => availableBindings(readOnly), [readOnly]);
+	const streams = useStreamPoller(driver, {intervalMs: pollIntervalMs});
+
+	const [stack, setStack] = useState<StackEntry[]>(() => [stackEntry({kind: 'streams'})]);
+	const [prompt, setPrompt] = useState<{id: number; request: PromptRequest}>();
+	const [notice, setNotice] = useState<Notice>();
+	const top = stack.at(-1)!;
+
+	// The stream names as of now, for the `:` prompt (which stays open across refreshes). Until the
+	// first listing, any name may be tried: the screen then shows what the backend says.
+	const names = useRef<{all: string[]; known?: string[]}>({all: []});
+	useEffect(() => {
+		const all = streams.rows.map((row) => row.name);
+		names.current = {all, known: streams.lastUpdated ? all : undefined};
+	}, [streams.rows, streams.lastUpdated]);
+
+	// Who has the keyboard, switched at once (not at the next render): the screens, or the prompt.
+	const promptOpen = useRef(false);
+	const openPrompt = useCallback((request: PromptRequest) => {
+		promptOpen.current = true;
+		setPrompt({id: nextPromptId++, request});
+	}, []);
+	const closePrompt = useCallback(() => {
+		promptOpen.current = false;
+		setPrompt(undefined);
+	}, []);
+
+	const setFilter = useCallback((id: number, filter: string) => {
+		setStack((current) =>
+			current.map((each) => (each.id === id && each.filter !== filter ? {...each, filter} : each)),
+		);
+	}, []);
+
+	// The filter belongs to the screen on top when the prompt opens.
+	const openFilter = useCallback(() => {
+		const {id, screen, filter} = top;
+		if (!isFilterable(screen)) return;
+		const kind = screen.kind as keyof typeof FILTER_PLACEHOLDER;
+		openPrompt({
+			label: '/',
+			initial: filter,
+			placeholder: FILTER_PLACEHOLDER[kind],
+			onChange: (value) => setFilter(id, value),
+			onSubmit: (value) => setFilter(id, value),
+			onCancel: () => setFilter(id, ''),
+			validate: kind === 'tail' ? (value) => parseRecordFilter(value).error : undefined,
+		});
+	}, [top, openPrompt, setFilter]);
+
+	const navigation = useMemo<Navigation>(
+		() => ({
+			push(screen) {
+				setStack((current) => [...current, stackEntry(screen)]);
+			},
+			openFilter,
+			openPrompt,
+			notify: setNotice,
+		}),
+		[openFilter, openPrompt],
+	);
+
+	const runCommand = useCallback(
+		(text: string) => {
+			const {command, error} = parseCommandLine(text, names.current.known);
+			if (error) {
+				setNotice({text: error, tone: 'error'});
+				return;
+			}
+
+			if (!command) return;
+			const base = (current: StackEntry[]) => current.slice(0, 1);
+			switch (command.name) {
+				case 'quit': {
+					exit();
+					break;
+				}
+
+				case 'help': {
+					setStack((current) =>
+						current.at(-1)!.screen.kind === 'help'
+							? current
+							: [...current, stackEntry({kind: 'help'})],
+					);
+					break;
+				}
+
+				case 'streams': {
+					setStack(base);
+					break;
+				}
+
+				case 'stream': {
+					setStack((current) => [
+						...base(current),
+						stackEntry({kind: 'stream', stream: command.stream}),
+					]);
+					break;
+				}
+
+				case 'tail': {
+					setStack((current) => [
+						...base(current),
+						stackEntry({kind: 'tail', stream: command.stream, shardId: command.shard}),
+					]);
+					break;
+				}
+			}
+		},
+		[exit],
+	);
 
 	const onCommand = useCallback(
 		(command: Command) => {
@@ -60,65 +193,150 @@ export function App({driver, demo = false, pollIntervalMs, width, height, theme}
 				}
 
 				case 'help': {
-					setHelpOpen((open) => !open);
+					setStack((current) =>
+						current.at(-1)!.screen.kind === 'help'
+							? current.slice(0, -1)
+							: [...current, stackEntry({kind: 'help'})],
+					);
 					break;
 				}
 
-				case 'closeHelp': {
-					setHelpOpen(false);
+				case 'back': {
+					setStack((current) => {
+						const last = current.at(-1)!;
+						if (last.filter !== '') {
+							return [...current.slice(0, -1), {...last, filter: ''}];
+						}
+
+						return current.length > 1 ? current.slice(0, -1) : current;
+					});
 					break;
 				}
 
-				case 'down':
-				case 'up':
-				case 'top':
-				case 'bottom': {
-					move(command);
+				case 'command': {
+					openPrompt({
+						label: ':',
+						placeholder: COMMAND_PLACEHOLDER,
+						complete: (value) => completeCommandLine(value, names.current.all),
+						onSubmit: runCommand,
+					});
 					break;
 				}
 			}
 		},
-		[exit, move],
+		[exit, openPrompt, runCommand],
 	);
-	useKeymap(scopes, onCommand, {keymap});
+	const scopes = useMemo(
+		() => [SCREEN_SCOPE[top.screen.kind], 'global' as const],
+		[top.screen.kind],
+	);
+	const router = useKeymap(scopes, onCommand, {
+		keymap,
+		enabled: () => !promptOpen.current,
+		// A notice stays until the next key.
+		onKey: () => setNotice(undefined),
+	});
 
-	const count = state.rows.length;
-	const range =
-		selection.start > 0 || selection.end < count
-			? ` (${selection.start + 1}–${selection.end})`
-			: '';
-	const title = helpOpen ? 'Help' : `Streams ${count}${range}`;
-	const empty = state.error
-		? 'Could not list the streams (see above).'
-		: state.lastUpdated
-			? `No streams in ${driver.target.region}.`
-			: 'Loading streams…';
+	const renderScreen = (each: StackEntry, isTop: boolean) => {
+		const common = {
+			width: columns,
+			height: bodyHeight,
+			active: isTop && prompt === undefined,
+			visible: isTop,
+			filter: each.filter,
+			navigation,
+		};
+		const {screen} = each;
+		switch (screen.kind) {
+			case 'streams': {
+				return <StreamsScreen {...common} state={streams} region={driver.target.region} />;
+			}
+
+			case 'stream': {
+				return (
+					<StreamScreen
+						{...common}
+						driver={driver}
+						stream={screen.stream}
+						pollIntervalMs={pollIntervalMs}
+						rateOptions={props.rateOptions}
+					/>
+				);
+			}
+
+			case 'tail': {
+				return (
+					<TailScreen
+						{...common}
+						driver={driver}
+						stream={screen.stream}
+						shardId={screen.shardId}
+						bufferSize={props.tailBufferSize}
+						saveDirectory={props.saveDirectory}
+						tailOptions={props.tailOptions}
+					/>
+				);
+			}
+
+			case 'record': {
+				return (
+					<RecordScreen
+						{...common}
+						stream={screen.stream}
+						entry={screen.entry}
+						initialMode={screen.mode}
+					/>
+				);
+			}
+
+			case 'help': {
+				return (
+					<HelpScreen
+						width={columns}
+						height={bodyHeight}
+						active={common.active}
+						readOnly={readOnly}
+						keymap={keymap}
+					/>
+				);
+			}
+		}
+	};
 
 	return (
 		<ThemeContext.Provider value={activeTheme}>
-			<Box flexDirection="column" width={columns} height={rows}>
-				<Header target={driver.target} demo={demo} health={healthOf(state)} width={columns} />
-				<StatusLine title={title} error={state.error} width={columns} />
-				{helpOpen ? (
-					<HelpOverlay
-						keymap={keymap}
-						readOnly={driver.target.readOnly}
-						width={columns}
-						height={bodyHeight}
-					/>
-				) : (
-					<StreamTable
-						rows={state.rows}
-						selected={selection.index}
-						start={selection.start}
-						end={selection.end}
-						width={columns}
-						height={bodyHeight}
-						empty={empty}
-					/>
-				)}
-				<Footer scopes={scopes} keymap={keymap} width={columns} />
-			</Box>
+			<CommandRouterContext.Provider value={router}>
+				<Box flexDirection="column" width={columns} height={rows}>
+					<Header target={driver.target} demo={demo} health={healthOf(streams)} width={columns} />
+					<Box flexDirection="column" width={columns} height={bodyHeight}>
+						{stack.map((each) => (
+							<Box
+								key={each.id}
+								display={each === top ? 'flex' : 'none'}
+								flexDirection="column"
+								width={columns}
+								height={bodyHeight}
+								overflow="hidden"
+							>
+								{renderScreen(each, each === top)}
+							</Box>
+						))}
+					</Box>
+					{prompt ? (
+						<Prompt
+							key={prompt.id}
+							request={prompt.request}
+							width={columns}
+							isActive
+							keymap={keymap}
+							onClose={closePrompt}
+							onQuit={exit}
+						/>
+					) : (
+						<Footer scopes={scopes} keymap={keymap} width={columns} notice={notice} />
+					)}
+				</Box>
+			</CommandRouterContext.Provider>
 		</ThemeContext.Provider>
 	);
 }

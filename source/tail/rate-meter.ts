@@ -23,7 +23,7 @@ export class RateMeter {
 	rates(): Rates {
 		this.prune();
 		const now = this.now();
-		const seconds = Math.max(1, Math.min(this.windowMs, now - this.startedAt)) / 1000;
+		const seconds = Math.max(1000, Math.min(this.windowMs, now - this.startedAt)) / 1000;
 		let records = 0;
 		let bytes = 0;
 		let calls = 0;

@@ -73,6 +73,9 @@ export type ShardTailProgress = {
 	getRecordsCalls: number;
 	/** GetRecords calls in the last second, against the per-shard budget of 5 a second. */
 	callsPerSecond: number;
+	/** This tail's read rate from this shard over the last few seconds (records and bytes handed out). */
+	recordsPerSecond: number;
+	bytesPerSecond: number;
 	/** Calls refused with ProvisionedThroughputExceededException. */
 	throttled: number;
 };
@@ -209,17 +212,22 @@ export class TailSession implements AsyncIterable<TailBatch> {
 			...this.meter.rates(),
 			records: this.handedOut,
 			bytes: this.bytesHandedOut,
-			shards: [...this.readers.values()].map((reader) => ({
-				shardId: reader.shardId,
-				parentShardIds: this.lineage.parentsOf(reader.shardId),
-				state: reader.state,
-				millisBehindLatest: reader.millisBehindLatest,
-				lastSequenceNumber: reader.lastSequenceNumber,
-				records: reader.records,
-				getRecordsCalls: reader.getRecordsCalls,
-				callsPerSecond: reader.meter.callsInLastSecond(),
-				throttled: reader.throttled,
-			})),
+			shards: [...this.readers.values()].map((reader) => {
+				const {recordsPerSecond, bytesPerSecond} = reader.meter.rates();
+				return {
+					shardId: reader.shardId,
+					parentShardIds: this.lineage.parentsOf(reader.shardId),
+					state: reader.state,
+					millisBehindLatest: reader.millisBehindLatest,
+					lastSequenceNumber: reader.lastSequenceNumber,
+					records: reader.records,
+					getRecordsCalls: reader.getRecordsCalls,
+					callsPerSecond: reader.meter.callsInLastSecond(),
+					recordsPerSecond,
+					bytesPerSecond,
+					throttled: reader.throttled,
+				};
+			}),
 		};
 	}
 

@@ -1,17 +1,58 @@
 /**
- * Every key binding of the console, as data: the input handler dispatches from this table, and the
+ * Every key binding of the console, as data: the input handlers dispatch from this table, and the
  * footer hints and the `?` help screen are generated from it, so the three never disagree. Actions that
- * change a stream are marked `dangerous` (none yet in this slice): read-only mode hides them, and the
- * help screen flags them.
+ * change a stream are marked `dangerous` (none yet): read-only mode hides them, and the help flags them.
+ *
+ * A key means one thing at a time: the `global` bindings are handled by the app and every other scope
+ * by one screen, so no key is bound both globally and in a screen's scope (a test checks it). While a
+ * prompt is open only the `prompt` scope is live and every other key types text.
  */
 import type {Key} from 'ink';
 
-export type Command = 'quit' | 'help' | 'closeHelp' | 'down' | 'up' | 'top' | 'bottom';
+export type Command =
+	| 'quit'
+	| 'help'
+	| 'command'
+	| 'back'
+	| 'down'
+	| 'up'
+	| 'pageDown'
+	| 'pageUp'
+	| 'top'
+	| 'bottom'
+	| 'open'
+	| 'tail'
+	| 'filter'
+	| 'lookup'
+	| 'pause'
+	| 'decode'
+	| 'pretty'
+	| 'from'
+	| 'save'
+	| 'submit'
+	| 'cancel'
+	| 'complete'
+	| 'deleteBack'
+	| 'clear';
 
-/** Where a binding applies: everywhere, on the streams table, or while the help screen is open. */
-export type Scope = 'global' | 'streams' | 'help';
+/**
+ * Where a binding applies: everywhere, on one screen (the streams table, a stream's shard map, a live
+ * tail, one record, the help), or in the one-line prompt (`:` commands, `/` filters, …).
+ */
+export type Scope = 'global' | 'streams' | 'stream' | 'tail' | 'record' | 'help' | 'prompt';
 
-type NamedKey = 'upArrow' | 'downArrow' | 'escape' | 'home' | 'end' | 'pageUp' | 'pageDown';
+type NamedKey =
+	| 'upArrow'
+	| 'downArrow'
+	| 'escape'
+	| 'home'
+	| 'end'
+	| 'pageUp'
+	| 'pageDown'
+	| 'return'
+	| 'tab'
+	| 'backspace'
+	| 'delete';
 
 /** One key: a character (`input`, case-sensitive) or a named key, optionally with Ctrl. */
 export type KeySpec = {input: string; ctrl?: boolean} | {key: NamedKey; ctrl?: boolean};
@@ -23,37 +64,216 @@ export type Binding = {
 	description: string;
 	/** Short label for the footer; bindings sharing one are shown together ("j/k move"). */
 	hint?: string;
+	/** Always in the footer, however narrow; other hints give way first. */
+	pinned?: boolean;
 	dangerous?: boolean;
 };
 
+/** j/k, arrows, g/G, page keys: the same movement keys on every list. */
+function movement(scope: Scope, noun: string, verb = 'Select'): Binding[] {
+	return [
+		{
+			command: 'down',
+			scope,
+			keys: [{input: 'j'}, {key: 'downArrow'}],
+			description: `${verb} the next ${noun}`,
+			hint: 'move',
+		},
+		{
+			command: 'up',
+			scope,
+			keys: [{input: 'k'}, {key: 'upArrow'}],
+			description: `${verb} the previous ${noun}`,
+			hint: 'move',
+		},
+		{
+			command: 'pageDown',
+			scope,
+			keys: [{key: 'pageDown'}, {input: 'f', ctrl: true}],
+			description: 'One page down',
+		},
+		{
+			command: 'pageUp',
+			scope,
+			keys: [{key: 'pageUp'}, {input: 'b', ctrl: true}],
+			description: 'One page up',
+		},
+		{
+			command: 'top',
+			scope,
+			keys: [{input: 'g'}, {key: 'home'}],
+			description: `${verb} the first ${noun}`,
+		},
+		{
+			command: 'bottom',
+			scope,
+			keys: [{input: 'G'}, {key: 'end'}],
+			description: `${verb} the last ${noun}`,
+		},
+	];
+}
+
+function filter(scope: Scope, what: string): Binding {
+	return {
+		command: 'filter',
+		scope,
+		keys: [{input: '/'}],
+		description: `Filter ${what} as you type (esc clears)`,
+		hint: 'filter',
+	};
+}
+
 export const KEYMAP: readonly Binding[] = [
+	// The streams table.
+	...movement('streams', 'stream'),
 	{
-		command: 'down',
+		command: 'open',
 		scope: 'streams',
-		keys: [{input: 'j'}, {key: 'downArrow'}],
-		description: 'Select the next stream',
-		hint: 'move',
+		keys: [{key: 'return'}],
+		description: 'Open the stream: its shard map',
+		hint: 'open',
 	},
 	{
-		command: 'up',
+		command: 'tail',
 		scope: 'streams',
-		keys: [{input: 'k'}, {key: 'upArrow'}],
-		description: 'Select the previous stream',
-		hint: 'move',
+		keys: [{input: 't'}],
+		description: 'Tail the stream (all shards)',
+		hint: 'tail',
+	},
+	filter('streams', 'the streams by name'),
+
+	// A stream: its shard map.
+	...movement('stream', 'shard'),
+	{
+		command: 'tail',
+		scope: 'stream',
+		keys: [{input: 't'}, {key: 'return'}],
+		description: 'Tail the selected shard (and its children)',
+		hint: 'tail shard',
 	},
 	{
-		command: 'top',
-		scope: 'streams',
-		keys: [{input: 'g'}, {key: 'home'}],
-		description: 'Select the first stream',
-		hint: 'top/bottom',
+		command: 'lookup',
+		scope: 'stream',
+		keys: [{input: 'K'}],
+		description: 'Which shard owns a partition key? (MD5 routing)',
+		hint: 'key→shard',
+	},
+	filter('stream', 'the shards'),
+
+	// A live tail.
+	{
+		command: 'pause',
+		scope: 'tail',
+		keys: [{input: ' '}],
+		description: 'Pause (freeze the view) or follow new records again',
+		hint: 'pause',
 	},
 	{
-		command: 'bottom',
-		scope: 'streams',
-		keys: [{input: 'G'}, {key: 'end'}],
-		description: 'Select the last stream',
-		hint: 'top/bottom',
+		command: 'open',
+		scope: 'tail',
+		keys: [{key: 'return'}],
+		description: 'Show the selected record in full, with its metadata',
+		hint: 'detail',
+	},
+	{
+		command: 'decode',
+		scope: 'tail',
+		keys: [{input: 'd'}],
+		description: 'Cycle the decoding: auto, JSON, text, hex, base64',
+		hint: 'decode',
+	},
+	filter('tail', 'records: text, /regex/ or data.x == "v"'),
+	{
+		command: 'from',
+		scope: 'tail',
+		keys: [{input: 'f'}],
+		description: 'Restart from LATEST, TRIM_HORIZON, a sequence number or a time',
+		hint: 'from',
+	},
+	{
+		command: 'save',
+		scope: 'tail',
+		keys: [{input: 's'}],
+		description: 'Save the buffered records to an NDJSON file here',
+		hint: 'save',
+	},
+	...movement('tail', 'record'),
+
+	// One record.
+	...movement('record', 'line', 'Scroll to'),
+	{
+		command: 'decode',
+		scope: 'record',
+		keys: [{input: 'd'}],
+		description: 'Cycle the decoding: auto, JSON, text, hex, base64',
+		hint: 'decode',
+	},
+	{
+		command: 'pretty',
+		scope: 'record',
+		keys: [{input: 'p'}],
+		description: 'JSON pretty or compact',
+		hint: 'pretty',
+	},
+
+	// The help.
+	...movement('help', 'line', 'Scroll to'),
+
+	// The one-line prompt.
+	{
+		command: 'submit',
+		scope: 'prompt',
+		keys: [{key: 'return'}],
+		description: 'Run the command / keep the filter',
+		hint: 'ok',
+	},
+	{
+		command: 'complete',
+		scope: 'prompt',
+		keys: [{key: 'tab'}],
+		description: 'Complete the command or stream name',
+		hint: 'complete',
+	},
+	{
+		command: 'cancel',
+		scope: 'prompt',
+		keys: [{key: 'escape'}],
+		description: 'Cancel (a filter is cleared)',
+		hint: 'cancel',
+	},
+	{
+		command: 'deleteBack',
+		scope: 'prompt',
+		keys: [{key: 'backspace'}, {key: 'delete'}],
+		description: 'Delete the character before the cursor',
+	},
+	{
+		command: 'clear',
+		scope: 'prompt',
+		keys: [{input: 'u', ctrl: true}],
+		description: 'Clear the line',
+	},
+	{
+		command: 'quit',
+		scope: 'prompt',
+		keys: [{input: 'c', ctrl: true}],
+		description: 'Quit kinesis-top',
+	},
+
+	// Everywhere.
+	{
+		command: 'command',
+		scope: 'global',
+		keys: [{input: ':'}],
+		description: 'Command mode: :streams, :stream NAME, :tail NAME [SHARD], :help, :quit',
+		hint: 'cmd',
+	},
+	{
+		command: 'back',
+		scope: 'global',
+		keys: [{key: 'escape'}],
+		description: 'Back: clear the filter, or close this screen',
+		hint: 'back',
 	},
 	{
 		command: 'help',
@@ -61,22 +281,38 @@ export const KEYMAP: readonly Binding[] = [
 		keys: [{input: '?'}],
 		description: 'Show or hide this help',
 		hint: 'help',
+		pinned: true,
 	},
-	{command: 'closeHelp', scope: 'help', keys: [{key: 'escape'}], description: 'Close the help'},
 	{
 		command: 'quit',
 		scope: 'global',
 		keys: [{input: 'q'}, {input: 'c', ctrl: true}],
 		description: 'Quit kinesis-top',
 		hint: 'quit',
+		pinned: true,
 	},
 ];
 
 export const SCOPE_TITLES: Record<Scope, string> = {
 	global: 'Everywhere',
 	streams: 'Streams',
+	stream: 'Stream: shard map',
+	tail: 'Live tail',
+	record: 'Record',
 	help: 'Help screen',
+	prompt: 'Prompt (: and / and other questions)',
 };
+
+/** The help's order: everywhere first, then the screens as one meets them. */
+export const SCOPE_ORDER: readonly Scope[] = [
+	'global',
+	'streams',
+	'stream',
+	'tail',
+	'record',
+	'prompt',
+	'help',
+];
 
 /** The bindings on offer: read-only mode withdraws the dangerous ones (the driver refuses them too). */
 export function availableBindings(readOnly: boolean, keymap: readonly Binding[] = KEYMAP) {
@@ -89,6 +325,23 @@ export function matches(spec: KeySpec, input: string, key: Key) {
 	return 'input' in spec ? input === spec.input : key[spec.key];
 }
 
+/** The binding of this key in the first of `scopes` that binds it. */
+export function bindingFor(
+	input: string,
+	key: Key,
+	scopes: readonly Scope[],
+	keymap: readonly Binding[] = KEYMAP,
+): Binding | undefined {
+	for (const scope of scopes) {
+		for (const binding of keymap) {
+			if (binding.scope !== scope) continue;
+			if (binding.keys.some((spec) => matches(spec, input, key))) return binding;
+		}
+	}
+
+	return undefined;
+}
+
 /** The command bound to this key in the first of `scopes` that binds it. */
 export function commandFor(
 	input: string,
@@ -96,15 +349,11 @@ export function commandFor(
 	scopes: readonly Scope[],
 	keymap: readonly Binding[] = KEYMAP,
 ): Command | undefined {
-	for (const scope of scopes) {
-		for (const binding of keymap) {
-			if (binding.scope !== scope) continue;
-			if (binding.keys.some((spec) => matches(spec, input, key))) return binding.command;
-		}
-	}
-
-	return undefined;
+	return bindingFor(input, key, scopes, keymap)?.command;
 }
+
+/** Commands that open the prompt: whatever was typed after them in the same burst is not a command. */
+export const OPENS_PROMPT: ReadonlySet<Command> = new Set(['command', 'filter', 'lookup', 'from']);
 
 const NAMED_LABELS: Record<NamedKey, string> = {
 	upArrow: '↑',
@@ -114,25 +363,54 @@ const NAMED_LABELS: Record<NamedKey, string> = {
 	end: 'end',
 	pageUp: 'pgup',
 	pageDown: 'pgdn',
+	return: 'enter',
+	tab: 'tab',
+	backspace: 'backspace',
+	delete: 'del',
 };
 
 export function keyLabel(spec: KeySpec) {
-	const name = 'input' in spec ? spec.input : NAMED_LABELS[spec.key];
+	const name =
+		'input' in spec ? (spec.input === ' ' ? 'space' : spec.input) : NAMED_LABELS[spec.key];
 	return spec.ctrl ? `ctrl+${name}` : name;
 }
 
-/** Footer hints for the active scopes: "j/k move", "? help", … in keymap order. */
-export function footerHints(
-	scopes: readonly Scope[],
-	keymap: readonly Binding[] = KEYMAP,
-): Array<{keys: string; hint: string}> {
-	const hints = new Map<string, string[]>();
-	for (const binding of keymap) {
-		if (!binding.hint || !scopes.includes(binding.scope)) continue;
-		const keys = hints.get(binding.hint) ?? [];
-		keys.push(keyLabel(binding.keys[0]));
-		hints.set(binding.hint, keys);
+export type Hint = {keys: string; hint: string; pinned: boolean};
+
+/**
+ * Footer hints for the active scopes — "j/k move", "? help", … — in the order of `scopes`, then of the
+ * keymap; bindings sharing a hint are shown together.
+ */
+export function footerHints(scopes: readonly Scope[], keymap: readonly Binding[] = KEYMAP): Hint[] {
+	const hints = new Map<string, Hint>();
+	for (const scope of scopes) {
+		for (const binding of keymap) {
+			if (!binding.hint || binding.scope !== scope) continue;
+			const key = `${scope}\u0000${binding.hint}`;
+			const label = keyLabel(binding.keys[0]);
+			const known = hints.get(key);
+			if (known) known.keys += `/${label}`;
+			else hints.set(key, {keys: label, hint: binding.hint, pinned: Boolean(binding.pinned)});
+		}
 	}
 
-	return [...hints].map(([hint, keys]) => ({keys: keys.join('/'), hint}));
+	return [...hints.values()];
+}
+
+/** Hints that fit in `width`, in order, the pinned ones kept in any case (room is made for them). */
+export function fittingHints(hints: readonly Hint[], width: number): Hint[] {
+	const size = (hint: Hint) => hint.keys.length + 1 + hint.hint.length;
+	let room = width;
+	for (const hint of hints) if (hint.pinned) room -= size(hint) + 2;
+	const shown = new Set<Hint>();
+	let used = 0;
+	for (const hint of hints) {
+		if (hint.pinned) continue;
+		const needed = (used > 0 ? 2 : 0) + size(hint);
+		if (used + needed > room) continue;
+		used += needed;
+		shown.add(hint);
+	}
+
+	return hints.filter((hint) => hint.pinned || shown.has(hint));
 }

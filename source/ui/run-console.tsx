@@ -16,6 +16,8 @@ export type ConsoleOptions = {
 	demo: boolean;
 	demoRate?: number;
 	pollIntervalMs?: number;
+	/** Records a live tail keeps (default 5,000). */
+	tailBufferSize?: number;
 	/** The terminal (process.stdin / process.stdout / process.stderr by default). */
 	stdin?: NodeJS.ReadStream;
 	stdout?: NodeJS.WriteStream;
@@ -77,7 +79,12 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
 	const demo = options.demo ? startDemo(options.driver, {rate: options.demoRate}) : undefined;
 	try {
 		instance = render(
-			<App driver={options.driver} demo={options.demo} pollIntervalMs={options.pollIntervalMs} />,
+			<App
+				driver={options.driver}
+				demo={options.demo}
+				pollIntervalMs={options.pollIntervalMs}
+				tailBufferSize={options.tailBufferSize}
+			/>,
 			{stdin, stdout, stderr, exitOnCtrlC: false, maxFps: MAX_FPS},
 		);
 		await instance.waitUntilExit();

@@ -16,9 +16,18 @@ export type StreamColumns = {
 export const MARKER_WIDTH = 2;
 const MIN_NAME = 8;
 
-/** Fixed columns first; the name takes what is left (at least a few characters). */
+/**
+ * Fixed columns first; the name takes what is left (at least a few characters). On narrow terminals
+ * the rate, retention and mode columns give way, in that order.
+ */
 export function streamColumns(width: number, withRate: boolean): StreamColumns {
-	const fixed = {status: 9, mode: 12, shards: 7, retention: 10, rate: withRate ? 9 : 0};
+	const fixed = {
+		status: 9,
+		mode: width >= 48 ? 12 : 0,
+		shards: 7,
+		retention: width >= 58 ? 10 : 0,
+		rate: withRate && width >= 68 ? 9 : 0,
+	};
 	const used =
 		MARKER_WIDTH + fixed.status + fixed.mode + fixed.shards + fixed.retention + fixed.rate;
 	return {name: Math.max(MIN_NAME, width - used), ...fixed};
@@ -38,7 +47,7 @@ export const headerCells = (columns: StreamColumns): StreamCells => ({
 	status: cell(' STATUS', columns.status),
 	mode: cell(' MODE', columns.mode),
 	shards: cell('SHARDS', columns.shards, 'right'),
-	retention: cell('RETENTION', columns.retention, 'right'),
+	retention: columns.retention ? cell('RETENTION', columns.retention, 'right') : '',
 	rate: columns.rate ? cell('IN', columns.rate, 'right') : '',
 });
 
@@ -48,7 +57,9 @@ export function streamCells(row: StreamRow, columns: StreamColumns): StreamCells
 		status: cell(` ${row.status}`, columns.status),
 		mode: cell(` ${row.mode}`, columns.mode),
 		shards: cell(String(row.openShards), columns.shards, 'right'),
-		retention: cell(formatRetention(row.retentionHours), columns.retention, 'right'),
+		retention: columns.retention
+			? cell(formatRetention(row.retentionHours), columns.retention, 'right')
+			: '',
 		rate: columns.rate ? cell(formatRate(row.rate), columns.rate, 'right') : '',
 	};
 }

@@ -68,7 +68,9 @@ describe('App', () => {
 		expect(frame).toMatch(/NAME +STATUS +MODE +SHARDS +RETENTION/);
 		expect(frame).toMatch(/› clickstream +ACTIVE +PROVISIONED +4 +1d/);
 		expect(frame).toMatch(/ {2}orders +ACTIVE +PROVISIONED +2 +1d/);
-		expect(app.lines().at(-1)).toBe('j/k move  g/G top/bottom  ? help  q quit');
+		expect(app.lines().at(-1)).toBe(
+			'j/k move  enter open  t tail  / filter  : cmd  esc back  ? help  q quit',
+		);
 		expect(frame).not.toContain('READ-ONLY');
 		expect(frame).not.toContain('[DEMO]');
 	});
@@ -150,9 +152,9 @@ describe('App', () => {
 		let frame = await app.until((f) => f.includes('Keys — press ? or esc to close'), 'help');
 		expect(frame).toMatch(/q, ctrl\+c +Quit kinesis-top/);
 		expect(frame).toMatch(/j, ↓ +Select the next stream/);
-		expect(frame).toMatch(/esc +Close the help/);
+		expect(frame).toMatch(/esc +Back: clear the filter, or close this screen/);
 		expect(frame).not.toContain('RETENTION');
-		expect(app.lines().at(-1)).toBe('? help  q quit');
+		expect(app.lines().at(-1)).toBe('j/k move  : cmd  esc back  ? help  q quit');
 
 		app.press('j'); // the table's keys do nothing under the help
 		app.press('?');

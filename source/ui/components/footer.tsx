@@ -1,37 +1,39 @@
-/** The bottom line: key hints for what can be done here, generated from the keymap. */
+/**
+ * The bottom line: key hints for what can be done here, generated from the keymap (the pinned ones —
+ * help and quit — always shown), or a notice (a saved file, an unknown command) until the next key.
+ */
 import {Box, Text} from 'ink';
 import {Fragment} from 'react';
-import {footerHints, type Binding, type Scope} from '../keymap.js';
+import {fittingHints, footerHints, type Binding, type Scope} from '../keymap.js';
 import {useTheme} from '../theme.js';
+
+export type Notice = {text: string; tone: 'info' | 'error'};
 
 export type FooterProps = {
 	scopes: readonly Scope[];
 	keymap: readonly Binding[];
 	width: number;
+	notice?: Notice;
 };
 
-/** As many hints as fit in `width`, in keymap order. */
-export function fittingHints(hints: Array<{keys: string; hint: string}>, width: number) {
-	const shown = [];
-	let used = 0;
-	for (const hint of hints) {
-		const size = (shown.length > 0 ? 2 : 0) + hint.keys.length + 1 + hint.hint.length;
-		if (used + size > width) break;
-		used += size;
-		shown.push(hint);
+export function Footer({scopes, keymap, width, notice}: FooterProps) {
+	const theme = useTheme();
+	if (notice) {
+		return (
+			<Box width={width}>
+				<Text color={notice.tone === 'error' ? theme.danger : theme.accent} wrap="truncate-end">
+					{notice.text}
+				</Text>
+			</Box>
+		);
 	}
 
-	return shown;
-}
-
-export function Footer({scopes, keymap, width}: FooterProps) {
-	const theme = useTheme();
 	const hints = fittingHints(footerHints(scopes, keymap), width);
 	return (
 		<Box width={width}>
-			<Text>
+			<Text wrap="truncate-end">
 				{hints.map(({keys, hint}, i) => (
-					<Fragment key={hint}>
+					<Fragment key={`${keys} ${hint}`}>
 						{i > 0 && '  '}
 						<Text bold color={theme.accent}>
 							{keys}

@@ -6,7 +6,10 @@
 import {useCallback, useReducer} from 'react';
 import {visibleWindow} from '../format.js';
 
-export type Movement = 'down' | 'up' | 'top' | 'bottom';
+export type Movement = 'down' | 'up' | 'pageDown' | 'pageUp' | 'top' | 'bottom';
+
+export const isMovement = (command: string): command is Movement =>
+	['down', 'up', 'pageDown', 'pageUp', 'top', 'bottom'].includes(command);
 
 export type SelectionState = {name?: string; index: number; offset: number};
 
@@ -38,14 +41,11 @@ export function selectionReducer(state: SelectionState, action: SelectionAction)
 	if (names.length === 0) return state;
 	const current = resolveSelection(state, names, height);
 	const last = names.length - 1;
-	const index =
-		action.movement === 'down'
-			? Math.min(current.index + 1, last)
-			: action.movement === 'up'
-				? Math.max(current.index - 1, 0)
-				: action.movement === 'top'
-					? 0
-					: last;
+	const page = Math.max(1, height - 1);
+	const step = {down: 1, up: -1, pageDown: page, pageUp: -page, top: -Infinity, bottom: Infinity}[
+		action.movement
+	];
+	const index = Math.min(Math.max(current.index + step, 0), last);
 	const {start} = visibleWindow(names.length, index, height, current.start);
 	return {name: names[index], index, offset: start};
 }

@@ -1,0 +1,96 @@
+/**
+ * The console's `:` commands — parsed, and completed on Tab (command names, then stream names). Only
+ * commands that work are offered; each one is also a headless command or a key.
+ */
+
+export type ConsoleCommand =
+	| {name: 'streams'}
+	| {name: 'stream'; stream: string}
+	| {name: 'tail'; stream: string; shard?: string}
+	| {name: 'help'}
+	| {name: 'quit'};
+
+type Spec = {name: ConsoleCommand['name']; aliases: readonly string[]; usage: string};
+
+export const CONSOLE_COMMANDS: readonly Spec[] = [
+	{name: 'streams', aliases: [], usage: ':streams'},
+	{name: 'stream', aliases: ['describe'], usage: ':stream NAME'},
+	{name: 'tail', aliases: [], usage: ':tail NAME [SHARD]'},
+	{name: 'help', aliases: [], usage: ':help'},
+	{name: 'quit', aliases: ['q'], usage: ':quit'},
+];
+
+export const COMMAND_PLACEHOLDER =
+	'streams · stream NAME · tail NAME [SHARD] · help · quit (tab completes)';
+
+function specFor(word: string) {
+	return CONSOLE_COMMANDS.find((spec) => spec.name === word || spec.aliases.includes(word));
+}
+
+export type ParsedCommand = {command?: ConsoleCommand; error?: string};
+
+/** `streams` lists the known stream names; when given, an unknown name is refused before running. */
+export function parseCommandLine(text: string, streams?: readonly string[]): ParsedCommand {
+	const [word = '', ...args] = text.trim().split(/\s+/).filter(Boolean);
+	if (word === '') return {};
+	const spec = specFor(word);
+	if (!spec) return {error: `Unknown command :${word} — try ${COMMAND_PLACEHOLDER}`};
+	const wantsStream = spec.name === 'stream' || spec.name === 'tail';
+	const maxArgs = spec.name === 'tail' ? 2 : wantsStream ? 1 : 0;
+	if (args.length > maxArgs || (wantsStream && args.length === 0)) {
+		return {error: `Usage: ${spec.usage}`};
+	}
+
+	if (wantsStream && streams && !streams.includes(args[0])) {
+		return {error: `No stream named ${args[0]}`};
+	}
+
+	switch (spec.name) {
+		case 'stream': {
+			return {command: {name: 'stream', stream: args[0]}};
+		}
+
+		case 'tail': {
+			return {command: {name: 'tail', stream: args[0], shard: args[1]}};
+		}
+
+		default: {
+			return {command: {name: spec.name}};
+		}
+	}
+}
+
+function commonPrefix(words: readonly string[]) {
+	if (words.length === 0) return '';
+	let prefix = words[0];
+	for (const word of words) {
+		while (!word.startsWith(prefix)) prefix = prefix.slice(0, -1);
+	}
+
+	return prefix;
+}
+
+/**
+ * Tab: completes the word being typed as far as the candidates agree (with a space after a unique
+ * match) and lists the candidates when there is more than one.
+ */
+export function completeCommandLine(
+	text: string,
+	streams: readonly string[],
+): {value: string; candidates: string[]} {
+	const words = text.trimStart().split(/\s+/);
+	const current = words.at(-1) ?? '';
+	let pool: readonly string[] = [];
+	if (words.length === 1) {
+		pool = CONSOLE_COMMANDS.map((spec) => spec.name);
+	} else if (words.length === 2) {
+		const spec = specFor(words[0]);
+		if (spec?.name === 'stream' || spec?.name === 'tail') pool = streams;
+	}
+
+	const candidates = pool.filter((candidate) => candidate.startsWith(current));
+	if (candidates.length === 0) return {value: text, candidates: []};
+	const completed = candidates.length === 1 ? `${candidates[0]} ` : commonPrefix(candidates);
+	const before = text.slice(0, text.length - current.length);
+	return {value: before + completed, candidates: candidates.length > 1 ? candidates : []};
+}

@@ -1,0 +1,84 @@
+/**
+ * The prompt's keys, captured from the app's keyboard while it is active: Enter, Esc, Tab, Backspace,
+ * Ctrl+U and Ctrl+C come from the keymap's `prompt` scope; any other printable input is typed text.
+ *
+ * Keys can arrive faster than React renders (a paste, a quick Tab after typing), so the handler keeps
+ * its own copy of the state, advanced by the same reducer as React's, and acts on that: Enter submits
+ * what was typed, not what was last drawn.
+ */
+import type {Key} from 'ink';
+import {useCallback, useRef, type Dispatch} from 'react';
+import {keyPresses} from '../key-presses.js';
+import {useKeyCapture} from './use-keymap.js';
+import {commandFor, KEYMAP, type Binding} from '../keymap.js';
+import {promptReducer, type PromptAction, type PromptState} from './use-prompt-state.js';
+
+export type Completion = {value: string; candidates: readonly string[]};
+
+export type PromptHandlers = {
+	onSubmit: (value: string) => void;
+	onCancel: () => void;
+	onQuit: () => void;
+	complete?: (value: string) => Completion;
+};
+
+export function usePrompt(
+	state: PromptState,
+	dispatch: Dispatch<PromptAction>,
+	handlers: PromptHandlers,
+	options: {isActive?: boolean; keymap?: readonly Binding[]} = {},
+) {
+	const {isActive = true, keymap = KEYMAP} = options;
+	const {onSubmit, onCancel, onQuit, complete} = handlers;
+	const latest = useRef(state);
+	const handler = useCallback(
+		(input: string, key: Key) => {
+			const apply = (action: PromptAction) => {
+				latest.current = promptReducer(latest.current, action);
+				dispatch(action);
+			};
+
+			for (const [press, pressKey] of keyPresses(input, key)) {
+				switch (commandFor(press, pressKey, ['prompt'], keymap)) {
+					case 'submit': {
+						onSubmit(latest.current.value);
+						return;
+					}
+
+					case 'cancel': {
+						onCancel();
+						return;
+					}
+
+					case 'quit': {
+						onQuit();
+						return;
+					}
+
+					case 'complete': {
+						if (complete) apply({type: 'complete', ...complete(latest.current.value)});
+						break;
+					}
+
+					case 'deleteBack': {
+						apply({type: 'deleteBack'});
+						break;
+					}
+
+					case 'clear': {
+						apply({type: 'clear'});
+						break;
+					}
+
+					default: {
+						if (!pressKey.ctrl && !pressKey.meta && press !== '') {
+							apply({type: 'insert', text: press});
+						}
+					}
+				}
+			}
+		},
+		[dispatch, onSubmit, onCancel, onQuit, complete, keymap],
+	);
+	useKeyCapture(handler, isActive);
+}

@@ -1,0 +1,84 @@
+/** The streams table: every stream with its status, mode, open shards and retention. */
+import {Box} from 'ink';
+import {useCallback, useMemo} from 'react';
+import type {StreamPollerState} from '../../monitor/stream-poller.js';
+import {StatusLine} from '../components/status-line.js';
+import {StreamTable} from '../components/stream-table.js';
+import {useScreenCommands} from '../hooks/use-keymap.js';
+import {isMovement, useSelection} from '../hooks/use-selection.js';
+import type {Command} from '../keymap.js';
+import {filterLabel, filterList} from '../list-filter.js';
+import type {ScreenProps} from '../navigation.js';
+
+export type StreamsScreenProps = ScreenProps & {
+	state: StreamPollerState;
+	region: string;
+};
+
+export function StreamsScreen(props: StreamsScreenProps) {
+	const {state, region, width, height, active, filter, navigation} = props;
+	const rows = useMemo(
+		() => filterList(state.rows, filter, (row) => [row.name]),
+		[state.rows, filter],
+	);
+	const names = useMemo(() => rows.map((row) => row.name), [rows]);
+	// The title line and the table's column header take two of the lines.
+	const selection = useSelection(names, height - 2);
+	const {move, name} = selection;
+	const onCommand = useCallback(
+		(command: Command) => {
+			if (isMovement(command)) {
+				move(command);
+				return;
+			}
+
+			switch (command) {
+				case 'open': {
+					if (name) navigation.push({kind: 'stream', stream: name});
+					break;
+				}
+
+				case 'tail': {
+					if (name) navigation.push({kind: 'tail', stream: name});
+					break;
+				}
+
+				case 'filter': {
+					navigation.openFilter();
+					break;
+				}
+			}
+		},
+		[move, name, navigation],
+	);
+	useScreenCommands(onCommand, active);
+
+	const count = rows.length;
+	const total = state.rows.length;
+	const range =
+		selection.start > 0 || selection.end < count
+			? ` (${selection.start + 1}–${selection.end})`
+			: '';
+	const title = `Streams ${count === total ? count : `${count} of ${total}`}${range}${filterLabel(filter)}`;
+	const empty = state.error
+		? 'Could not list the streams (see above).'
+		: !state.lastUpdated
+			? 'Loading streams…'
+			: total > 0
+				? 'No stream matches the filter (esc clears it).'
+				: `No streams in ${region}.`;
+	return (
+		<Box flexDirection="column" width={width} height={height}>
+			<StatusLine title={title} error={state.error} width={width} />
+			<StreamTable
+				rows={rows}
+				selected={selection.index}
+				start={selection.start}
+				end={selection.end}
+				width={width}
+				height={height - 1}
+				empty={empty}
+			/>
+		</Box>
+	);
+}

@@ -1,0 +1,252 @@
+/**
+ * A live tail of a stream (every shard, or one shard and its children): records as they arrive, newest
+ * at the bottom, decoded (auto-detected, `d` cycles), filtered as you type (`/`), frozen with space,
+ * saved with `s`, restarted from another position with `f`. Records are held in a capped ring buffer
+ * and the view refreshes at most every ~100 ms; what the buffer had to drop is counted on screen.
+ */
+import {isAbsolute, relative, sep} from 'node:path';
+import {Box, Text} from 'ink';
+import {useCallback, useMemo, useRef, useState} from 'react';
+import type {Driver, IteratorStart} from '../../driver/driver.js';
+import {nextDecodeMode, previewLine, type DecodeMode} from '../../decode/present.js';
+import type {LiveTailOptions} from '../../tail/live-tail.js';
+import {parseRecordFilter} from '../../tail/record-filter.js';
+import {saveRecords} from '../../tail/save-records.js';
+import type {BufferedRecord} from '../../tail/tail-buffer.js';
+import {tailEntries} from '../../tail/tail-entries.js';
+import {formatTailStart} from '../../tail/tail-start.js';
+import {Segments} from '../components/segments.js';
+import {useScreenCommands} from '../hooks/use-keymap.js';
+import {useLiveTail} from '../hooks/use-live-tail.js';
+import {isMovement, useSelection} from '../hooks/use-selection.js';
+import type {Command} from '../keymap.js';
+import type {ScreenProps} from '../navigation.js';
+import {shortShardId} from '../shard-rows.js';
+import {parseStartInput, START_PLACEHOLDER} from '../start-input.js';
+import {
+	shardProgressLine,
+	TAIL_MARKER_WIDTH,
+	tailCells,
+	tailColumns,
+	tailHeader,
+} from '../tail-columns.js';
+import {formatRate, truncate} from '../format.js';
+import {useTheme} from '../theme.js';
+
+export type TailScreenProps = ScreenProps & {
+	driver: Driver;
+	stream: string;
+	shardId?: string;
+	bufferSize?: number;
+	/** Where `s` writes its file (the current directory by default). */
+	saveDirectory?: string;
+	tailOptions?: Omit<LiveTailOptions, 'shardId' | 'from' | 'bufferSize'>;
+};
+
+/** Title, counters, per-shard progress, column header (and the filter, when there is one). */
+const HEAD_LINES = 4;
+const LATEST: IteratorStart = {type: 'LATEST'};
+
+type Frozen = {records: readonly BufferedRecord[]; received: number};
+
+const count = (value: number) => value.toLocaleString('en-US');
+
+/** A path as short as it can be said: relative to the current directory when it is inside it. */
+function displayPath(path: string) {
+	const here = relative(process.cwd(), path);
+	return here.startsWith('..') || isAbsolute(here) ? path : `.${sep}${here}`;
+}
+
+export function TailScreen(props: TailScreenProps) {
+	const {driver, stream, shardId, width, height, active, visible, filter, navigation} = props;
+	const theme = useTheme();
+	const [from, setFrom] = useState<IteratorStart>(LATEST);
+	const [mode, setMode] = useState<DecodeMode>('auto');
+	const [frozen, setFrozen] = useState<Frozen>();
+	const live = useLiveTail(driver, stream, {
+		shardId,
+		from,
+		bufferSize: props.bufferSize,
+		visible,
+		tailOptions: props.tailOptions,
+	});
+
+	const parsed = useMemo(() => parseRecordFilter(filter), [filter]);
+	const records = frozen?.records ?? live.records;
+	const entries = useMemo(() => tailEntries(records, parsed.filter), [records, parsed.filter]);
+	const keys = useMemo(() => entries.map((entry) => entry.key), [entries]);
+	const filterSet = filter.trim() !== '';
+	const listHeight = Math.max(1, height - HEAD_LINES - (filterSet ? 1 : 0));
+	const selection = useSelection(keys, listHeight);
+	const {move} = selection;
+	const paused = frozen !== undefined;
+	// Following: the newest records, the last one selected. Paused: where the selection is.
+	const index = paused ? selection.index : entries.length - 1;
+	const start = paused ? selection.start : Math.max(0, entries.length - listHeight);
+	const end = paused ? selection.end : entries.length;
+
+	// Keys can come faster than renders: whether the view is paused is known at once, from this ref.
+	const pausedNow = useRef(false);
+	const freeze = useCallback((value: Frozen | undefined) => {
+		pausedNow.current = value !== undefined;
+		setFrozen(value);
+	}, []);
+	const pause = useCallback(() => {
+		if (pausedNow.current) return;
+		freeze({records: live.records, received: live.received});
+		move('bottom');
+	}, [freeze, live.records, live.received, move]);
+
+	const save = useCallback(() => {
+		const buffered = live.records;
+		saveRecords(buffered, {
+			directory: props.saveDirectory ?? process.cwd(),
+			streamName: stream,
+		}).then(
+			(path) => {
+				// The file name is what matters: a long directory gives way at its start.
+				const head = `Saved ${count(buffered.length)} records to `;
+				const shown = displayPath(path);
+				const room = Math.max(1, width - head.length);
+				const tail = shown.length > room ? `…${shown.slice(shown.length - room + 1)}` : shown;
+				navigation.notify({text: head + tail, tone: 'info'});
+			},
+			(error: unknown) =>
+				navigation.notify({
+					text: `Could not save: ${error instanceof Error ? error.message : String(error)}`,
+					tone: 'error',
+				}),
+		);
+	}, [live.records, props.saveDirectory, stream, navigation, width]);
+
+	const askStart = useCallback(() => {
+		navigation.openPrompt({
+			label: 'from: ',
+			placeholder: START_PLACEHOLDER,
+			validate: (value) => (parseStartInput(value) ? undefined : 'not a position'),
+			onSubmit: (value) => {
+				const start = parseStartInput(value);
+				if (!start) return;
+				freeze(undefined);
+				setFrom(start);
+			},
+		});
+	}, [navigation, freeze]);
+
+	const onCommand = useCallback(
+		(command: Command) => {
+			if (isMovement(command)) {
+				pause();
+				move(command);
+				return;
+			}
+
+			switch (command) {
+				case 'pause': {
+					if (pausedNow.current) freeze(undefined);
+					else pause();
+					break;
+				}
+
+				case 'open': {
+					const entry = entries[index];
+					if (entry) navigation.push({kind: 'record', stream, entry, mode});
+					break;
+				}
+
+				case 'decode': {
+					setMode(nextDecodeMode);
+					break;
+				}
+
+				case 'filter': {
+					navigation.openFilter();
+					break;
+				}
+
+				case 'from': {
+					askStart();
+					break;
+				}
+
+				case 'save': {
+					save();
+					break;
+				}
+			}
+		},
+		[pause, freeze, move, entries, index, navigation, stream, mode, askStart, save],
+	);
+	useScreenCommands(onCommand, active);
+
+	const scope = shardId ? `shard ${shortShardId(shardId)} (and children)` : 'all shards';
+	const state = paused
+		? `❚❚ PAUSED (+${count(live.received - frozen.received)} new) · space follows`
+		: '● following';
+	const end_ = live.end;
+	const problem =
+		end_?.reason === 'error'
+			? `✖ ${end_.error instanceof Error ? end_.error.message : String(end_.error)}`
+			: undefined;
+	const title = `Tail ${stream} · ${scope} · from ${formatTailStart(from)} · ${state}`;
+	const filterLine = parsed.error
+		? `filter /${filter.trim()}: ${parsed.error}`
+		: parsed.filter
+			? `filter: ${count(entries.length)} match ${parsed.filter.description}`
+			: '';
+	const counters =
+		`${count(live.records.length)}/${count(live.capacity)} buffered · ${count(live.dropped)} dropped · ` +
+		`${formatRate(live.recordsPerSecond)} read · decode ${mode}`;
+	const columns = tailColumns(width);
+	const dataWidth = Math.max(
+		1,
+		width - TAIL_MARKER_WIDTH - columns.time - columns.shard - columns.key,
+	);
+	const empty = problem
+		? 'The tail stopped (see above).'
+		: records.length === 0
+			? from.type === 'LATEST'
+				? 'Waiting for new records…'
+				: 'Reading…'
+			: 'No record matches the filter (esc clears it).';
+
+	return (
+		<Box flexDirection="column" width={width} height={height}>
+			<Text bold color={problem ? theme.danger : undefined} wrap="truncate-end">
+				{problem ?? title}
+			</Text>
+			<Text wrap="truncate-end">{counters}</Text>
+			{filterSet && (
+				<Text color={parsed.error ? theme.warning : theme.accent} wrap="truncate-end">
+					{filterLine}
+				</Text>
+			)}
+			<Text color={theme.muted} wrap="truncate-end">
+				{shardProgressLine(live.shards)}
+			</Text>
+			<Text bold color={theme.muted} wrap="truncate-end">
+				{tailHeader(columns, mode)}
+			</Text>
+			{entries.length === 0 ? (
+				<Text color={theme.muted}> {truncate(empty, width - 1)}</Text>
+			) : (
+				entries.slice(start, end).map((entry, offset) => {
+					const isSelected = paused && start + offset === index;
+					return (
+						<Box key={entry.key} width={width}>
+							<Text inverse={isSelected} bold={isSelected}>
+								{isSelected ? '› ' : '  '}
+								{tailCells(entry, columns)}
+							</Text>
+							<Box width={dataWidth}>
+								<Text wrap="truncate-end">
+									<Segments line={previewLine(entry.payload, mode, Math.max(16, dataWidth + 8))} />
+								</Text>
+							</Box>
+						</Box>
+					);
+				})
+			)}
+		</Box>
+	);
+}

@@ -1,0 +1,83 @@
+import {afterEach, describe, expect, test} from 'vitest';
+import {LocalDriver} from '../../source/driver/local-driver.js';
+import {LiveTail} from '../../source/tail/live-tail.js';
+import {waitFor} from '../helpers/wait-for.js';
+
+const drivers: LocalDriver[] = [];
+const tails: LiveTail[] = [];
+afterEach(async () => {
+	for (const tail of tails.splice(0)) tail.stop();
+	for (const driver of drivers.splice(0)) await driver.close();
+});
+
+const FAST = {idlePollMs: 20, catchUpPollMs: 5, minBackoffMs: 5, maxBackoffMs: 20};
+
+async function setup(bufferSize: number, flushMs = 100) {
+	const driver = LocalDriver.open({enforceLimits: false});
+	drivers.push(driver);
+	await driver.createStream('s', {mode: 'PROVISIONED', shardCount: 2});
+	const tail = new LiveTail(driver, 's', {
+		...FAST,
+		from: {type: 'TRIM_HORIZON'},
+		bufferSize,
+		flushMs,
+	});
+	tails.push(tail);
+	return {driver, tail};
+}
+
+const put = (driver: LocalDriver, from: number, count: number) =>
+	driver.putRecords(
+		's',
+		Array.from({length: count}, (_, i) => ({
+			PartitionKey: `k${from + i}`,
+			Data: Buffer.from(`r${from + i}`),
+		})),
+	);
+
+describe('LiveTail', () => {
+	test('publishes at most every flushMs, however many batches arrive', async () => {
+		const {driver, tail} = await setup(100, 200);
+		let publications = 0;
+		tail.subscribe(() => publications++);
+		const started = Date.now();
+		tail.start();
+		for (let i = 0; i < 10; i++) {
+			await put(driver, i * 10, 10);
+			await new Promise((resolve) => setTimeout(resolve, 20));
+		}
+
+		await waitFor(() => tail.getState().received === 100, {message: 'every record'});
+		// At a 200 ms cap: one publication per 200 ms at most, not one per batch or record.
+		expect(publications).toBeGreaterThan(0);
+		expect(publications).toBeLessThanOrEqual(Math.ceil((Date.now() - started) / 200) + 1);
+		expect(tail.getState().records).toHaveLength(100);
+		expect(
+			tail
+				.getState()
+				.shards.map((shard) => shard.shardId)
+				.sort(),
+		).toEqual(['shardId-000000000000', 'shardId-000000000001']);
+	});
+
+	test('a small buffer keeps the newest records and counts the dropped', async () => {
+		const {driver, tail} = await setup(10, 20);
+		tail.start();
+		await put(driver, 0, 50);
+		await waitFor(() => tail.getState().received === 50, {message: 'every record'});
+		const state = tail.getState();
+		expect(state.records).toHaveLength(10);
+		expect(state.dropped).toBe(40);
+		expect(state.capacity).toBe(10);
+	});
+
+	test('stop ends the session; the last state stays', async () => {
+		const {driver, tail} = await setup(10, 20);
+		tail.start();
+		await put(driver, 0, 3);
+		await waitFor(() => tail.getState().received === 3, {message: 'records'});
+		tail.stop();
+		await waitFor(() => tail.getState().end?.reason === 'stopped', {message: 'the end'});
+		expect(tail.getState().records).toHaveLength(3);
+	});
+});

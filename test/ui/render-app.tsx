@@ -1,0 +1,97 @@
+/** Renders the console over a LocalDriver for the UI tests, with frame helpers and named keys. */
+import {render} from 'ink-testing-library';
+import {App, type AppProps} from '../../source/app.js';
+import type {Driver} from '../../source/driver/driver.js';
+import {LocalDriver} from '../../source/driver/local-driver.js';
+import {createTheme} from '../../source/ui/theme.js';
+import {waitFor} from '../helpers/wait-for.js';
+
+export const keys = {
+	arrowDown: '\u001B[B',
+	arrowUp: '\u001B[A',
+	enter: '\r',
+	escape: '\u001B',
+	tab: '\t',
+	backspace: '\u007F',
+	ctrlC: '\u0003',
+	ctrlU: '\u0015',
+	space: ' ',
+} as const;
+
+/** Tails poll fast in tests (the engine's read limits are off). */
+export const FAST_TAIL = {idlePollMs: 20, catchUpPollMs: 5, minBackoffMs: 5, maxBackoffMs: 20};
+export const FAST_RATES = {intervalMs: 50, tailOptions: FAST_TAIL};
+
+export type Harness = ReturnType<typeof renderApp>;
+
+const cleanups: Array<() => Promise<void> | void> = [];
+
+/** Unmounts every app and closes every driver of the test: call from afterEach. */
+export async function cleanUp() {
+	for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+}
+
+export async function localDriver(streams: Array<[string, number]> = []) {
+	const driver = LocalDriver.open({enforceLimits: false});
+	cleanups.push(() => driver.close());
+	for (const [name, shardCount] of streams) {
+		await driver.createStream(name, {mode: 'PROVISIONED', shardCount});
+	}
+
+	return driver;
+}
+
+export function renderApp(
+	driver: Driver,
+	props: Partial<AppProps> & {width?: number; height?: number} = {},
+) {
+	const width = props.width ?? 80;
+	const height = props.height ?? 24;
+	const app = render(
+		<App
+			driver={driver}
+			theme={createTheme(true)}
+			pollIntervalMs={50}
+			tailOptions={FAST_TAIL}
+			rateOptions={FAST_RATES}
+			{...props}
+			width={width}
+			height={height}
+		/>,
+	);
+	cleanups.push(() => app.unmount());
+	const frame = () => app.lastFrame() ?? '';
+	const lines = () => frame().split('\n');
+	/** Waits for a frame that satisfies `check` (frames change asynchronously: polls, input). */
+	const until = (check: (frame: string) => boolean, message: string, timeoutMs = 5000) =>
+		waitFor(() => check(frame()) && frame(), {
+			message: `${message}; last frame:\n${frame()}`,
+			timeoutMs,
+		});
+	const untilText = (text: string | RegExp, timeoutMs?: number) =>
+		until(
+			(f) => (typeof text === 'string' ? f.includes(text) : text.test(f)),
+			`${String(text)} on screen`,
+			timeoutMs,
+		);
+	const selected = () => lines().find((line) => line.startsWith('› '));
+	const press = (key: string) => app.stdin.write(key);
+	/** Types text into an open prompt (one write, as a paste). */
+	const type = (text: string) => app.stdin.write(text);
+	/** Lets Ink and React settle (a prompt mounting) before the next key. */
+	const settle = (ms = 30) => new Promise((resolve) => setTimeout(resolve, ms));
+	return {...app, frame, lines, until, untilText, selected, press, type, settle, width, height};
+}
+
+/** Every line fits the width and the frame is exactly the height. */
+export function expectFits(harness: Harness) {
+	const lines = harness.lines();
+	if (lines.length !== harness.height) {
+		throw new Error(`${lines.length} lines, not ${harness.height}:\n${harness.frame()}`);
+	}
+
+	for (const line of lines) {
+		if ([...line].length > harness.width)
+			throw new Error(`too wide (${[...line].length}): ${line}`);
+	}
+}
