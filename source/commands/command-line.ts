@@ -5,13 +5,13 @@
  */
 import meow from 'meow';
 import type {BackendOptions} from '../driver/open-driver.js';
-import {UsageError, type Command} from './command.js';
+import {UsageError, type AnyCommand} from './command.js';
 import {findCommand} from './commands.js';
 import {CONSOLE_FLAGS, FLAGS, flagText, GLOBAL_FLAGS, type FlagName, type Flags} from './flags.js';
 
 export type CommandLine = {
 	/** Undefined: open the console. */
-	command: Command | undefined;
+	command: AnyCommand | undefined;
 	/** The positional arguments after the command name. */
 	input: string[];
 	flags: Flags;
@@ -50,7 +50,12 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
 
 	const command = name === undefined ? undefined : findCommand(name);
 	if (name !== undefined && !command) throw new UsageError(`unknown command "${name}"`);
-	const allowed = new Set([...GLOBAL_FLAGS, ...(command ? command.flags : CONSOLE_FLAGS)]);
+	// An engine command (serve) takes its own flags only: it opens no backend.
+	const allowed = new Set<FlagName>(
+		command?.kind === 'engine'
+			? ['help', 'version', ...command.flags]
+			: [...GLOBAL_FLAGS, ...(command ? command.flags : CONSOLE_FLAGS)],
+	);
 	for (const flag of given) {
 		if (!allowed.has(flag)) {
 			throw new UsageError(
@@ -67,7 +72,8 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
 	}
 
 	if (command) checkArguments(command, input);
-	return {command, input, flags, backend: backendOptions(flags), version};
+	const backend = command?.kind === 'engine' ? {} : backendOptions(flags);
+	return {command, input, flags, backend, version};
 }
 
 /** The flags named on the command line (meow fills in defaults, so it cannot tell). */
@@ -92,7 +98,7 @@ function givenFlags(argv: readonly string[]): Set<FlagName> {
 	return given;
 }
 
-function checkArguments(command: Command, input: string[]) {
+function checkArguments(command: AnyCommand, input: string[]) {
 	const expected = command.arguments;
 	if (input.length < expected.length) {
 		throw new UsageError(`${command.name} needs ${expected.slice(input.length).join(' ')}`);

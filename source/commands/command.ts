@@ -1,6 +1,7 @@
 /** What a headless command is, what it is given to run, and the usage error it throws. */
 import type {Readable, Writable} from 'node:stream';
 import type {Driver} from '../driver/driver.js';
+import type {EngineOptions, KinesisEngine} from '../engine/engine.js';
 import type {FlagName, Flags} from './flags.js';
 import type {Output} from './output.js';
 
@@ -17,6 +18,8 @@ export type CommandIo = {
 	signal?: AbortSignal;
 	/** Opens the console; cli.tsx passes runConsole. Without it `kinesis-top` alone is refused. */
 	openConsole?: (options: ConsoleOptions) => Promise<void>;
+	/** The environment the backend reads (credentials, data directory); process.env by default. */
+	environment?: NodeJS.ProcessEnv;
 };
 
 export type CommandContext = {
@@ -33,6 +36,7 @@ export type CommandContext = {
 export type Action = (context: CommandContext) => Promise<number | void>;
 
 export type Command = {
+	kind?: 'driver';
 	name: string;
 	/** The positional arguments after the command name, all required, as the help names them. */
 	arguments: readonly string[];
@@ -42,16 +46,58 @@ export type Command = {
 	prepare(input: readonly string[], flags: Flags): Action;
 };
 
+/** What an engine command runs with: the bundled engine itself, opened by run() and closed after. */
+export type EngineContext = {
+	engine: KinesisEngine;
+	out: Output;
+	io: CommandIo;
+	/** Aborted by Ctrl-C or SIGTERM: the command stops gracefully and resolves. */
+	signal: AbortSignal;
+};
+
+/** Runs with the engine; resolves to the exit status (0 when undefined). */
+export type EngineAction = (context: EngineContext) => Promise<number | void>;
+
+/**
+ * A command that needs the engine itself rather than a Driver — `serve`, which puts the engine on the
+ * network. It takes no backend flags but its own (the engine's settings included), and run() opens
+ * the engine those settings describe, runs the action, and closes the engine (waiting for its writes).
+ */
+export type EngineCommand = {
+	kind: 'engine';
+	name: string;
+	arguments: readonly string[];
+	/** Every flag it accepts besides --help and --version. */
+	flags: readonly FlagName[];
+	/** Checks the arguments and flags (throwing a UsageError) and says which engine to open. */
+	prepare(
+		input: readonly string[],
+		flags: Flags,
+		environment: NodeJS.ProcessEnv,
+	): {engine: EngineOptions; action: EngineAction};
+};
+
+export type AnyCommand = Command | EngineCommand;
+
 /** Wrong usage: exit status 2, with the help. */
 export class UsageError extends Error {
 	override readonly name = 'UsageError';
 }
 
-/** A whole number ≥ `minimum` from a flag's text. */
-export function parseCount(text: string, flag: string, minimum = 1): number {
+/** A whole number ≥ `minimum` (and ≤ `maximum`, when given) from a flag's text. */
+export function parseCount(
+	text: string,
+	flag: string,
+	minimum = 1,
+	maximum = Number.MAX_SAFE_INTEGER,
+): number {
 	const value = /^\d+$/.test(text.trim()) ? Number(text) : Number.NaN;
-	if (!Number.isSafeInteger(value) || value < minimum) {
-		throw new UsageError(`${flag} must be a whole number of at least ${minimum}, not "${text}"`);
+	if (!Number.isSafeInteger(value) || value < minimum || value > maximum) {
+		throw new UsageError(
+			maximum === Number.MAX_SAFE_INTEGER
+				? `${flag} must be a whole number of at least ${minimum}, not "${text}"`
+				: `${flag} must be a whole number from ${minimum} to ${maximum}, not "${text}"`,
+		);
 	}
 
 	return value;

@@ -29,6 +29,16 @@ export const FLAGS = {
 	follow: {type: 'boolean', default: true},
 	limit: {type: 'string'},
 	at: {type: 'string'},
+	// serve.
+	host: {type: 'string'},
+	port: {type: 'string'},
+	accountId: {type: 'string'},
+	createMs: {type: 'string'},
+	deleteMs: {type: 'string'},
+	updateMs: {type: 'string'},
+	verifySignatures: {type: 'boolean', default: false},
+	accessKeyId: {type: 'string'},
+	secretAccessKey: {type: 'string'},
 } as const;
 
 export type FlagName = keyof typeof FLAGS;

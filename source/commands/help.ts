@@ -24,18 +24,35 @@ Commands
   split STREAM SHARD [--at HASHKEY]         split a shard (default: at the middle of its hash-key range)
   merge STREAM SHARD ADJACENT_SHARD         merge two shards with adjoining hash-key ranges
   scale STREAM --shards N                   change the number of open shards (uniform scaling)
+  serve                                     the engine on the network: the Kinesis API (JSON 1.1 and CBOR,
+                                            HTTP/1.1 and h2c) for AWS SDKs, the AWS CLI, boto3 and the KCL;
+                                            Ctrl-C or SIGTERM stops it after answering in-flight requests
+
+Serve (kinesis-top serve)
+  --host HOST           the address to listen on (default 127.0.0.1: this machine only)
+  --port N              the port (default 4567; 0 picks a free one, printed at start)
+  --data-dir DIR        where the engine keeps its streams (default as for --local)
+  --in-memory           keep nothing on disk
+  --region R            the region in ARNs (default us-east-1)
+  --account-id ID       the account in ARNs and messages (default 000000000000)
+  --no-limits           do not enforce the per-shard throughput limits
+  --create-ms N         how long a new stream stays CREATING (default 500; 0: at once)
+  --delete-ms N         … DELETING, and --update-ms N: … UPDATING while resharding (default 500)
+  --verify-signatures   check SigV4 signatures against KINESIS_TOP_ACCESS_KEY_ID and
+                        KINESIS_TOP_SECRET_ACCESS_KEY (or --access-key-id, --secret-access-key)
 
 Tail positions (--from)
   ${TAIL_START_SYNTAX} (default latest).
   at: and after: read the shard the sequence number belongs to, and its children.
 
 Backend (every command and the console)
-  --local               the bundled Kinesis engine, in this process
+  --local               the bundled Kinesis engine, in this process, or through the kinesis-top
+                        process that serves the same data directory (serve, or a --local console)
     --data-dir DIR      where it keeps its streams (default ${dataDirectory})
     --in-memory         keep nothing on disk
     --no-limits         do not enforce the per-shard throughput limits
-  --endpoint URL        a Kinesis-compatible endpoint (not available yet)
-  (neither)             Amazon Kinesis in your AWS account (not available yet)
+  --endpoint URL        a Kinesis-compatible endpoint (kinesis-top serve, LocalStack, …)
+  (neither)             Amazon Kinesis in your AWS account
   --region REGION       the AWS region
   --profile NAME        the AWS profile to take credentials from
   --read-only           refuse every change: create, delete, put, split, merge, scale
@@ -52,5 +69,6 @@ Examples
   $ cat events.ndjson | kinesis-top --local put orders --key-field user.id
   $ kinesis-top --local tail orders --from trim-horizon --no-follow | jq -r '.Data | @base64d'
   $ kinesis-top --local --in-memory --demo
+  $ kinesis-top serve --port 4567 &   aws kinesis list-streams --endpoint-url http://127.0.0.1:4567
 `;
 }

@@ -2,11 +2,14 @@
  * kinesis-top's entry point, callable in-process: parses the command line, opens the backend, runs a
  * headless command or the console, closes the backend (releasing the data directory) and answers the
  * exit status — 0 done, 1 error (one line on stderr), 2 wrong usage (with the help), 130 interrupted.
+ * `serve` runs with the engine itself instead of a backend, and ends with 0 when stopped by a signal.
  * It writes only to the streams it is given and never exits the process: cli.tsx does that.
  */
 import type {Driver} from '../driver/driver.js';
+import {LocalDriver} from '../driver/local-driver.js';
 import {openDriver} from '../driver/open-driver.js';
-import {parseCount, UsageError, type Action, type CommandIo} from './command.js';
+import {KinesisEngine, type EngineOptions} from '../engine/engine.js';
+import {parseCount, UsageError, type Action, type CommandIo, type EngineAction} from './command.js';
 import {parseCommandLine, type CommandLine} from './command-line.js';
 import {errorLine} from './error-line.js';
 import {helpText} from './help.js';
@@ -15,10 +18,9 @@ import {Output} from './output.js';
 export type {CommandIo} from './command.js';
 
 export async function run(argv: readonly string[], io: CommandIo): Promise<number> {
-	let commandLine: CommandLine;
-	let action: Action;
+	let start: () => Promise<number>;
 	try {
-		commandLine = parseCommandLine(argv);
+		const commandLine = parseCommandLine(argv);
 		if (commandLine.flags.help) {
 			io.stdout.write(helpText());
 			return 0;
@@ -38,22 +40,83 @@ export async function run(argv: readonly string[], io: CommandIo): Promise<numbe
 			return 2;
 		}
 
-		action = commandLine.command
-			? commandLine.command.prepare(commandLine.input, commandLine.flags)
-			: consoleAction(commandLine, io);
+		const {command, input, flags} = commandLine;
+		if (command?.kind === 'engine') {
+			const prepared = command.prepare(input, flags, io.environment ?? process.env);
+			start = () => executeEngine(prepared, io);
+		} else {
+			const action = command ? command.prepare(input, flags) : consoleAction(commandLine, io);
+			start = () => execute(commandLine, action, io);
+		}
 	} catch (error) {
 		if (!(error instanceof UsageError)) throw error;
 		io.stderr.write(`error: ${error.message}\n\n${helpText()}`);
 		return 2;
 	}
 
-	return execute(commandLine, action, io);
+	return start();
 }
 
+/**
+ * The console. When its backend is the local engine over a data directory, this process owns that
+ * directory for as long as the console is open: it serves the engine on loopback (a random port,
+ * recorded in the directory) so that other kinesis-top invocations on the same directory — a `put` in
+ * another terminal, say — use this engine instead of failing on the lock.
+ */
 function consoleAction({flags}: CommandLine, io: CommandIo): Action {
 	const demoRate =
 		flags.demoRate === undefined ? undefined : parseCount(flags.demoRate, '--demo-rate');
-	return async ({driver}) => io.openConsole!({driver, demo: flags.demo, demoRate});
+	return async ({driver}) => {
+		const engine = driver instanceof LocalDriver ? driver.engine : undefined;
+		const server = engine?.dataDirectory ? await serveOnLoopback(engine) : undefined;
+		try {
+			await io.openConsole!({driver, demo: flags.demo, demoRate});
+		} finally {
+			await server?.stop();
+		}
+	};
+}
+
+async function serveOnLoopback(engine: KinesisEngine) {
+	const {KinesisServer} = await import('../server/server.js');
+	const server = new KinesisServer({engine, host: '127.0.0.1', port: 0});
+	engine.recordEndpoint(await server.start());
+	return server;
+}
+
+/**
+ * An engine command: opens the engine its flags describe (taking the data directory's lock), runs it
+ * until it ends — for serve, until Ctrl-C or SIGTERM — and closes the engine, which waits for its
+ * pending writes and releases the directory.
+ */
+async function executeEngine(
+	prepared: {engine: EngineOptions; action: EngineAction},
+	io: CommandIo,
+): Promise<number> {
+	const controller = new AbortController();
+	const interrupt = () => controller.abort(io.signal?.reason);
+	io.signal?.addEventListener('abort', interrupt, {once: true});
+	if (io.signal?.aborted) interrupt();
+	const out = new Output(io.stdout);
+	let engine: KinesisEngine | undefined;
+	let status: number;
+	try {
+		engine = new KinesisEngine(prepared.engine);
+		status = (await prepared.action({engine, out, io, signal: controller.signal})) ?? 0;
+	} catch (error) {
+		status = report(io, error);
+	}
+
+	try {
+		await engine?.close();
+	} catch (error) {
+		if (status === 0) status = report(io, error);
+	} finally {
+		out.dispose();
+		io.signal?.removeEventListener('abort', interrupt);
+	}
+
+	return out.error ? report(io, out.error) : status;
 }
 
 /** Runs `action` with the backend open, and turns how it ended into the exit status. */
@@ -66,7 +129,7 @@ async function execute(commandLine: CommandLine, action: Action, io: CommandIo) 
 	let driver: Driver | undefined;
 	let status: number;
 	try {
-		driver = await openDriver(commandLine.backend);
+		driver = await openDriver(commandLine.backend, io.environment);
 		status =
 			(await action({
 				driver,

@@ -2,8 +2,18 @@
  * Picks and opens the backend the flags name — shared by the headless commands and the console:
  * `--local` (the bundled engine in this process), `--endpoint URL` (any Kinesis-compatible endpoint),
  * or by default real AWS. `--read-only` wraps whichever it is so no call can change anything.
+ *
+ * One engine, many processes: a data directory has one owner process at a time. When the owner serves
+ * it (`kinesis-top serve`, or the console with `--local`, which serves it on loopback), the endpoint is
+ * recorded in the directory's owner.json, and any other `--local` invocation on that directory talks to
+ * the owner through the AWS driver instead of failing with DataDirectoryInUseError.
  */
-import {defaultDataDirectory} from '../engine/log/data-directory.js';
+import {
+	DataDirectoryInUseError,
+	defaultDataDirectory,
+	readOwner,
+	type Owner,
+} from '../engine/log/data-directory.js';
 import type {Driver} from './driver.js';
 import {LocalDriver} from './local-driver.js';
 import {readOnly} from './read-only-driver.js';
@@ -24,26 +34,86 @@ export type BackendOptions = {
 	readOnly?: boolean;
 };
 
+/** How long to wait for an owner that has locked the directory but not yet recorded its endpoint. */
+const OWNER_STARTUP_MS = 2000;
+
 /**
- * Opens the driver `options` describe. The local engine takes its data directory's lock here (a
- * DataDirectoryInUseError when another process holds it); `driver.close()` releases it.
+ * Opens the driver `options` describe. The local engine takes its data directory's lock here; when
+ * another process holds it and serves it, the driver talks to that process instead (a
+ * DataDirectoryInUseError only when the owner does not serve it). `driver.close()` releases the lock.
  */
 export async function openDriver(
 	options: BackendOptions,
 	environment: NodeJS.ProcessEnv = process.env,
 ): Promise<Driver> {
-	const driver = options.local ? openLocal(options, environment) : await openRemote(options);
+	const driver = options.local ? await openLocal(options, environment) : await openRemote(options);
 	return options.readOnly ? readOnly(driver) : driver;
 }
 
-function openLocal(options: BackendOptions, environment: NodeJS.ProcessEnv): Driver {
-	return LocalDriver.open({
-		dataDirectory: options.inMemory
-			? undefined
-			: (options.dataDirectory ?? defaultDataDirectory(environment)),
-		enforceLimits: options.enforceLimits ?? true,
-		region: options.region,
+async function openLocal(options: BackendOptions, environment: NodeJS.ProcessEnv): Promise<Driver> {
+	const dataDirectory = options.inMemory
+		? undefined
+		: (options.dataDirectory ?? defaultDataDirectory(environment));
+	const open = () =>
+		LocalDriver.open({
+			dataDirectory,
+			enforceLimits: options.enforceLimits ?? true,
+			region: options.region,
+		});
+	const deadline = Date.now() + OWNER_STARTUP_MS;
+	for (;;) {
+		let inUse: DataDirectoryInUseError;
+		try {
+			return open();
+		} catch (error) {
+			if (!(error instanceof DataDirectoryInUseError) || dataDirectory === undefined) throw error;
+			inUse = error;
+		}
+
+		// The owner may be starting: it locks the directory first and records its endpoint once listening.
+		let owner: Owner | undefined = inUse.endpoint
+			? {pid: inUse.ownerPid, startedAt: '', endpoint: inUse.endpoint}
+			: readOwner(dataDirectory);
+		while (owner && !owner.endpoint && Date.now() < deadline) {
+			await new Promise((resolve) => setTimeout(resolve, 50));
+			owner = readOwner(dataDirectory);
+		}
+
+		if (owner?.endpoint) return openOwner(dataDirectory, owner, options, environment);
+		// The owner went away meanwhile: the directory may be ours now.
+		if (owner || Date.now() >= deadline) throw inUse;
+	}
+}
+
+/**
+ * The process that owns `dataDirectory`, through the Kinesis API it serves on loopback. The target still
+ * reads as the local backend, at that directory, via the owner's pid.
+ */
+async function openOwner(
+	dataDirectory: string,
+	owner: Owner,
+	options: BackendOptions,
+	environment: NodeJS.ProcessEnv,
+): Promise<Driver> {
+	const {AwsDriver} = await import('./aws-driver.js');
+	const accessKeyId = environment.KINESIS_TOP_ACCESS_KEY_ID;
+	const secretAccessKey = environment.KINESIS_TOP_SECRET_ACCESS_KEY;
+	const driver = new AwsDriver({
+		endpoint: owner.endpoint,
+		region: options.region ?? 'us-east-1',
+		environment,
+		// The owner's key when it verifies signatures (`serve --verify-signatures`), else a placeholder:
+		// never the user's AWS credentials, which a local engine has no use for.
+		credentials:
+			accessKeyId && secretAccessKey
+				? {accessKeyId, secretAccessKey}
+				: {accessKeyId: 'kinesis-top-local', secretAccessKey: 'kinesis-top-local'},
 	});
+	Object.assign(driver.target, {
+		backend: 'local',
+		location: `${dataDirectory} via pid ${owner.pid}`,
+	});
+	return driver;
 }
 
 /** AWS, or the endpoint named; the SDK is loaded only when a remote backend is used. */

@@ -3,7 +3,16 @@
  * the same name: its validation, its errors (exception name and wording), and its effect. Nothing here
  * knows about HTTP, the AWS SDK or the UI.
  */
+import {AccountSettings, type AccountMetadata} from './account.js';
+import {
+	Channels,
+	type ChannelMetadata,
+	type CreateChannelInput,
+	type UpdateChannelInput,
+} from './channels.js';
 import {systemClock, type Clock} from './clock.js';
+import {Consumers, type ConsumerRef} from './consumers.js';
+import type {EngineContext} from './context.js';
 import {
 	invalidArgument,
 	KinesisError,
@@ -24,6 +33,8 @@ import {GroupCommit} from './log/group-commit.js';
 import {SegmentCache} from './log/segment-cache.js';
 import {ShardLog} from './log/shard-log.js';
 import {Reshard} from './reshard.js';
+import {Resources} from './resources.js';
+import {recordEncryption} from './shard-reader.js';
 import {
 	decodeSequenceNumber,
 	formatSequenceNumber,
@@ -31,7 +42,16 @@ import {
 	shardIdOf,
 	shardIndexOf,
 } from './sequence-number.js';
+import {putLimits, StreamSettings} from './stream-settings.js';
 import {Stream, type OpenLog, type ShardState, type StreamMetadata} from './stream.js';
+import {KinesisMetrics} from './kinesis-metrics.js';
+import {MetricsRecorder} from './metrics.js';
+import {
+	Subscriptions,
+	type ShardSubscription,
+	type SubscribeToShardInput,
+} from './subscriptions.js';
+import {Validation} from './validation.js';
 import type {
 	ChildShard,
 	GetRecordsOutput,
@@ -71,13 +91,25 @@ export type EngineOptions = {
 	 * retention had expired them, so a long-running demo cannot exhaust memory. Default 512 MiB.
 	 */
 	memoryBudgetBytes?: number;
+	/** How long a consumer shows CREATING after RegisterStreamConsumer / DELETING after deregistering. */
+	consumerCreateDelayMs?: number;
+	consumerDeleteDelayMs?: number;
+	/** SubscribeToShard: lifetime (engine clock, default 5 min), shard poll interval, empty-event interval. */
+	subscriptionLifetimeMs?: number;
+	subscriptionPollMs?: number;
+	subscriptionHeartbeatMs?: number;
 };
 
 export type StreamRef = {StreamName?: string; StreamARN?: string};
 
 export type ShardFilter = {Type: string; ShardId?: string; Timestamp?: Date | number};
 
-type Metadata = {version: 1; streams: StreamMetadata[]};
+type Metadata = {
+	version: 1;
+	streams: StreamMetadata[];
+	account?: AccountMetadata;
+	channels?: ChannelMetadata[];
+};
 
 const STREAM_NAME = /^[a-zA-Z0-9_.-]+$/;
 const HOUR_MS = 3_600_000;
@@ -95,6 +127,16 @@ export class KinesisEngine {
 	private readonly commit: GroupCommit | undefined;
 	private readonly cache: SegmentCache;
 	private readonly options: EngineOptions;
+	private readonly consumers: Consumers;
+	private readonly subscriptions: Subscriptions;
+	private readonly settings: StreamSettings;
+	private readonly account: AccountSettings;
+	private readonly channels: Channels;
+	private readonly resources: Resources;
+	/** CloudWatch metrics (metrics.ts), shared with a FirehoseEngine built on this engine. */
+	readonly metrics: MetricsRecorder;
+	/** The hooks that record AWS/Kinesis metrics (kinesis-metrics.ts). */
+	readonly kinesisMetrics: KinesisMetrics;
 	private lastTrim = 0;
 	private closed = false;
 
@@ -105,6 +147,32 @@ export class KinesisEngine {
 		this.accountId = options.accountId ?? '000000000000';
 		this.enforceLimits = options.enforceLimits ?? true;
 		this.cache = new SegmentCache(options.cacheBytes ?? 256 * 1024 * 1024);
+		const context: EngineContext = {
+			clock: this.clock,
+			region: this.region,
+			accountId: this.accountId,
+			options,
+			enforceLimits: () => this.enforceLimits,
+			streamOf: (ref, forData) => this.streamOf(ref, forData),
+			findStream: (name) => {
+				this.settle();
+				return this.streams.get(name);
+			},
+			streams: () => {
+				this.settle();
+				return [...this.streams.values()];
+			},
+			saveOrUndo: (undo) => this.saveOrUndo(undo),
+			getShardIterator: (input) => this.getShardIterator(input),
+		};
+		this.consumers = new Consumers(context);
+		this.subscriptions = new Subscriptions(context, this.consumers);
+		this.channels = new Channels(context);
+		this.account = new AccountSettings(context, () => this.channels.count());
+		this.settings = new StreamSettings(context, this.account);
+		this.resources = new Resources(context, this.consumers, this.channels);
+		this.metrics = new MetricsRecorder({clock: this.clock});
+		this.kinesisMetrics = new KinesisMetrics(context, this.metrics);
 		if (options.dataDirectory) {
 			this.directory = DataDirectory.open(options.dataDirectory);
 			try {
@@ -129,6 +197,7 @@ export class KinesisEngine {
 	async close() {
 		if (this.closed) return;
 		this.closed = true;
+		this.subscriptions.closeAll();
 		await this.commit?.drain();
 		this.commit?.close();
 		for (const stream of this.streams.values()) {
@@ -151,6 +220,9 @@ export class KinesisEngine {
 		ShardCount?: number;
 		StreamModeDetails?: {StreamMode: StreamMode};
 		Tags?: Record<string, string>;
+		MaxRecordSizeInKiB?: number;
+		WarmThroughputMiBps?: number;
+		RecordDistributionStrategy?: string;
 	}) {
 		const name = input.StreamName;
 		this.validateStreamName(name, 'streamName');
@@ -172,6 +244,7 @@ export class KinesisEngine {
 			]);
 		}
 
+		this.settings.checkCreateOptions(input);
 		this.settle();
 		if (this.streams.has(name)) {
 			throw resourceInUse(`Stream ${name} under account ${this.accountId} already exists.`);
@@ -188,6 +261,7 @@ export class KinesisEngine {
 			this.logOpener(name, now),
 		);
 		stream.tags = Object.entries(input.Tags ?? {}).map(([Key, Value]) => ({Key, Value}));
+		this.settings.applyCreateOptions(stream, input);
 		const delay = this.options.createDelayMs ?? 0;
 		if (delay > 0) stream.transition = {status: 'CREATING', until: now + delay};
 		this.streams.set(name, stream);
@@ -198,8 +272,10 @@ export class KinesisEngine {
 	}
 
 	/** DeleteStream: the stream shows DELETING for the configured delay, then is gone with its data. */
-	deleteStream(input: StreamRef) {
+	deleteStream(input: StreamRef & {EnforceConsumerDeletion?: boolean}) {
 		const stream = this.streamOf(input);
+		this.consumers.checkDeletable(stream, input.EnforceConsumerDeletion);
+		this.channels.checkDeletable(stream);
 		const delay = this.options.deleteDelayMs ?? 0;
 		if (delay > 0) {
 			stream.transition = {status: 'DELETING', until: this.clock.now() + delay};
@@ -228,14 +304,24 @@ export class KinesisEngine {
 			EncryptionType: stream.encryption.type,
 			...(stream.encryption.keyId ? {KeyId: stream.encryption.keyId} : {}),
 			OpenShardCount: stream.openShards.length,
-			ConsumerCount: 0,
+			ConsumerCount: this.consumers.count(stream),
+			...this.settings.summaryOf(stream),
+			...(this.channels.countFor(stream) > 0 ? {ChannelCount: this.channels.countFor(stream)} : {}),
 		};
 	}
 
 	/** DescribeStream with every shard, open and closed (closed ones until retention expires them). */
 	describeStream(input: StreamRef): StreamDescription {
 		const summary = this.describeStreamSummary(input);
-		const {OpenShardCount: _open, ConsumerCount: _consumers, ...rest} = summary;
+		const {
+			OpenShardCount: _open,
+			ConsumerCount: _consumers,
+			MaxRecordSizeInKiB: _size,
+			WarmThroughput: _warm,
+			RecordDistributionStrategy: _strategy,
+			ChannelCount: _channels,
+			...rest
+		} = summary;
 		return {...rest, Shards: this.listShards(input), HasMoreShards: false};
 	}
 
@@ -392,7 +478,11 @@ export class KinesisEngine {
 			throw new KinesisError(result.ErrorCode, result.ErrorMessage, 400, true);
 		}
 
-		return {ShardId: result.ShardId, SequenceNumber: result.SequenceNumber, EncryptionType: 'NONE'};
+		return {
+			ShardId: result.ShardId,
+			SequenceNumber: result.SequenceNumber,
+			EncryptionType: output.EncryptionType,
+		};
 	}
 
 	/**
@@ -404,8 +494,9 @@ export class KinesisEngine {
 		input: StreamRef & {Records: PutRecordsRequestEntry[]},
 		memberPrefix = 'records',
 	): Promise<PutRecordsOutput> {
+		const started = performance.now();
 		const entries = input.Records;
-		this.validatePutEntries(entries, memberPrefix);
+		this.validatePutEntries(entries, memberPrefix, this.putLimitsOf(input));
 		const stream = this.streamOf(input, true);
 		const now = Math.max(this.clock.now(), stream.lastArrival);
 		stream.lastArrival = now;
@@ -413,6 +504,8 @@ export class KinesisEngine {
 		const results: PutRecordsResultEntry[] = new Array(entries.length);
 		let failed = 0;
 		let lastLog: ShardLog | undefined;
+		let bytes = 0;
+		const shardMetrics = this.kinesisMetrics.shardWrites(stream);
 		for (let i = 0; i < entries.length; i++) {
 			const entry = entries[i];
 			let keyBytes: number;
@@ -423,9 +516,13 @@ export class KinesisEngine {
 				keyBytes = Buffer.byteLength(entry.PartitionKey);
 			}
 
-			const shard = stream.route(hashScratch);
+			const shard =
+				stream.settings.recordDistribution === 'AUTO'
+					? stream.routeEvenly()
+					: stream.route(hashScratch);
 			if (this.enforceLimits && !this.admitWrite(shard, now, entry.Data.length + keyBytes)) {
 				failed++;
+				shardMetrics?.throttled(shard);
 				results[i] = {
 					ErrorCode: 'ProvisionedThroughputExceededException',
 					ErrorMessage: `Rate exceeded for shard ${shard.id} in stream ${stream.name} under account ${this.accountId}.`,
@@ -435,6 +532,8 @@ export class KinesisEngine {
 
 			const counter = stream.nextCounter++;
 			shard.log.append(counter, now, entry.PartitionKey, keyBytes, entry.Data);
+			bytes += entry.Data.length;
+			shardMetrics?.put(shard, entry.Data.length);
 			if (this.commit && shard.log !== lastLog) {
 				lastLog = shard.log;
 				void this.commit.request(lastLog);
@@ -459,7 +558,17 @@ export class KinesisEngine {
 			}
 		}
 
-		return {FailedRecordCount: failed, Records: results, EncryptionType: 'NONE'};
+		this.kinesisMetrics.putRecords(
+			stream,
+			memberPrefix === 'data',
+			entries.length,
+			failed,
+			bytes,
+			now,
+			started,
+			shardMetrics,
+		);
+		return {FailedRecordCount: failed, Records: results, EncryptionType: stream.encryption.type};
 	}
 
 	/** GetShardIterator for the five iterator types. */
@@ -554,6 +663,13 @@ export class KinesisEngine {
 	 * iterator, MillisBehindLatest, and — at the end of a closed shard — no next iterator but its children.
 	 */
 	getRecords(input: {ShardIterator: string; Limit?: number}): GetRecordsOutput {
+		const started = performance.now();
+		if (typeof input.ShardIterator !== 'string') {
+			const validation = new Validation();
+			validation.required(undefined, 'shardIterator');
+			validation.check();
+		}
+
 		const limit = input.Limit ?? LIMITS.maxGetRecordsLimit;
 		if (!Number.isInteger(limit) || limit < 1 || limit > LIMITS.maxGetRecordsLimit) {
 			throw validationError([
@@ -596,6 +712,7 @@ export class KinesisEngine {
 				reads.count >= LIMITS.shardReadCallsPerSecond ||
 				reads.bytes >= LIMITS.shardReadBytesPerSecond
 			) {
+				this.kinesisMetrics.readThrottled(stream, shard, now);
 				throw throughputExceeded(
 					`Rate exceeded for Shard - ${this.accountId}:${stream.name}:${shard.id} in stream ${stream.name} under account ${this.accountId}.`,
 				);
@@ -616,12 +733,14 @@ export class KinesisEngine {
 			(buffer, offset, end) => {
 				const frame = readFrame(buffer, offset, end);
 				bytes += end - offset;
-				records.push({
+				const record: KinesisRecord = {
 					SequenceNumber: formatSequenceNumber(stream.prefix, frame.counter, shard.suffix),
 					ApproximateArrivalTimestamp: new Date(frame.arrivalMs),
 					Data: frame.data,
 					PartitionKey: frame.partitionKey,
-				});
+				};
+				if (recordEncryption(stream, frame.counter) === 'KMS') record.EncryptionType = 'KMS';
+				records.push(record);
 			},
 		);
 		if (this.enforceLimits) shard.reads.bytes += bytes;
@@ -633,6 +752,7 @@ export class KinesisEngine {
 			shard.endingCounter !== undefined &&
 			read.caughtUp &&
 			shard.log.lastVisibleCounter === shard.log.lastAppendedCounter;
+		this.kinesisMetrics.getRecords(stream, shard, records, now, started);
 		if (drained) {
 			return {
 				Records: records,
@@ -763,6 +883,140 @@ export class KinesisEngine {
 			CurrentShardCount: current,
 			TargetShardCount: target,
 		};
+	}
+
+	// ─── Enhanced fan-out consumers (consumers.ts, subscriptions.ts) ──────────────────────────
+
+	/** RegisterStreamConsumer: a consumer of the stream, CREATING for `consumerCreateDelayMs`, then ACTIVE. */
+	registerStreamConsumer(input: {
+		StreamARN?: string;
+		ConsumerName?: string;
+		Tags?: Record<string, string>;
+	}) {
+		return this.consumers.registerStreamConsumer(input);
+	}
+
+	/** DeregisterStreamConsumer: by ConsumerARN, or StreamARN + ConsumerName. */
+	deregisterStreamConsumer(input: ConsumerRef) {
+		this.consumers.deregisterStreamConsumer(input);
+	}
+
+	/** DescribeStreamConsumer: by ConsumerARN, or StreamARN + ConsumerName. */
+	describeStreamConsumer(input: ConsumerRef) {
+		return this.consumers.describeStreamConsumer(input);
+	}
+
+	/** ListStreamConsumers: paged with NextToken (valid 300 s). */
+	listStreamConsumers(input: Parameters<Consumers['listStreamConsumers']>[0]) {
+		return this.consumers.listStreamConsumers(input);
+	}
+
+	/**
+	 * SubscribeToShard: validates at once (throwing as AWS answers), then the returned subscription
+	 * yields SubscribeToShardEvents as records arrive, for 5 minutes or to the end of a closed shard.
+	 */
+	subscribeToShard(
+		input: SubscribeToShardInput,
+		options: {signal?: AbortSignal} = {},
+	): ShardSubscription {
+		return this.subscriptions.subscribeToShard(input, options);
+	}
+
+	// ─── Stream settings (stream-settings.ts) ─────────────────────────────────────────────────
+
+	startStreamEncryption(input: StreamRef & {EncryptionType?: string; KeyId?: string}) {
+		this.settings.startStreamEncryption(input);
+	}
+
+	stopStreamEncryption(input: StreamRef & {EncryptionType?: string; KeyId?: string}) {
+		this.settings.stopStreamEncryption(input);
+	}
+
+	enableEnhancedMonitoring(input: StreamRef & {ShardLevelMetrics?: string[]}) {
+		return this.settings.enableEnhancedMonitoring(input);
+	}
+
+	disableEnhancedMonitoring(input: StreamRef & {ShardLevelMetrics?: string[]}) {
+		return this.settings.disableEnhancedMonitoring(input);
+	}
+
+	updateStreamMode(input: Parameters<StreamSettings['updateStreamMode']>[0]) {
+		this.settings.updateStreamMode(input);
+	}
+
+	updateMaxRecordSize(input: {StreamARN?: string; MaxRecordSizeInKiB?: number}) {
+		this.settings.updateMaxRecordSize(input);
+	}
+
+	updateStreamWarmThroughput(input: StreamRef & {WarmThroughputMiBps?: number}) {
+		return this.settings.updateStreamWarmThroughput(input);
+	}
+
+	updateStreamRecordDistributionStrategy(input: {
+		StreamARN?: string;
+		RecordDistributionStrategy?: string;
+	}) {
+		this.settings.updateStreamRecordDistributionStrategy(input);
+	}
+
+	// ─── Resources by ARN (resources.ts) ──────────────────────────────────────────────────────
+
+	tagResource(input: {ResourceARN?: string; Tags?: Record<string, string>}) {
+		this.resources.tagResource(input);
+	}
+
+	untagResource(input: {ResourceARN?: string; TagKeys?: string[]}) {
+		this.resources.untagResource(input);
+	}
+
+	listTagsForResource(input: {ResourceARN?: string}) {
+		return this.resources.listTagsForResource(input);
+	}
+
+	putResourcePolicy(input: {ResourceARN?: string; Policy?: string}) {
+		this.resources.putResourcePolicy(input);
+	}
+
+	getResourcePolicy(input: {ResourceARN?: string}) {
+		return this.resources.getResourcePolicy(input);
+	}
+
+	deleteResourcePolicy(input: {ResourceARN?: string}) {
+		this.resources.deleteResourcePolicy(input);
+	}
+
+	// ─── Account (account.ts) and channels (channels.ts) ──────────────────────────────────────
+
+	describeLimits() {
+		return this.account.describeLimits();
+	}
+
+	describeAccountSettings() {
+		return this.account.describeAccountSettings();
+	}
+
+	updateAccountSettings(input: Parameters<AccountSettings['updateAccountSettings']>[0]) {
+		return this.account.updateAccountSettings(input);
+	}
+
+	createChannel(input: CreateChannelInput) {
+		return this.channels.createChannel(input);
+	}
+
+	deleteChannel(input: {ChannelARN?: string}) {
+		this.channels.deleteChannel(input);
+	}
+
+	describeChannel(input: {ChannelARN?: string}) {
+		return this.channels.describeChannel(input);
+	}
+
+	listChannels(input: Parameters<Channels['listChannels']>[0]) {
+		return this.channels.listChannels(input);
+	}
+
+	updateChannel(input: UpdateChannelInput) {
+		return this.channels.updateChannel(input);
 	}
 
 	// ─── Internals ────────────────────────────────────────────────────────────────────────────
@@ -902,6 +1156,12 @@ export class KinesisEngine {
 	}
 
 	private validateStreamName(name: string, at: string) {
+		if (typeof name !== 'string') {
+			const validation = new Validation();
+			validation.required(undefined, at);
+			validation.check();
+		}
+
 		const problems = [];
 		if (name.length < 1) {
 			problems.push({
@@ -930,7 +1190,19 @@ export class KinesisEngine {
 		if (problems.length > 0) throw validationError(problems);
 	}
 
-	private validatePutEntries(entries: PutRecordsRequestEntry[], memberPrefix: string) {
+	/** The record and request size limits of the stream a put names (the defaults if it names none). */
+	private putLimitsOf(ref: StreamRef) {
+		// A plain lookup: validation comes first, and streamOf reports a missing or malformed name after it.
+		const arn = ref.StreamARN;
+		const name = ref.StreamName ?? arn?.slice(arn.indexOf(':stream/') + ':stream/'.length);
+		return putLimits(name === undefined ? undefined : this.streams.get(name));
+	}
+
+	private validatePutEntries(
+		entries: PutRecordsRequestEntry[],
+		memberPrefix: string,
+		limits = putLimits(undefined),
+	) {
 		const single = memberPrefix === 'data';
 		const at = (index: number, member: string) =>
 			single ? member : `records.${index + 1}.member.${member}`;
@@ -962,11 +1234,11 @@ export class KinesisEngine {
 				});
 			}
 
-			if (!(data instanceof Uint8Array) || data.length > LIMITS.maxRecordBytes) {
+			if (!(data instanceof Uint8Array) || data.length > limits.record) {
 				problems.push({
 					value: `java.nio.HeapByteBuffer[pos=0 lim=${data?.length} cap=${data?.length}]`,
 					at: at(i, 'data'),
-					constraint: `Member must have length less than or equal to ${LIMITS.maxRecordBytes}`,
+					constraint: `Member must have length less than or equal to ${limits.record}`,
 				});
 			}
 
@@ -988,10 +1260,8 @@ export class KinesisEngine {
 		}
 
 		if (problems.length > 0) throw validationError(problems);
-		if (total > LIMITS.maxPutRecordsBytes) {
-			throw invalidArgument(
-				`Records size exceeds ${LIMITS.maxPutRecordsBytes / 1024 / 1024} MB limit`,
-			);
+		if (total > limits.request) {
+			throw invalidArgument(`Records size exceeds ${limits.request / 1024 / 1024} MB limit`);
 		}
 	}
 
@@ -1131,6 +1401,8 @@ export class KinesisEngine {
 			this.streams.set(stream.name, stream);
 		}
 
+		this.account.restore(metadata?.account);
+		this.channels.restore(metadata?.channels);
 		this.directory!.removeOrphans(new Set(this.streamDirectories()));
 	}
 
@@ -1139,6 +1411,8 @@ export class KinesisEngine {
 		const metadata: Metadata = {
 			version: 1,
 			streams: [...this.streams.values()].map((stream) => stream.toMetadata()),
+			account: this.account.toMetadata(),
+			channels: this.channels.toMetadata(),
 		};
 		this.directory.writeMetadata(metadata);
 	}

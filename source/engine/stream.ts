@@ -9,9 +9,11 @@ import {
 	evenHashKeyRanges,
 	type HashKeyWords,
 } from './hash-key.js';
+import type {ConsumerMetadata} from './consumers.js';
 import type {ShardLog} from './log/shard-log.js';
 import {PerSecondMeter} from './limits.js';
 import {formatSequenceNumber, sequencePrefix, shardIdOf, shardSuffix} from './sequence-number.js';
+import type {StreamSettingsMetadata} from './stream-settings.js';
 import type {Shard, StreamMode, StreamStatus, Tag} from './types.js';
 
 export type ShardState = {
@@ -59,6 +61,10 @@ export type StreamMetadata = {
 	transition?: {status: StreamStatus; until: number};
 	scalingHistory: number[];
 	shards: ShardMetadata[];
+	/** Enhanced fan-out consumers (absent in metadata written before they existed). */
+	consumers?: ConsumerMetadata[];
+	/** Settings beyond the original ones: record size, distribution, warm throughput, policy… */
+	settings?: StreamSettingsMetadata;
 };
 
 export type OpenLog = (shardIndex: number) => ShardLog;
@@ -77,8 +83,12 @@ export class Stream {
 	shardLevelMetrics: string[];
 	transition?: {status: StreamStatus; until: number};
 	scalingHistory: number[];
+	consumers: ConsumerMetadata[];
+	settings: StreamSettingsMetadata;
 	/** Newest arrival time handed out: arrival times never go backwards within a stream. */
 	lastArrival = 0;
+	/** Where the AUTO record distribution strategy sends the next record. */
+	private rotation = 0;
 
 	constructor(
 		readonly name: string,
@@ -96,6 +106,8 @@ export class Stream {
 		this.shardLevelMetrics = metadata.shardLevelMetrics;
 		this.transition = metadata.transition;
 		this.scalingHistory = metadata.scalingHistory;
+		this.consumers = metadata.consumers ?? [];
+		this.settings = metadata.settings ?? {};
 	}
 
 	/** A new stream with `count` shards dividing the key space evenly, as CreateStream makes them. */
@@ -112,7 +124,10 @@ export class Stream {
 			retentionHours: 24,
 			tags: [],
 			nextShardIndex: 0,
-			nextCounter: 0,
+			// Counter 0 is the first shards' StartingSequenceNumber and no record's, so that, as in AWS,
+			// it sorts before every record: AFTER_SEQUENCE_NUMBER of it (or of a subscription's
+			// continuation before any record) starts at the first record.
+			nextCounter: 1,
 			encryption: {type: 'NONE'},
 			shardLevelMetrics: [],
 			scalingHistory: [],
@@ -153,6 +168,8 @@ export class Stream {
 			shardLevelMetrics: this.shardLevelMetrics,
 			transition: this.transition,
 			scalingHistory: this.scalingHistory,
+			consumers: this.consumers,
+			settings: this.settings,
 			shards: this.shards.map((shard) => ({
 				index: shard.index,
 				parentId: shard.parentId,
@@ -191,6 +208,12 @@ export class Stream {
 		}
 
 		return open[low];
+	}
+
+	/** The next open shard in turn: the AUTO record distribution strategy, which ignores keys. */
+	routeEvenly(): ShardState {
+		this.rotation = (this.rotation + 1) % this.open.length;
+		return this.open[this.rotation];
 	}
 
 	addShard(

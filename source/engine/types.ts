@@ -45,6 +45,12 @@ export type StreamDescriptionSummary = {
 	KeyId?: string;
 	OpenShardCount: number;
 	ConsumerCount: number;
+	MaxRecordSizeInKiB?: number;
+	/** ON_DEMAND streams in accounts with a minimum throughput billing commitment only. */
+	WarmThroughput?: {TargetMiBps?: number; CurrentMiBps?: number};
+	/** ON_DEMAND streams only. */
+	RecordDistributionStrategy?: 'AUTO' | 'USER_PARTITION_KEY';
+	ChannelCount?: number;
 };
 
 export type StreamDescription = {

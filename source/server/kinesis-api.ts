@@ -4,6 +4,7 @@
  */
 import type {KinesisEngine} from '../engine/engine.js';
 import {invalidArgument} from '../engine/errors.js';
+import {featureActions} from './kinesis-api-features.js';
 import type {Shape} from './shapes.js';
 
 type Input = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -52,6 +53,9 @@ export const kinesisActions: Record<string, Action> = {
 			ShardCount: 'integer',
 			StreamModeDetails: {structure: {StreamMode: 'string'}},
 			Tags: 'map',
+			MaxRecordSizeInKiB: 'integer',
+			WarmThroughputMiBps: 'integer',
+			RecordDistributionStrategy: 'string',
 		},
 		run(engine, input) {
 			engine.createStream(input as Parameters<KinesisEngine['createStream']>[0]);
@@ -61,7 +65,7 @@ export const kinesisActions: Record<string, Action> = {
 	DeleteStream: {
 		shape: {...streamRef, EnforceConsumerDeletion: 'boolean'},
 		run(engine, input) {
-			engine.deleteStream(ref(input));
+			engine.deleteStream({...ref(input), EnforceConsumerDeletion: input.EnforceConsumerDeletion});
 			return {};
 		},
 	},
@@ -240,4 +244,5 @@ export const kinesisActions: Record<string, Action> = {
 		run: (engine, input) =>
 			engine.updateShardCount(input as Parameters<KinesisEngine['updateShardCount']>[0]),
 	},
+	...featureActions,
 };

@@ -22,13 +22,26 @@ export type AnyResponse = ServerResponse | Http2ServerResponse;
 export type RequestHandler = (request: AnyRequest, response: AnyResponse) => void;
 
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
+const HTTP2_WINDOW = 8 * 1024 * 1024;
 
 export type Listener = {
 	url: string;
 	host: string;
 	port: number;
+	/** Stops accepting new connections; the open ones carry on (graceful shutdown's first step). */
+	stopAccepting(): void;
 	/** Stops accepting connections and closes every open one (call once in-flight requests are answered). */
 	close(): Promise<void>;
+};
+
+export type ListenOptions = {
+	host: string;
+	port: number;
+	/**
+	 * A connection with nothing sent or received for this long is closed; an HTTP/1.1 request's headers
+	 * must arrive within it too (default 120 s, AWS's own idle timeout being 350 s).
+	 */
+	idleTimeoutMs?: number;
 };
 
 /**
@@ -62,26 +75,43 @@ function withHead(socket: Socket, head: Buffer): Duplex {
 	return stream;
 }
 
-export async function listen(
-	handler: RequestHandler,
-	options: {host: string; port: number},
-): Promise<Listener> {
-	const http1 = createHttp1Server({keepAliveTimeout: 60_000, requestTimeout: 120_000}, handler);
-	const http2 = createHttp2Server({}, handler);
+export async function listen(handler: RequestHandler, options: ListenOptions): Promise<Listener> {
+	const idleTimeoutMs = options.idleTimeoutMs ?? 120_000;
+	// Bodies have their own deadline in the server; these bound the headers and the whole request.
+	const http1 = createHttp1Server(
+		{
+			keepAliveTimeout: Math.min(60_000, idleTimeoutMs),
+			headersTimeout: idleTimeoutMs,
+			requestTimeout: 2 * idleTimeoutMs,
+			connectionsCheckingInterval: Math.max(50, Math.min(30_000, idleTimeoutMs / 4)),
+		},
+		handler,
+	);
+	// Windows large enough for a whole PutRecords body (5 MiB) without a WINDOW_UPDATE round trip per 64 KiB.
+	const http2 = createHttp2Server({settings: {initialWindowSize: HTTP2_WINDOW}}, handler);
 	const sockets = new Set<Socket>();
 	const sessions = new Set<import('node:http2').ServerHttp2Session>();
 	http2.on('session', (session) => {
 		sessions.add(session);
+		session.on('connect', () => {
+			try {
+				session.setLocalWindowSize(2 * HTTP2_WINDOW);
+			} catch {
+				// The session is already gone (a client that sent only garbage): nothing to size.
+			}
+		});
 		session.on('close', () => sessions.delete(session));
 		session.on('error', () => undefined);
 	});
 	// Slow or silent clients must not hold a connection forever.
-	http2.setTimeout(120_000);
+	http2.setTimeout(idleTimeoutMs);
 	const tcp = createNetServer((socket) => {
 		sockets.add(socket);
 		socket.on('close', () => sockets.delete(socket));
 		socket.on('error', () => socket.destroy());
-		socket.setTimeout(120_000, () => socket.destroy());
+		socket.setTimeout(idleTimeoutMs, () => socket.destroy());
+		// Small frames (HTTP/2 WINDOW_UPDATEs, a response's headers) go out at once, not after Nagle's wait.
+		socket.setNoDelay(true);
 		let received = Buffer.alloc(0);
 		const route = (chunk: Buffer) => {
 			received = Buffer.concat([received, chunk]);
@@ -111,12 +141,18 @@ export async function listen(
 	const address = tcp.address();
 	const port = typeof address === 'object' && address ? address.port : options.port;
 	const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+	const closed = new Promise<void>((resolve) => tcp.once('close', resolve));
+	const stopAccepting = () => {
+		if (tcp.listening) tcp.close();
+	};
+
 	return {
 		url: `http://${host}:${port}`,
 		host: options.host,
 		port,
+		stopAccepting,
 		async close() {
-			const closed = new Promise<void>((resolve) => tcp.close(() => resolve()));
+			stopAccepting();
 			for (const session of sessions) session.destroy();
 			for (const socket of sockets) socket.destroy();
 			await closed;

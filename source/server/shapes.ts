@@ -1,7 +1,13 @@
 /**
  * Just enough of each action's input shape to do what AWS's deserializer does before any business
- * logic: reject a member of the wrong type with SerializationException, decode blobs (base64 in JSON)
- * and timestamps (epoch seconds). Unknown members are ignored, as AWS ignores them.
+ * logic: reject a member of the wrong type with SerializationException, decode blobs and timestamps as
+ * the wire format carries them, and ignore unknown members, as AWS ignores them.
+ *
+ * | format | blob                     | timestamp                                               |
+ * | ------ | ------------------------ | ------------------------------------------------------- |
+ * | json   | base64 string            | epoch seconds, a number (fractions are milliseconds)    |
+ * | cbor   | CBOR byte string         | epoch milliseconds, a number (tag 1 or untagged), as the |
+ * |        |                          | AWS SDK for Java v1 and v2 write them                   |
  */
 export type Shape =
 	| 'string'
@@ -15,10 +21,21 @@ export type Shape =
 
 export class SerializationError extends Error {}
 
+/** How a protocol carries blobs and timestamps: see the table above. */
+export type WireFormat = 'json' | 'cbor';
+
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+
 const BASE64 = /^(?:[A-Za-z\d+/]{4})*(?:[A-Za-z\d+/]{2}==|[A-Za-z\d+/]{3}=)?$/;
 
 /** Checks and converts `value` against `shape`; throws SerializationError as AWS would. */
-export function decode(value: unknown, shape: Shape, path: string): unknown {
+export function decode(
+	value: unknown,
+	shape: Shape,
+	path: string,
+	format: WireFormat = 'json',
+): unknown {
 	if (value === null || value === undefined) return undefined;
 	if (typeof shape === 'object') {
 		if ('list' in shape) {
@@ -26,7 +43,7 @@ export function decode(value: unknown, shape: Shape, path: string): unknown {
 				throw new SerializationError(`Start of list found where not expected at ${path}`);
 			}
 
-			return value.map((item, index) => decode(item, shape.list, `${path}[${index}]`));
+			return value.map((item, index) => decode(item, shape.list, `${path}[${index}]`, format));
 		}
 
 		if (typeof value !== 'object' || Array.isArray(value)) {
@@ -35,7 +52,12 @@ export function decode(value: unknown, shape: Shape, path: string): unknown {
 
 		const decoded: Record<string, unknown> = {};
 		for (const [member, memberShape] of Object.entries(shape.structure)) {
-			const memberValue = decode((value as Record<string, unknown>)[member], memberShape, member);
+			const memberValue = decode(
+				(value as Record<string, unknown>)[member],
+				memberShape,
+				member,
+				format,
+			);
 			if (memberValue !== undefined) decoded[member] = memberValue;
 		}
 
@@ -50,8 +72,14 @@ export function decode(value: unknown, shape: Shape, path: string): unknown {
 		}
 
 		case 'integer': {
-			if (typeof value !== 'number' || !Number.isInteger(value)) {
-				throw new SerializationError(`${JSON.stringify(value)} can not be converted to an Integer`);
+			// Kinesis's Integer members are Java ints: a larger number does not deserialize.
+			if (
+				typeof value !== 'number' ||
+				!Number.isInteger(value) ||
+				value < INT32_MIN ||
+				value > INT32_MAX
+			) {
+				throw new SerializationError(`${describe(value)} can not be converted to an Integer`);
 			}
 
 			return value;
@@ -59,12 +87,19 @@ export function decode(value: unknown, shape: Shape, path: string): unknown {
 
 		case 'boolean': {
 			if (typeof value !== 'boolean')
-				throw new SerializationError(`${JSON.stringify(value)} can not be converted to a Boolean`);
+				throw new SerializationError(`${describe(value)} can not be converted to a Boolean`);
 			return value;
 		}
 
 		case 'blob': {
-			if (value instanceof Uint8Array) return value;
+			if (format === 'cbor') {
+				if (!(value instanceof Uint8Array)) {
+					throw new SerializationError(`Byte string expected at ${path}`);
+				}
+
+				return value;
+			}
+
 			if (typeof value !== 'string' || !BASE64.test(value)) {
 				throw new SerializationError(`Base64 encoded blob expected at ${path}`);
 			}
@@ -73,14 +108,21 @@ export function decode(value: unknown, shape: Shape, path: string): unknown {
 		}
 
 		case 'timestamp': {
-			if (value instanceof Date) return value;
-			if (typeof value !== 'number' || !Number.isFinite(value)) {
-				throw new SerializationError(
-					`${JSON.stringify(value)} can not be converted to a Timestamp`,
-				);
+			const milliseconds =
+				value instanceof Date
+					? value.getTime()
+					: typeof value === 'number'
+						? format === 'cbor'
+							? value
+							: value * 1000
+						: Number.NaN;
+			// Beyond ±8.64e15 ms a Date is invalid: such a number is not a timestamp.
+			const date = new Date(Math.round(milliseconds));
+			if (Number.isNaN(date.getTime())) {
+				throw new SerializationError(`${describe(value)} can not be converted to a Timestamp`);
 			}
 
-			return new Date(Math.round(value * 1000));
+			return date;
 		}
 
 		case 'map': {
@@ -100,19 +142,48 @@ export function decode(value: unknown, shape: Shape, path: string): unknown {
 	}
 }
 
-/** Engine output → JSON wire values: Dates as epoch seconds, bytes as base64. */
-export function toWire(value: unknown): unknown {
-	if (value instanceof Date) return value.getTime() / 1000;
-	if (value instanceof Uint8Array)
-		return Buffer.from(value.buffer, value.byteOffset, value.length).toString('base64');
-	if (Array.isArray(value)) return value.map(toWire);
+function describe(value: unknown) {
+	if (typeof value === 'bigint') return String(value);
+	if (value instanceof Uint8Array) return 'byte string';
+	try {
+		return JSON.stringify(value) ?? typeof value;
+	} catch {
+		return typeof value;
+	}
+}
+
+/**
+ * Engine output → wire values. JSON: Dates as epoch seconds, bytes as base64. CBOR: Dates as epoch
+ * milliseconds (an unsigned integer, as the Java SDK reads them), bytes as they are (byte strings), and
+ * whole numbers beyond 32 bits as BigInts so they are written as CBOR integers, not floats.
+ */
+export function toWire(value: unknown, format: WireFormat = 'json'): unknown {
+	if (value instanceof Date) {
+		return format === 'cbor' ? BigInt(value.getTime()) : value.getTime() / 1000;
+	}
+
+	if (value instanceof Uint8Array) {
+		const bytes = Buffer.from(value.buffer, value.byteOffset, value.length);
+		return format === 'cbor' ? bytes : bytes.toString('base64');
+	}
+
+	if (Array.isArray(value)) return value.map((item) => toWire(item, format));
 	if (value && typeof value === 'object') {
 		const wire: Record<string, unknown> = {};
 		for (const [key, member] of Object.entries(value)) {
-			if (member !== undefined) wire[key] = toWire(member);
+			if (member !== undefined) wire[key] = toWire(member, format);
 		}
 
 		return wire;
+	}
+
+	if (
+		format === 'cbor' &&
+		typeof value === 'number' &&
+		Number.isSafeInteger(value) &&
+		Math.abs(value) > 0xff_ff_ff_ff
+	) {
+		return BigInt(value);
 	}
 
 	return value;

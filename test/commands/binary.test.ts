@@ -1,19 +1,10 @@
 /** End to end: the built bin/kinesis-top.js, as a user runs it. */
-import {execFileSync, spawnSync} from 'node:child_process';
-import {fileURLToPath} from 'node:url';
+import {spawnSync} from 'node:child_process';
 import {beforeAll, describe, expect, test} from 'vitest';
+import {ensureBuilt, root} from '../helpers/build.js';
 import {ndjson, temporaryDirectory, type TailLine} from './helpers.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-
-beforeAll(() => {
-	try {
-		execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], {cwd: root, stdio: 'pipe'});
-	} catch (error) {
-		const {stdout, stderr} = error as {stdout?: Buffer; stderr?: Buffer};
-		throw new Error(`npm run build failed:\n${String(stdout)}${String(stderr)}`);
-	}
-}, 180_000);
+beforeAll(ensureBuilt, 180_000);
 
 describe('bin/kinesis-top.js', () => {
 	test('runs the headless commands end to end and exits when done', () => {

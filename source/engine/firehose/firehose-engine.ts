@@ -58,6 +58,8 @@ import {
 } from './errors.js';
 import {KinesisSource, streamNameOfArn, type SourceStartingPosition} from './kinesis-source.js';
 import {FIREHOSE_LIMITS} from './limits.js';
+import {FirehoseMetrics} from './firehose-metrics.js';
+import {MetricsRecorder} from '../metrics.js';
 import {
 	checkData,
 	checkLimit,
@@ -146,6 +148,9 @@ export class FirehoseEngine {
 	private readonly directory: DataDirectory | undefined;
 	private readonly store: ObjectStore;
 	private readonly kinesis: KinesisEngine | undefined;
+	/** CloudWatch metrics: the Kinesis engine's recorder when given one, else this engine's own. */
+	readonly metrics: MetricsRecorder;
+	private readonly firehoseMetrics: FirehoseMetrics;
 	/** Opaque RecordIds: this run's random prefix + the record's ordinal. */
 	private readonly recordIdPrefix = randomBytes(12);
 	private readonly timers: NodeJS.Timeout[] = [];
@@ -157,6 +162,8 @@ export class FirehoseEngine {
 		this.options = options;
 		this.kinesis = options.kinesis;
 		this.clock = options.clock ?? systemClock;
+		this.metrics = options.kinesis?.metrics ?? new MetricsRecorder({clock: this.clock});
+		this.firehoseMetrics = new FirehoseMetrics(this.metrics, () => this.streams.values());
 		this.region = options.region ?? options.kinesis?.region ?? 'us-east-1';
 		this.accountId = options.accountId ?? options.kinesis?.accountId ?? '000000000000';
 		this.enforceLimits = options.enforceLimits ?? true;
@@ -199,6 +206,7 @@ export class FirehoseEngine {
 	async close() {
 		if (this.closed) return;
 		this.closed = true;
+		this.firehoseMetrics.detach();
 		for (const timer of this.timers) clearInterval(timer);
 		await this.ticking;
 		await Promise.all([...this.streams.values()].map((stream) => stream.delivering));
@@ -605,7 +613,7 @@ export class FirehoseEngine {
 		if (!input.Record) problems.add(null, 'record', 'Member must not be null');
 		else checkData(input.Record.Data, 'record.data', problems);
 		problems.throwIfAny();
-		const output = await this.put(input.DeliveryStreamName, [input.Record]);
+		const output = await this.put(input.DeliveryStreamName, [input.Record], true);
 		const [result] = output.RequestResponses;
 		if (result.ErrorCode !== undefined) {
 			throw new KinesisError(
@@ -656,7 +664,7 @@ export class FirehoseEngine {
 			);
 		}
 
-		return this.put(input.DeliveryStreamName, records);
+		return this.put(input.DeliveryStreamName, records, false);
 	}
 
 	// ─── Local introspection ──────────────────────────────────────────────────────────────────
@@ -758,18 +766,29 @@ export class FirehoseEngine {
 			) {
 				this.closeOpenBuffer(stream);
 			}
+
+			this.firehoseMetrics.sampleBuffers(stream, [stream.open, ...stream.closed], now);
 		}
 
 		await Promise.all(streams.map((stream) => this.deliverDue(stream)));
 	}
 
-	private async put(name: string, records: FirehoseRecord[]): Promise<PutRecordBatchOutput> {
+	private async put(
+		name: string,
+		records: FirehoseRecord[],
+		single: boolean,
+	): Promise<PutRecordBatchOutput> {
+		const started = performance.now();
 		const stream = this.streamOf(name, true);
 		if (stream.type === 'KinesisStreamAsSource') throw invalidArgument(NOT_FOR_KINESIS_SOURCE);
 		const now = this.clock.now();
 		if (this.enforceLimits) {
 			const requests = stream.requests.at(now);
-			if (requests.count + 1 > FIREHOSE_LIMITS.requestsPerSecond) throw serviceUnavailable();
+			if (requests.count + 1 > FIREHOSE_LIMITS.requestsPerSecond) {
+				this.firehoseMetrics.requestThrottled(stream, single, records.length, now, started);
+				throw serviceUnavailable();
+			}
+
 			requests.count++;
 		}
 
@@ -810,6 +829,9 @@ export class FirehoseEngine {
 						};
 		}
 
+		const throttled = records.length - admitted.length;
+		const taken = admitted.slice(0, accepted);
+		this.firehoseMetrics.put(stream, single, records.length, throttled, taken, now, started);
 		const failed = responses.filter((response) => response.ErrorCode !== undefined).length;
 		return {FailedPutCount: failed, Encrypted: false, RequestResponses: responses};
 	}
@@ -823,6 +845,7 @@ export class FirehoseEngine {
 			data: new Uint8Array(record.Data),
 		}));
 		const {accepted, error} = this.accept(stream, buffered, now);
+		this.firehoseMetrics.readFromSource(stream, buffered.slice(0, accepted), now);
 		if (error) {
 			stream.source!.error = {
 				code: 'InternalError',
@@ -940,6 +963,7 @@ export class FirehoseEngine {
 			await this.store.put(settings.bucket, key, body, this.clock.now());
 		} catch (error) {
 			this.failed(stream, buffer, error);
+			this.firehoseMetrics.deliveryFailed(stream, this.clock.now());
 			return buffer.nextAttemptAt <= this.clock.now();
 		}
 
@@ -952,6 +976,11 @@ export class FirehoseEngine {
 			deliveredAt: this.clock.now(),
 			errorOutput,
 		});
+		this.firehoseMetrics.delivered(
+			stream,
+			{bytes, records: buffer.records.length, oldestArrival: buffer.oldestArrival, errorOutput},
+			this.clock.now(),
+		);
 		if (errorOutput) stream.errorOutputDeliveries++;
 		stream.closed.shift();
 		// The source position must be saved before the buffer that proves it is deleted.

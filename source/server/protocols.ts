@@ -1,0 +1,97 @@
+/**
+ * The two body encodings Kinesis speaks, behind one small interface so the server only routes:
+ *
+ * - AWS JSON 1.1 (`application/x-amz-json-1.1`): every SDK but Java's, the AWS CLI, boto3.
+ * - CBOR (`application/x-amz-cbor-1.1`): the AWS SDK for Java (v1 and v2) and so the KCL and KPL, by
+ *   default. Same actions and members as JSON; blobs are CBOR byte strings and timestamps epoch
+ *   milliseconds. The Java SDK v1 writes a timestamp as tag 1 over the milliseconds (not the seconds
+ *   RFC 8949 gives tag 1) and both SDK generations read any number as milliseconds
+ *   (`UNIX_TIMESTAMP_MILLIS` is the CBOR payload default of the v2 SDK's AwsCborProtocolFactory), so
+ *   requests may carry tagged or untagged milliseconds and answers carry untagged unsigned integers, as
+ *   kinesis-mock does too.
+ *
+ * Errors are `{__type, message}` in either encoding, with the HTTP status the error carries.
+ */
+import {addExtension, Decoder, Encoder, type Options} from 'cbor-x';
+import {SerializationError, type WireFormat, toWire} from './shapes.js';
+
+export type Protocol = {
+	readonly contentType: string;
+	/** How blobs and timestamps travel: the shape decoder needs to know. */
+	readonly format: WireFormat;
+	/** The request body as plain values; a body that is not one well-formed document throws SerializationError. */
+	parse(body: Buffer): unknown;
+	/** An action's output (engine values: Dates, byte arrays) as a response body. */
+	encode(output: unknown): Buffer;
+	/** An AWS error as a response body; `message` is left out when undefined, as AWS does for some. */
+	encodeError(type: string, message?: string): Buffer;
+};
+
+const errorBody = (type: string, message: string | undefined) =>
+	message === undefined ? {__type: type} : {__type: type, message};
+
+export const jsonProtocol: Protocol = {
+	contentType: 'application/x-amz-json-1.1',
+	format: 'json',
+	parse(body) {
+		try {
+			return JSON.parse(body.toString('utf8'));
+		} catch {
+			throw new SerializationError();
+		}
+	},
+	encode: (output) => Buffer.from(JSON.stringify(toWire(output, 'json'))),
+	encodeError: (type, message) => Buffer.from(JSON.stringify(errorBody(type, message))),
+};
+
+// Tag 1 carries epoch milliseconds in AWS's CBOR (see above): keep the number as it is and let the
+// shape decoder read it as a timestamp, instead of cbor-x's seconds-to-Date conversion. cbor-x keeps
+// tag decoders per process; kinesis-top decodes CBOR only here.
+// (Decoding only: without a Class, cbor-x's addExtension leaves encoding alone; its typings ask for both.)
+addExtension({tag: 1, decode: (value: unknown) => value} as unknown as Parameters<
+	typeof addExtension
+>[0]);
+
+const decoderOptions: Options & {int64AsNumber: boolean} = {
+	mapsAsObjects: true,
+	useRecords: false,
+	// 64-bit integers as numbers (timestamps in milliseconds fit exactly), not BigInts.
+	int64AsNumber: true,
+};
+const cborDecoder = new Decoder(decoderOptions);
+const cborEncoder = new Encoder({
+	mapsAsObjects: true,
+	useRecords: false,
+	// Plain byte strings (major type 2), never cbor-x's typed-array tags.
+	tagUint8Array: false,
+	// Strings as plain text strings, never bundled.
+	bundleStrings: false,
+});
+
+export const cborProtocol: Protocol = {
+	contentType: 'application/x-amz-cbor-1.1',
+	format: 'cbor',
+	parse(body) {
+		try {
+			return cborDecoder.decode(body);
+		} catch {
+			// Truncated, trailing or otherwise malformed CBOR: all one SerializationException.
+			throw new SerializationError();
+		}
+	},
+	encode: (output) => cborEncoder.encode(toWire(output, 'cbor')),
+	encodeError: (type, message) => cborEncoder.encode(errorBody(type, message)),
+};
+
+const PROTOCOLS = new Map(
+	[jsonProtocol, cborProtocol].map((protocol) => [protocol.contentType, protocol]),
+);
+
+/** The protocol a request's Content-Type names (parameters such as `charset` ignored), if any. */
+export function protocolFor(contentType: string | undefined): Protocol | undefined {
+	const mediaType = String(contentType ?? '')
+		.split(';')[0]
+		.trim()
+		.toLowerCase();
+	return PROTOCOLS.get(mediaType);
+}
