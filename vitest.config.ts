@@ -6,6 +6,7 @@ export default defineConfig({
 		testTimeout: 30_000,
 		hookTimeout: 30_000,
 		// No test may reach for real AWS: without credentials the SDK would probe the EC2 metadata address.
-		env: {AWS_EC2_METADATA_DISABLED: 'true'},
+		// Ink renders only the last frame when it believes it runs in CI; the console tests read frames.
+		env: {AWS_EC2_METADATA_DISABLED: 'true', CI: 'false', CONTINUOUS_INTEGRATION: 'false'},
 	},
 });

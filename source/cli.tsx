@@ -34,6 +34,10 @@ const io: CommandIo = {
 	isTTY: isatty(0) && isatty(1),
 	signal: controller.signal,
 	async openConsole(options: ConsoleOptions) {
+		// Ink draws nothing until exit when it thinks it runs in CI; here there is a terminal (checked
+		// before the console is opened), so a CI variable inherited into it must not blank the screen.
+		delete process.env.CI;
+		delete process.env.CONTINUOUS_INTEGRATION;
 		// Loaded only for the console, so the headless commands start without Ink and React.
 		const {runConsole} = await import('./ui/run-console.js');
 		await runConsole(options);
