@@ -77,7 +77,3 @@ export class Output {
 		for (const waiter of [...this.waiters]) waiter();
 	}
 }
-
-/** Record data as the AWS CLI and the Kinesis JSON API show it. */
-export const base64 = (data: Uint8Array) =>
-	Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64');

@@ -2,22 +2,10 @@
  * `kinesis-top tail STREAM`: the stream's records as NDJSON, one per line, from a {@link TailSession}
  * (which does the reading, resharding and pacing); this only formats.
  */
-import type {KinesisRecord} from '../driver/driver.js';
 import {TailSession, type TailOptions} from '../tail/tail-session.js';
+import {tailLine} from '../tail/tail-line.js';
 import {parseTailStart, TAIL_START_SYNTAX} from '../tail/tail-start.js';
 import {parseCount, UsageError, type Command} from './command.js';
-import {base64} from './output.js';
-
-/** One tail line: the record as GetRecords returns it, with its shard, a readable time and base64 data. */
-export function tailLine(shardId: string, record: KinesisRecord) {
-	return JSON.stringify({
-		ShardId: shardId,
-		SequenceNumber: record.SequenceNumber,
-		ApproximateArrivalTimestamp: record.ApproximateArrivalTimestamp.toISOString(),
-		PartitionKey: record.PartitionKey,
-		Data: base64(record.Data),
-	});
-}
 
 export const tailCommand: Command = {
 	name: 'tail',
