@@ -23,18 +23,18 @@ import {
 	throughputExceeded,
 	validationError,
 	expiredIterator,
+	saveOrUndo,
 } from './errors.js';
 import {bigIntToHashKey, hashPartitionKeyInto, MAX_HASH_KEY, parseHashKey} from './hash-key.js';
 import {amazonUtcString, decodeIterator, encodeIterator} from './iterator.js';
 import {LIMITS} from './limits.js';
 import {DataDirectory} from './log/data-directory.js';
-import {readFrame} from './log/frame.js';
 import {GroupCommit} from './log/group-commit.js';
 import {SegmentCache} from './log/segment-cache.js';
 import {ShardLog} from './log/shard-log.js';
 import {Reshard} from './reshard.js';
 import {Resources} from './resources.js';
-import {recordEncryption} from './shard-reader.js';
+import {readShard} from './shard-reader.js';
 import {
 	decodeSequenceNumber,
 	formatSequenceNumber,
@@ -53,9 +53,7 @@ import {
 } from './subscriptions.js';
 import {Validation} from './validation.js';
 import type {
-	ChildShard,
 	GetRecordsOutput,
-	KinesisRecord,
 	PutRecordOutput,
 	PutRecordsOutput,
 	PutRecordsRequestEntry,
@@ -722,55 +720,21 @@ export class KinesisEngine {
 			maxBytes = LIMITS.shardReadBytesPerSecond - reads.bytes;
 		}
 
-		const cutoff = now - stream.retentionHours * HOUR_MS;
-		const records: KinesisRecord[] = [];
-		let bytes = 0;
-		const read = shard.log.read(
-			iterator.position,
-			limit,
-			maxBytes,
-			cutoff,
-			(buffer, offset, end) => {
-				const frame = readFrame(buffer, offset, end);
-				bytes += end - offset;
-				const record: KinesisRecord = {
-					SequenceNumber: formatSequenceNumber(stream.prefix, frame.counter, shard.suffix),
-					ApproximateArrivalTimestamp: new Date(frame.arrivalMs),
-					Data: frame.data,
-					PartitionKey: frame.partitionKey,
-				};
-				if (recordEncryption(stream, frame.counter) === 'KMS') record.EncryptionType = 'KMS';
-				records.push(record);
-			},
-		);
-		if (this.enforceLimits) shard.reads.bytes += bytes;
-		const millisBehindLatest =
-			read.caughtUp || read.lastArrival === undefined ? 0 : Math.max(0, now - read.lastArrival);
-		// Ended only once every record appended to the closed shard is visible (and so was just read): in
-		// memory that is at once; on disk, after the group commit has made the last write visible.
-		const drained =
-			shard.endingCounter !== undefined &&
-			read.caughtUp &&
-			shard.log.lastVisibleCounter === shard.log.lastAppendedCounter;
-		this.kinesisMetrics.getRecords(stream, shard, records, now, started);
-		if (drained) {
+		const read = readShard(stream, shard, iterator.position, {limit, maxBytes, now});
+		if (this.enforceLimits) shard.reads.bytes += read.bytes;
+		this.kinesisMetrics.getRecords(stream, shard, read.records, now, started);
+		if (read.childShards) {
 			return {
-				Records: records,
-				MillisBehindLatest: millisBehindLatest,
-				ChildShards: stream.childrenOf(shard).map((child): ChildShard => ({
-					ShardId: child.id,
-					ParentShards: [child.parentId, child.adjacentParentId].filter(
-						(id): id is string => id !== undefined,
-					),
-					HashKeyRange: {StartingHashKey: String(child.start), EndingHashKey: String(child.end)},
-				})),
+				Records: read.records,
+				MillisBehindLatest: read.millisBehindLatest,
+				ChildShards: read.childShards,
 			};
 		}
 
 		return {
-			Records: records,
-			NextShardIterator: encodeIterator({...iterator, position: read.nextCounter, issuedAt: now}),
-			MillisBehindLatest: millisBehindLatest,
+			Records: read.records,
+			NextShardIterator: encodeIterator({...iterator, position: read.nextPosition, issuedAt: now}),
+			MillisBehindLatest: read.millisBehindLatest,
 		};
 	}
 
@@ -1419,16 +1383,6 @@ export class KinesisEngine {
 
 	/** Saves the metadata; if that fails, undoes the in-memory change so memory and disk agree. */
 	private saveOrUndo(undo: () => void) {
-		try {
-			this.save();
-		} catch (error) {
-			undo();
-			throw new KinesisError(
-				'InternalFailure',
-				`The change could not be saved: ${(error as Error).message}`,
-				500,
-				true,
-			);
-		}
+		saveOrUndo(() => this.save(), undo);
 	}
 }

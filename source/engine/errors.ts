@@ -50,3 +50,21 @@ export function validationError(problems: Array<{value: unknown; at: string; con
 
 export const streamNotFound = (name: string, accountId: string) =>
 	resourceNotFound(`Stream ${name} under account ${accountId} not found.`);
+
+/**
+ * Runs `save` (writing metadata); if it fails, runs `undo` so memory agrees with disk again, and answers
+ * as AWS does for a failure on its side: InternalFailure, retryable. Nothing is left half-applied.
+ */
+export function saveOrUndo(save: () => void, undo: () => void) {
+	try {
+		save();
+	} catch (error) {
+		undo();
+		throw new KinesisError(
+			'InternalFailure',
+			`The change could not be saved: ${(error as Error).message}`,
+			500,
+			true,
+		);
+	}
+}

@@ -78,6 +78,8 @@ export function readShard(
 		read.caughtUp || read.lastArrival === undefined
 			? 0
 			: Math.max(0, options.now - read.lastArrival);
+	// Ended only once every record appended to the closed shard is visible (and so was just read): in
+	// memory that is at once; on disk, after the group commit has made the last write visible.
 	const drained =
 		shard.endingCounter !== undefined &&
 		read.caughtUp &&

@@ -35,7 +35,7 @@ import {promisify} from 'node:util';
 import {gzip} from 'node:zlib';
 import {systemClock, type Clock} from '../clock.js';
 import type {KinesisEngine} from '../engine.js';
-import {KinesisError} from '../errors.js';
+import {KinesisError, saveOrUndo} from '../errors.js';
 import type {KinesisRecord} from '../types.js';
 import {DataDirectory} from '../log/data-directory.js';
 import {BufferLog, type BufferedRecord} from './buffer-log.js';
@@ -1201,17 +1201,7 @@ export class FirehoseEngine {
 
 	/** Saves the metadata; if that fails, undoes the in-memory change so memory and disk agree. */
 	private saveOrUndo(undo: () => void) {
-		try {
-			this.save();
-		} catch (error) {
-			undo();
-			throw new KinesisError(
-				'InternalFailure',
-				`The change could not be saved: ${(error as Error).message}`,
-				500,
-				true,
-			);
-		}
+		saveOrUndo(() => this.save(), undo);
 	}
 
 	/** Saves source positions in the background; a failure only means re-reading after a restart. */
