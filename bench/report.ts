@@ -5,8 +5,11 @@ export type Figure = {
 	value: number;
 	ceilingName?: string;
 	ceiling?: number;
-	/** The issue's target for `value`, if it names one. */
+	/** The issue's target for `value`, if it names one: a floor, or a ceiling when `atMost`. */
 	target?: number;
+	atMost?: boolean;
+	/** Decimals shown (default 0; a ratio such as 3.4× needs one). */
+	decimals?: number;
 };
 
 export function median(values: number[]) {
@@ -15,7 +18,8 @@ export function median(values: number[]) {
 	return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-const format = (value: number) => Math.round(value).toLocaleString('en-US');
+const format = (value: number, decimals = 0) =>
+	value.toLocaleString('en-US', {minimumFractionDigits: decimals, maximumFractionDigits: decimals});
 
 export function printFigures(
 	title: string,
@@ -24,13 +28,14 @@ export function printFigures(
 ) {
 	write(`\n${title}`);
 	for (const figure of figures) {
-		let line = `  ${figure.name.padEnd(28)} ${format(figure.value).padStart(12)} ${figure.unit}`;
+		let line = `  ${figure.name.padEnd(28)} ${format(figure.value, figure.decimals).padStart(12)} ${figure.unit}`;
 		if (figure.ceiling !== undefined) {
 			line += `   ceiling (${figure.ceilingName}) ${format(figure.ceiling)} ${figure.unit}, ratio ${(figure.value / figure.ceiling).toFixed(2)}`;
 		}
 
 		if (figure.target !== undefined) {
-			line += `   target ≥ ${format(figure.target)}: ${figure.value >= figure.target ? 'met' : 'NOT met'}`;
+			const met = figure.atMost ? figure.value <= figure.target : figure.value >= figure.target;
+			line += `   target ${figure.atMost ? '≤' : '≥'} ${format(figure.target)}: ${met ? 'met' : 'NOT met'}`;
 		}
 
 		write(line);

@@ -1,11 +1,40 @@
-/** `npm run bench`: every benchmark, medians of several runs, printed with ceilings and ratios. */
+/**
+ * `npm run bench`: every benchmark, medians of several runs, printed with ceilings and ratios.
+ * `--quick`: fewer records and runs; `--only=engine`, `--only=wire` or `--only=query`: one benchmark; `--verbose`: every run.
+ */
 import {engineBenchmarks} from './engine.js';
+import {queryBenchmarks} from './query.js';
 import {printFigures} from './report.js';
+import {serverBenchmarks} from './server.js';
 
 const quick = process.argv.includes('--quick');
+const only = process.argv.find((argument) => argument.startsWith('--only='))?.slice(7);
+const verbose = process.argv.includes('--verbose');
 const records = quick ? 100_000 : 500_000;
 const runs = quick ? 3 : 5;
 console.log(
 	`kinesis-top benchmarks (${records.toLocaleString('en-US')} records of 100 bytes, median of ${runs} runs)`,
 );
-printFigures('Engine', await engineBenchmarks({records, runs}));
+if (only === undefined || only === 'engine') {
+	printFigures('Engine', await engineBenchmarks({records, runs}));
+}
+
+if (only === undefined || only === 'wire') {
+	const wireRecords = quick ? 20_000 : 100_000;
+	printFigures(
+		`Wire: the AWS SDK v3 client against serve, kinesalite and the null server, each in a child process (PutRecords: ${wireRecords.toLocaleString('en-US')} records in calls of 500, 8 in flight, 4 shards, limits off; kinesalite gets a tenth)`,
+		await serverBenchmarks({
+			records: wireRecords,
+			sequential: quick ? 500 : 2000,
+			runs,
+			log: verbose ? (line) => console.log(line) : undefined,
+		}),
+	);
+}
+
+if (only === undefined || only === 'query') {
+	printFigures(
+		`Query: windowed SQL end to end through the query engine, ${records.toLocaleString('en-US')} JSON records of ~90 bytes, Zipf keys`,
+		await queryBenchmarks({records, runs}),
+	);
+}

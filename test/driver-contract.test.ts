@@ -7,13 +7,33 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {AwsDriver} from '../source/driver/aws-driver.js';
 import {LocalDriver} from '../source/driver/local-driver.js';
-import {KinesisEngine} from '../source/engine/engine.js';
+import type {FirehoseEngine} from '../source/engine/firehose/firehose-engine.js';
+import {LocalBackend} from '../source/engine/local-backend.js';
 import {KinesisServer} from '../source/server/server.js';
-import {driverContract} from './driver-contract.js';
+import {driverContract, type DeliveryStreamSpec} from './driver-contract.js';
+
+/** The Driver has no CreateDeliveryStream: the suite's delivery streams are made by the engine. */
+const deliveryStreamCreator =
+	(firehose: FirehoseEngine) =>
+	async ({name, sizeInMBs, intervalInSeconds}: DeliveryStreamSpec) => {
+		firehose.createDeliveryStream({
+			DeliveryStreamName: name,
+			DeliveryStreamType: 'DirectPut',
+			ExtendedS3DestinationConfiguration: {
+				RoleARN: 'arn:aws:iam::000000000000:role/firehose-delivery',
+				BucketARN: 'arn:aws:s3:::kt-contract',
+				BufferingHints: {SizeInMBs: sizeInMBs, IntervalInSeconds: intervalInSeconds},
+			},
+		});
+	};
 
 driverContract('LocalDriver in memory', async () => {
 	const driver = LocalDriver.open();
-	return {driver, cleanup: () => driver.close()};
+	return {
+		driver,
+		createDeliveryStream: deliveryStreamCreator(driver.firehose),
+		cleanup: () => driver.close(),
+	};
 });
 
 driverContract('LocalDriver on disk', async () => {
@@ -21,6 +41,7 @@ driverContract('LocalDriver on disk', async () => {
 	const driver = LocalDriver.open({dataDirectory});
 	return {
 		driver,
+		createDeliveryStream: deliveryStreamCreator(driver.firehose),
 		async cleanup() {
 			await driver.close();
 			rmSync(dataDirectory, {recursive: true, force: true});
@@ -28,19 +49,24 @@ driverContract('LocalDriver on disk', async () => {
 	};
 });
 
-/** The AWS driver (the SDK v3 Kinesis client) against `kinesis-top serve` in this process. */
+/** The AWS driver (the SDK v3 Kinesis, Firehose and CloudWatch clients) against `serve` in this process. */
 function awsDriverAgainstServe(httpVersion: '1.1' | '2') {
 	return async () => {
-		const engine = new KinesisEngine();
-		const server = new KinesisServer({engine, port: 0});
+		const backend = LocalBackend.open();
+		const server = new KinesisServer({
+			engine: backend.kinesis,
+			firehose: backend.firehose,
+			port: 0,
+		});
 		const endpoint = await server.start();
 		const driver = new AwsDriver({endpoint, region: 'us-east-1', httpVersion, environment: {}});
 		return {
 			driver,
+			createDeliveryStream: deliveryStreamCreator(backend.firehose),
 			async cleanup() {
 				await driver.close();
 				await server.stop();
-				await engine.close();
+				await backend.close();
 			},
 		};
 	};

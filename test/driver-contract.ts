@@ -8,20 +8,34 @@
  * (the suite polls; an in-process engine answers ACTIVE at once, so it never waits), and throttling is
  * retried with a short backoff. ExpiredIteratorException needs control of the clock, so it is tested
  * against the engine alone (test/engine/iterators.test.ts).
+ *
+ * Metrics and Firehose: the metric cases poll until CloudWatch shows the workload (AWS publishes with a
+ * delay; the local recorder at once); the Driver cannot create delivery streams, so each subject brings a
+ * `createDeliveryStream` that makes them through its backend.
  */
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {
 	DriverError,
 	MUTATING_METHODS,
 	type Driver,
+	type FirehoseRecord,
 	type IteratorStart,
+	type MetricQuery,
 	type KinesisRecord,
 	type PutRecordsRequestEntry,
 	type Shard,
 } from '../source/driver/driver.js';
 import {readOnly} from '../source/driver/read-only-driver.js';
 
-export type DriverUnderTest = {driver: Driver; cleanup(): Promise<void>};
+/** A delivery stream to create for the Firehose cases: the Driver has no CreateDeliveryStream. */
+export type DeliveryStreamSpec = {name: string; sizeInMBs: number; intervalInSeconds: number};
+
+export type DriverUnderTest = {
+	driver: Driver;
+	/** Creates a DirectPut delivery stream with an S3 destination, through the backend itself. */
+	createDeliveryStream(spec: DeliveryStreamSpec): Promise<void>;
+	cleanup(): Promise<void>;
+};
 
 const MAX_HASH_KEY = (1n << 128n) - 1n;
 /** Every Driver method that changes anything (what a read-only driver must refuse). */
@@ -32,6 +46,7 @@ const MUTATING = [
 	'splitShard',
 	'mergeShards',
 	'updateShardCount',
+	'putRecordBatch',
 ] as const;
 /** Generous for real AWS, where CreateStream and resharding take tens of seconds. */
 const SLOW = 240_000;
@@ -676,6 +691,261 @@ export function driverContract(name: string, factory: () => Promise<DriverUnderT
 			SLOW,
 		);
 
+		/** A window around now, wide enough for a backend that publishes late or a minute boundary. */
+		const metricsWindow = () => {
+			const now = Date.now();
+			return {start: new Date(now - 5 * 60_000), end: new Date(now + 2 * 60_000)};
+		};
+
+		const streamQuery = (
+			stream: string,
+			metricName: string,
+			statistic: MetricQuery['statistic'] = 'Sum',
+		): MetricQuery => ({
+			namespace: 'AWS/Kinesis',
+			metricName,
+			dimensions: {StreamName: stream},
+			statistic,
+			periodSeconds: 60,
+		});
+
+		const total = (points: Array<{value: number}>) =>
+			points.reduce((sum, point) => sum + point.value, 0);
+
+		/** Polls `read` until `done` holds: CloudWatch on AWS publishes with a delay of minutes. */
+		async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean) {
+			const deadline = Date.now() + SLOW - 30_000;
+			for (;;) {
+				const value = await retrying(read);
+				if (done(value) || Date.now() > deadline) return value;
+				await pause(2000);
+			}
+		}
+
+		test(
+			'metrics: a known workload as CloudWatch series, one per query in request order',
+			async () => {
+				const stream = await createStream('metrics', 1);
+				const count = 100;
+				const size = 100;
+				await putAll(
+					stream,
+					Array.from({length: count}, (_, i) => ({
+						PartitionKey: `k${i}`,
+						Data: Buffer.alloc(size, i % 256),
+					})),
+				);
+				const shardId = (await driver.describeStream(stream)).Shards[0].ShardId;
+				const read = await readShard(stream, shardId, {type: 'TRIM_HORIZON'}, {atLeast: count});
+				expect(read.records).toHaveLength(count);
+				const missing = uniqueName('no-metrics');
+				const queries = [
+					streamQuery(stream, 'IncomingRecords'),
+					streamQuery(stream, 'IncomingBytes'),
+					streamQuery(stream, 'GetRecords.Records'),
+					streamQuery(stream, 'GetRecords.IteratorAgeMilliseconds', 'Maximum'),
+					streamQuery(missing, 'IncomingRecords'),
+				];
+				const series = await eventually(
+					() => driver.getMetrics({queries, ...metricsWindow()}),
+					(answer) => total(answer[0].points) >= count && total(answer[2].points) >= count,
+				);
+				expect(series.map((each) => each.query)).toEqual(queries);
+				expect(total(series[0].points)).toBe(count);
+				expect(total(series[1].points)).toBe(count * size);
+				expect(total(series[2].points)).toBe(count);
+				expect(series[3].points.length).toBeGreaterThan(0);
+				for (const point of series[3].points) expect(point.value).toBeGreaterThanOrEqual(0);
+				// A stream with no data (here: none at all) has an empty series, not an error.
+				expect(series[4].points).toEqual([]);
+				for (const {points} of series.slice(0, 3)) {
+					for (const point of points) {
+						expect(point.timestamp).toBeInstanceOf(Date);
+						expect(point.timestamp.getTime() % 60_000).toBe(0);
+					}
+
+					const times = points.map((point) => point.timestamp.getTime());
+					expect(times).toEqual([...times].sort((a, b) => a - b));
+				}
+
+				expect(await driver.getMetrics({queries: [], ...metricsWindow()})).toEqual([]);
+			},
+			SLOW,
+		);
+
+		test(
+			'metrics: more than 500 queries are answered, in order',
+			async () => {
+				const stream = await createStream('many-queries', 1);
+				await putAll(stream, entries('many', 3));
+				const queries = Array.from({length: 501}, (_, i) =>
+					streamQuery(i === 500 ? stream : uniqueName('absent'), 'IncomingRecords'),
+				);
+				const series = await eventually(
+					() => driver.getMetrics({queries, ...metricsWindow()}),
+					(answer) => total(answer[500].points) >= 3,
+				);
+				expect(series).toHaveLength(501);
+				expect(series[500].query).toEqual(queries[500]);
+				expect(total(series[500].points)).toBe(3);
+				expect(series.slice(0, 500).every((each) => each.points.length === 0)).toBe(true);
+			},
+			SLOW,
+		);
+
+		async function createDeliveryStream(label: string, sizeInMBs = 64, intervalInSeconds = 900) {
+			const name = uniqueName(label).slice(0, 64);
+			await subject.createDeliveryStream({name, sizeInMBs, intervalInSeconds});
+			const deadline = Date.now() + SLOW;
+			for (;;) {
+				const detail = await retrying(() => driver.describeDeliveryStream(name));
+				if (detail.DeliveryStreamStatus === 'ACTIVE') return name;
+				if (Date.now() > deadline) throw new Error(`${name} did not become ACTIVE`);
+				await pause(1000);
+			}
+		}
+
+		const firehoseRecords = (count: number, size: number): FirehoseRecord[] =>
+			Array.from({length: count}, (_, i) => ({Data: Buffer.alloc(size, 97 + (i % 26))}));
+
+		test(
+			'delivery streams: listed, described with hints and buffer, records put',
+			async () => {
+				const name = await createDeliveryStream('hose');
+				const other = await createDeliveryStream('hose-other', 1, 60);
+				const listed = await driver.listDeliveryStreams();
+				expect(listed).toEqual(expect.arrayContaining([name, other]));
+
+				const output = await driver.putRecordBatch(name, firehoseRecords(20, 50));
+				expect(output.FailedPutCount).toBe(0);
+				expect(output.RequestResponses).toHaveLength(20);
+				for (const entry of output.RequestResponses) {
+					expect(entry.RecordId).toMatch(/^\S+$/);
+					expect(entry.ErrorCode).toBeUndefined();
+				}
+
+				expect(new Set(output.RequestResponses.map((entry) => entry.RecordId)).size).toBe(20);
+
+				const detail = await eventually(
+					() => driver.describeDeliveryStream(name),
+					(answer) => answer.Buffer.BufferedBytes === 1000,
+				);
+				expect(detail).toMatchObject({
+					DeliveryStreamName: name,
+					DeliveryStreamStatus: 'ACTIVE',
+					DeliveryStreamType: 'DirectPut',
+				});
+				expect(detail.DeliveryStreamARN).toMatch(
+					new RegExp(
+						`^arn:aws[\\w-]*:firehose:${driver.target.region}:\\d{12}:deliverystream/${name}$`,
+					),
+				);
+				expect(detail.CreateTimestamp).toBeInstanceOf(Date);
+				expect(detail.Destinations[0].ExtendedS3DestinationDescription.BufferingHints).toEqual({
+					SizeInMBs: 64,
+					IntervalInSeconds: 900,
+				});
+				// Exact locally; over the wire an estimate from CloudWatch, which still sees every byte.
+				expect(detail.Buffer).toMatchObject({
+					Estimate: driver.target.backend !== 'local',
+					SizeLimitBytes: 64 * 1024 * 1024,
+					IntervalMillis: 900_000,
+					BufferedBytes: 1000,
+					BufferedRecords: 20,
+				});
+
+				const otherDetail = await driver.describeDeliveryStream(other);
+				expect(otherDetail.Buffer).toMatchObject({
+					SizeLimitBytes: 1024 * 1024,
+					IntervalMillis: 60_000,
+				});
+				expect(otherDetail.Buffer.BufferedBytes ?? 0).toBe(0);
+
+				// The same records counted in AWS/Firehose.
+				const [records, bytes] = await eventually(
+					() =>
+						driver.getMetrics({
+							queries: (['IncomingRecords', 'IncomingBytes'] as const).map((metricName) => ({
+								namespace: 'AWS/Firehose' as const,
+								metricName,
+								dimensions: {DeliveryStreamName: name},
+								statistic: 'Sum' as const,
+								periodSeconds: 60,
+							})),
+							...metricsWindow(),
+						}),
+					(answer) => total(answer[0].points) >= 20,
+				);
+				expect(total(records.points)).toBe(20);
+				expect(total(bytes.points)).toBe(1000);
+			},
+			SLOW,
+		);
+
+		test(
+			'putRecordBatch: per-record errors in order, FailedPutCount counting them',
+			async () => {
+				// 1,000,000-byte records, four per call, until the delivery stream's throughput quota
+				// (5 MiB/s at most in any region) refuses some of them alone.
+				const name = await createDeliveryStream('hose-throttle');
+				let output;
+				for (let call = 0; call < 10; call++) {
+					output = await driver.putRecordBatch(name, firehoseRecords(4, 1_000_000));
+					expect(output.RequestResponses).toHaveLength(4);
+					if (output.FailedPutCount > 0) break;
+				}
+
+				const failed = output!.RequestResponses.filter((entry) => entry.ErrorCode !== undefined);
+				expect(failed.length).toBeGreaterThan(0);
+				expect(output!.FailedPutCount).toBe(failed.length);
+				for (const entry of output!.RequestResponses) {
+					if (entry.ErrorCode === undefined) {
+						expect(entry.RecordId).toMatch(/^\S+$/);
+					} else {
+						expect(entry.ErrorCode).toBe('ServiceUnavailableException');
+						expect(entry.ErrorMessage).not.toBe('');
+						expect(entry.RecordId).toBeUndefined();
+					}
+				}
+			},
+			SLOW,
+		);
+
+		test('unknown delivery streams are ResourceNotFoundException', async () => {
+			const missing = uniqueName('no-hose').slice(0, 64);
+			for (const call of [
+				driver.describeDeliveryStream(missing),
+				driver.putRecordBatch(missing, [{Data: Buffer.from('x')}]),
+			]) {
+				const error = await driverError(call);
+				expect(error.code).toBe('ResourceNotFoundException');
+				expect(error.message).toContain(missing);
+				expect(error.retryable).toBe(false);
+			}
+
+			expect(await driver.listDeliveryStreams()).not.toContain(missing);
+		});
+
+		test(
+			'read-only: putRecordBatch is refused and the buffer stays as it was',
+			async () => {
+				const name = await createDeliveryStream('hose-read-only');
+				await driver.putRecordBatch(name, firehoseRecords(3, 10));
+				const guarded = readOnly(driver);
+				const error = await driverError(guarded.putRecordBatch(name, firehoseRecords(5, 10)));
+				expect(error.code).toBe('AccessDeniedException');
+				expect(error.message).toContain('putRecordBatch');
+				expect(await guarded.listDeliveryStreams()).toContain(name);
+				const detail = await eventually(
+					() => guarded.describeDeliveryStream(name),
+					(answer) => answer.Buffer.BufferedRecords === 3,
+				);
+				expect(detail.Buffer.BufferedRecords).toBe(3);
+				expect(detail.Buffer.BufferedBytes).toBe(30);
+			},
+			SLOW,
+		);
+
 		test('an aborted signal rejects the call', async () => {
 			const signal = AbortSignal.abort();
 			await expect(driver.listStreams(signal)).rejects.toMatchObject({name: 'AbortError'});
@@ -705,6 +975,7 @@ export function driverContract(name: string, factory: () => Promise<DriverUnderT
 					splitShard: () => guarded.splitShard(stream, low.ShardId, String(rangeOf(low).end / 2n)),
 					mergeShards: () => guarded.mergeShards(stream, low.ShardId, high.ShardId),
 					updateShardCount: () => guarded.updateShardCount(stream, 3),
+					putRecordBatch: () => guarded.putRecordBatch(stream, [{Data: Buffer.from('no')}]),
 				};
 				expect([...MUTATING_METHODS].sort()).toEqual([...MUTATING].sort());
 				for (const method of MUTATING) {

@@ -6,7 +6,7 @@
 import meow from 'meow';
 import type {BackendOptions} from '../driver/open-driver.js';
 import {UsageError, type AnyCommand} from './command.js';
-import {findCommand} from './commands.js';
+import {resolveCommand} from './commands.js';
 import {CONSOLE_FLAGS, FLAGS, flagText, GLOBAL_FLAGS, type FlagName, type Flags} from './flags.js';
 
 export type CommandLine = {
@@ -42,14 +42,12 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
 	}
 
 	const {flags} = cli;
-	const [name, ...input] = cli.input;
 	const version = String(cli.pkg.version ?? 'unknown');
 	if (flags.help || flags.version) {
-		return {command: undefined, input, flags, backend: {}, version};
+		return {command: undefined, input: cli.input.slice(1), flags, backend: {}, version};
 	}
 
-	const command = name === undefined ? undefined : findCommand(name);
-	if (name !== undefined && !command) throw new UsageError(`unknown command "${name}"`);
+	const {command, input} = resolveCommand(cli.input);
 	// An engine command (serve) takes its own flags only: it opens no backend.
 	const allowed = new Set<FlagName>(
 		command?.kind === 'engine'

@@ -1,11 +1,17 @@
 /** What a headless command is, what it is given to run, and the usage error it throws. */
 import type {Readable, Writable} from 'node:stream';
 import type {Driver} from '../driver/driver.js';
-import type {EngineOptions, KinesisEngine} from '../engine/engine.js';
+import type {LocalBackend, LocalBackendOptions} from '../engine/local-backend.js';
 import type {FlagName, Flags} from './flags.js';
 import type {Output} from './output.js';
 
-export type ConsoleOptions = {driver: Driver; demo: boolean; demoRate?: number};
+export type ConsoleOptions = {
+	driver: Driver;
+	demo: boolean;
+	demoRate?: number;
+	/** Records a live tail keeps in memory (--tail-buffer). */
+	tailBufferSize?: number;
+};
 
 /** The process's streams, or in-memory ones in tests. */
 export type CommandIo = {
@@ -46,9 +52,9 @@ export type Command = {
 	prepare(input: readonly string[], flags: Flags): Action;
 };
 
-/** What an engine command runs with: the bundled engine itself, opened by run() and closed after. */
+/** What an engine command runs with: the bundled engines themselves, opened by run() and closed after. */
 export type EngineContext = {
-	engine: KinesisEngine;
+	backend: LocalBackend;
 	out: Output;
 	io: CommandIo;
 	/** Aborted by Ctrl-C or SIGTERM: the command stops gracefully and resolves. */
@@ -74,7 +80,7 @@ export type EngineCommand = {
 		input: readonly string[],
 		flags: Flags,
 		environment: NodeJS.ProcessEnv,
-	): {engine: EngineOptions; action: EngineAction};
+	): {engine: LocalBackendOptions; action: EngineAction};
 };
 
 export type AnyCommand = Command | EngineCommand;

@@ -17,6 +17,7 @@ export const FLAGS = {
 	// The console.
 	demo: {type: 'boolean', default: false},
 	demoRate: {type: 'string'},
+	tailBuffer: {type: 'string'},
 	// Commands. Numbers are strings here and checked by the command, to reject `3x` and `1e3` alike.
 	shards: {type: 'string'},
 	onDemand: {type: 'boolean', default: false},
@@ -29,6 +30,7 @@ export const FLAGS = {
 	follow: {type: 'boolean', default: true},
 	limit: {type: 'string'},
 	at: {type: 'string'},
+	since: {type: 'string'},
 	// serve.
 	host: {type: 'string'},
 	port: {type: 'string'},
@@ -60,7 +62,7 @@ export const GLOBAL_FLAGS: readonly FlagName[] = [
 ];
 
 /** Flags only the console (kinesis-top with no command) accepts. */
-export const CONSOLE_FLAGS: readonly FlagName[] = ['demo', 'demoRate'];
+export const CONSOLE_FLAGS: readonly FlagName[] = ['demo', 'demoRate', 'tailBuffer'];
 
 /** `dataDir` → `--data-dir`. */
 export const flagText = (name: FlagName) =>

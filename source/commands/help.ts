@@ -7,6 +7,7 @@ export function helpText(dataDirectory = defaultDataDirectory()) {
 
 Usage
   $ kinesis-top [backend] [--demo] [--demo-rate N]     open the console (needs a terminal)
+      [--tail-buffer N]                                 records a live tail keeps (default 5,000)
   $ kinesis-top <command> [arguments] [flags]           headless: tables, JSON and NDJSON
 
 Commands
@@ -21,9 +22,26 @@ Commands
   tail STREAM [--from POSITION]             the records as NDJSON, from every shard, following reshards
       [--shard ID] [--no-follow]            only one shard (and its children); stop once caught up
       [--limit N]                           stop after N records
+  query STREAM SQL [--from POSITION]        windowed SQL over the records (TUMBLE, HOP, SESSION, CUMULATE,
+      [--shard ID] [--no-follow]            COUNT, SUM, TOPK, P99, …): NDJSON rows {window_start,
+                                            window_end, …} as windows close; --no-follow stops once
+                                            caught up and emits the open windows
   split STREAM SHARD [--at HASHKEY]         split a shard (default: at the middle of its hash-key range)
   merge STREAM SHARD ADJACENT_SHARD         merge two shards with adjoining hash-key ranges
   scale STREAM --shards N                   change the number of open shards (uniform scaling)
+  metrics STREAM [--since DURATION]         the stream's CloudWatch metrics by minute over the last
+      [--shard ID]                          DURATION (15m, 1h, 3h, 12h, 24h, 2d…; default 1h): records
+                                            and bytes in, records read, iterator age (max), throttling;
+                                            --shard: that shard's (needs enhanced monitoring); --json:
+                                            [{Namespace, MetricName, Dimensions: [{Name, Value}],
+                                            Statistic, Period, Datapoints: [{Timestamp, Value}]}]
+  firehose list                             the Firehose delivery streams (--json: an array of names)
+  firehose describe NAME                    status, source, destination, buffering hints, buffer fill
+                                            and last deliveries (on AWS the buffer is estimated from
+                                            CloudWatch); --json: the DeliveryStreamDescription plus Buffer
+  firehose put NAME [--data TEXT]           put one record, or one per stdin line (blank lines skipped,
+                                            line ends not included); prints a summary (--json: one NDJSON
+                                            result per record, {"RecordId"} or {"ErrorCode","ErrorMessage"})
   serve                                     the engine on the network: the Kinesis API (JSON 1.1 and CBOR,
                                             HTTP/1.1 and h2c) for AWS SDKs, the AWS CLI, boto3 and the KCL;
                                             Ctrl-C or SIGTERM stops it after answering in-flight requests
@@ -55,10 +73,10 @@ Backend (every command and the console)
   (neither)             Amazon Kinesis in your AWS account
   --region REGION       the AWS region
   --profile NAME        the AWS profile to take credentials from
-  --read-only           refuse every change: create, delete, put, split, merge, scale
+  --read-only           refuse every change: create, delete, put, split, merge, scale, firehose put
 
 Output
-  --json                streams, describe and the changes print JSON instead of tables
+  --json                streams, describe, metrics, firehose and the changes print JSON instead of tables
   --help, --version
 
 Exit status: 0 done, 1 error (one line on stderr: error: Code: message), 2 wrong usage.
@@ -68,6 +86,8 @@ Examples
   $ seq 100 | kinesis-top --local put orders
   $ cat events.ndjson | kinesis-top --local put orders --key-field user.id
   $ kinesis-top --local tail orders --from trim-horizon --no-follow | jq -r '.Data | @base64d'
+  $ kinesis-top --local query orders "SELECT partition_key, COUNT(*) AS n FROM orders
+      WINDOW TUMBLING (SIZE 10 SECONDS) GROUP BY partition_key ORDER BY n DESC LIMIT 5"
   $ kinesis-top --local --in-memory --demo
   $ kinesis-top serve --port 4567 &   aws kinesis list-streams --endpoint-url http://127.0.0.1:4567
 `;

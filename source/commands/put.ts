@@ -13,10 +13,9 @@ import {
 	MAX_RECORD_BYTES,
 	putReliably,
 } from '../put/put-reliably.js';
+import {BatchPipeline} from './batch-pipeline.js';
 import {parseHashKey, UsageError, type Command, type CommandContext} from './command.js';
 
-/** How long a partly filled batch waits for more lines (stdin typed or trickling in). */
-const LINGER_MS = 50;
 const MAX_PARTITION_KEY_LENGTH = 256;
 
 type PutPlan = {
@@ -28,6 +27,13 @@ type PutPlan = {
 };
 
 type Failure = {ErrorCode: string; ErrorMessage: string};
+
+/** PutRecords' limits; an input line that cannot be sent takes no room. */
+const PUT_RECORDS_BATCH = {
+	maxRecords: MAX_BATCH_RECORDS,
+	maxBytes: MAX_BATCH_BYTES,
+	sizeOf: (item: Item) => (item.entry ? entrySize(item.entry) : 0),
+};
 /** One input record: what to send, or why it cannot be sent. */
 type Item =
 	{entry: PutRecordsRequestEntry; failure?: undefined} | {entry?: undefined; failure: Failure};
@@ -70,7 +76,7 @@ async function put(context: CommandContext, plan: PutPlan) {
 	const {driver, out, io, signal} = context;
 	let total = 0;
 	let failed = 0;
-	const pipeline = new BatchPipeline(async (items) => {
+	const pipeline = new BatchPipeline<Item>(async (items) => {
 		const entries = items.flatMap((item) => (item.entry ? [item.entry] : []));
 		const results =
 			entries.length > 0 ? await putReliably(driver, plan.stream, entries, {signal}) : [];
@@ -90,7 +96,7 @@ async function put(context: CommandContext, plan: PutPlan) {
 		}
 
 		await out.write(text);
-	});
+	}, PUT_RECORDS_BATCH);
 
 	if (plan.data === undefined) {
 		if ((io.stdin as {isTTY?: boolean}).isTTY) {
@@ -174,68 +180,4 @@ function keyAt(text: string, path: string[]): string | {problem: string} {
 	if (typeof value === 'string') return value;
 	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
 	return {problem: `no string or number at ${path.join('.')} to use as the partition key`};
-}
-
-/**
- * Gathers items into batches within PutRecords' limits and sends them one batch at a time, in order. A
- * batch goes when it is full or when no line has come for {@link LINGER_MS}; reading waits while a
- * batch is already queued behind the one in flight.
- */
-class BatchPipeline {
-	onFailure: () => void = () => undefined;
-	private batch: Item[] = [];
-	private batchBytes = 0;
-	private sending: Promise<void> = Promise.resolve();
-	private queued = 0;
-	private timer: NodeJS.Timeout | undefined;
-	private failure: {error: unknown} | undefined;
-
-	constructor(private readonly send: (items: Item[]) => Promise<void>) {}
-
-	async add(item: Item) {
-		this.throwIfFailed();
-		const size = item.entry ? entrySize(item.entry) : 0;
-		if (this.batchBytes + size > MAX_BATCH_BYTES) this.seal();
-		this.batch.push(item);
-		this.batchBytes += size;
-		if (this.batch.length >= MAX_BATCH_RECORDS) this.seal();
-		else this.timer ??= setTimeout(() => this.seal(), LINGER_MS);
-		while (this.queued > 1 && !this.failure) await this.sending;
-		this.throwIfFailed();
-	}
-
-	/** Sends what is left and waits for every batch. */
-	async finish() {
-		this.seal();
-		await this.sending;
-		this.throwIfFailed();
-	}
-
-	private seal() {
-		clearTimeout(this.timer);
-		this.timer = undefined;
-		if (this.batch.length === 0) return;
-		const items = this.batch;
-		this.batch = [];
-		this.batchBytes = 0;
-		this.queued++;
-		this.sending = this.sending
-			.then(async () => {
-				if (!this.failure) await this.send(items);
-			})
-			.catch((error: unknown) => {
-				this.failure ??= {error};
-				this.onFailure();
-			})
-			.finally(() => {
-				this.queued--;
-			});
-	}
-
-	private throwIfFailed() {
-		if (this.failure) {
-			clearTimeout(this.timer);
-			throw this.failure.error;
-		}
-	}
 }

@@ -8,7 +8,8 @@
 import type {Driver} from '../driver/driver.js';
 import {LocalDriver} from '../driver/local-driver.js';
 import {openDriver} from '../driver/open-driver.js';
-import {KinesisEngine, type EngineOptions} from '../engine/engine.js';
+import {LocalBackend, type LocalBackendOptions} from '../engine/local-backend.js';
+import {MAX_TAIL_BUFFER_SIZE} from '../tail/tail-buffer.js';
 import {parseCount, UsageError, type Action, type CommandIo, type EngineAction} from './command.js';
 import {parseCommandLine, type CommandLine} from './command-line.js';
 import {errorLine} from './error-line.js';
@@ -66,21 +67,30 @@ export async function run(argv: readonly string[], io: CommandIo): Promise<numbe
 function consoleAction({flags}: CommandLine, io: CommandIo): Action {
 	const demoRate =
 		flags.demoRate === undefined ? undefined : parseCount(flags.demoRate, '--demo-rate');
+	const tailBufferSize =
+		flags.tailBuffer === undefined
+			? undefined
+			: parseCount(flags.tailBuffer, '--tail-buffer', 100, MAX_TAIL_BUFFER_SIZE);
 	return async ({driver}) => {
-		const engine = driver instanceof LocalDriver ? driver.engine : undefined;
-		const server = engine?.dataDirectory ? await serveOnLoopback(engine) : undefined;
+		const backend = driver instanceof LocalDriver ? driver.backend : undefined;
+		const server = backend?.dataDirectory ? await serveOnLoopback(backend) : undefined;
 		try {
-			await io.openConsole!({driver, demo: flags.demo, demoRate});
+			await io.openConsole!({driver, demo: flags.demo, demoRate, tailBufferSize});
 		} finally {
 			await server?.stop();
 		}
 	};
 }
 
-async function serveOnLoopback(engine: KinesisEngine) {
+async function serveOnLoopback(backend: LocalBackend) {
 	const {KinesisServer} = await import('../server/server.js');
-	const server = new KinesisServer({engine, host: '127.0.0.1', port: 0});
-	engine.recordEndpoint(await server.start());
+	const server = new KinesisServer({
+		engine: backend.kinesis,
+		firehose: backend.firehose,
+		host: '127.0.0.1',
+		port: 0,
+	});
+	backend.recordEndpoint(await server.start());
 	return server;
 }
 
@@ -90,7 +100,7 @@ async function serveOnLoopback(engine: KinesisEngine) {
  * pending writes and releases the directory.
  */
 async function executeEngine(
-	prepared: {engine: EngineOptions; action: EngineAction},
+	prepared: {engine: LocalBackendOptions; action: EngineAction},
 	io: CommandIo,
 ): Promise<number> {
 	const controller = new AbortController();
@@ -98,17 +108,17 @@ async function executeEngine(
 	io.signal?.addEventListener('abort', interrupt, {once: true});
 	if (io.signal?.aborted) interrupt();
 	const out = new Output(io.stdout);
-	let engine: KinesisEngine | undefined;
+	let backend: LocalBackend | undefined;
 	let status: number;
 	try {
-		engine = new KinesisEngine(prepared.engine);
-		status = (await prepared.action({engine, out, io, signal: controller.signal})) ?? 0;
+		backend = LocalBackend.open(prepared.engine);
+		status = (await prepared.action({backend, out, io, signal: controller.signal})) ?? 0;
 	} catch (error) {
 		status = report(io, error);
 	}
 
 	try {
-		await engine?.close();
+		await backend?.close();
 	} catch (error) {
 		if (status === 0) status = report(io, error);
 	} finally {

@@ -110,11 +110,12 @@ export const serveCommand: EngineCommand = {
 
 		return {
 			engine,
-			async action({engine, out, signal}) {
+			async action({backend, out, signal}) {
 				// Loaded only here: the other commands start without the wire protocols.
 				const {KinesisServer} = await import('../server/server.js');
 				const server = new KinesisServer({
-					engine,
+					engine: backend.kinesis,
+					firehose: backend.firehose,
 					host,
 					port,
 					verifySignatures: credentials ? [credentials] : undefined,
@@ -132,11 +133,11 @@ export const serveCommand: EngineCommand = {
 				}
 
 				try {
-					engine.recordEndpoint(loopbackUrl(url));
-					const where = engine.dataDirectory ? `data in ${engine.dataDirectory}` : 'in memory';
+					backend.recordEndpoint(loopbackUrl(url));
+					const where = backend.dataDirectory ? `data in ${backend.dataDirectory}` : 'in memory';
 					const checks = credentials ? ', SigV4 signatures verified' : '';
 					await out.write(
-						`kinesis-top serve: Kinesis API on ${url} (HTTP/1.1 and h2c), ${where}${checks}\n`,
+						`kinesis-top serve: Kinesis, Firehose and CloudWatch APIs on ${url} (HTTP/1.1 and h2c), ${where}${checks}\n`,
 					);
 					if (!signal.aborted) {
 						await new Promise((resolve) => signal.addEventListener('abort', resolve, {once: true}));

@@ -2,8 +2,11 @@
  * The demo traffic generator behind `--demo`: creates the demo streams when they are absent and feeds
  * them a few hundred records per second through the Driver, as a real producer would — batched
  * PutRecords every ~100 ms, throttled entries retried on the next tick, errors counted, never thrown.
+ * On the local engine it also creates the `clickstream-archive` delivery stream (see archive.ts).
  */
 import {DriverError, type Driver, type PutRecordsRequestEntry} from '../driver/driver.js';
+import {LocalDriver} from '../driver/local-driver.js';
+import {DEMO_ARCHIVE, ensureDemoArchive} from './archive.js';
 import {appLogs, clickstream, orders, type Generator} from './generators.js';
 import {mulberry32, type Random} from './random.js';
 
@@ -144,6 +147,10 @@ export function startDemo(driver: Driver, options: DemoOptions = {}): Demo {
 				const summary = await driver.describeStreamSummary(name, signal);
 				if (summary.StreamStatus === 'ACTIVE' || summary.StreamStatus === 'UPDATING') {
 					state.phase = 'active';
+					// The archive reads its source from the start, so it may be created any time after.
+					if (name === DEMO_ARCHIVE.source && driver instanceof LocalDriver) {
+						ensureDemoArchive(driver.backend);
+					}
 				}
 
 				return;

@@ -6,7 +6,16 @@
  * shared config and credentials files, SSO, IMDS), `--profile`, `--region`, `--endpoint`, and the SDK's
  * `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_KINESIS`. Throttling is retried by the SDK's standard retry
  * strategy (exponential backoff with jitter; ProvisionedThroughputExceededException counts as throttling).
+ *
+ * Firehose and CloudWatch (delivery streams, metrics) have clients of their own, created on first use so
+ * the Kinesis-only commands never load them, with the Kinesis client's settings: region, profile,
+ * credentials, retries, the HTTP/1.1 handler when asked for. `--endpoint` sends all three services to
+ * the one URL (`kinesis-top serve` answers them on one port); otherwise the SDK resolves each, honouring
+ * `AWS_ENDPOINT_URL_FIREHOSE` / `AWS_ENDPOINT_URL_CLOUDWATCH`. Those two clients keep the SDK's default
+ * HTTP/1.1 handler when HTTP/2 is asked for: Firehose and CloudWatch are not served over HTTP/2.
  */
+import type {CloudWatchClient} from '@aws-sdk/client-cloudwatch';
+import type {FirehoseClient} from '@aws-sdk/client-firehose';
 import {
 	CreateStreamCommand,
 	DeleteStreamCommand,
@@ -30,15 +39,27 @@ import {Agent as HttpsAgent} from 'node:https';
 import {
 	DriverError,
 	type CreateStreamOptions,
+	type DeliveryStreamDescription,
+	type DeliveryStreamDetail,
 	type Driver,
+	type FirehoseRecord,
 	type GetRecordsOutput,
 	type IteratorStart,
+	type MetricsRequest,
+	type PutRecordBatchOutput,
 	type PutRecordsRequestEntry,
 	type Shard,
 	type StreamDescription,
 	type StreamDescriptionSummary,
 	type Target,
 } from './driver.js';
+import {
+	bufferingHintsOf,
+	estimateBuffer,
+	estimateRequest,
+	hintsOnlyBuffer,
+} from './firehose-buffer-estimate.js';
+import {fetchMetricSeries} from './metric-queries.js';
 
 // The SDK warns on Node 20 that versions published after January 2027 will need Node 22. The lockfile
 // pins versions that run on Node 20, so the warning only alarms users; silence it unless they chose.
@@ -61,11 +82,33 @@ const isLoopback = (endpoint: string | undefined) =>
 	endpoint !== undefined &&
 	/^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/.test(endpoint);
 
+/** An error the service answered: every SDK client's ServiceException carries `$fault` and `$metadata`. */
+const isServiceException = (
+	error: unknown,
+): error is Error & {$fault: 'client' | 'server'; $retryable?: unknown} =>
+	error instanceof KinesisServiceException ||
+	(error instanceof Error && '$fault' in error && '$metadata' in error);
+
+/** Errors that mean "not now", whatever the SDK's model says. */
+const RETRYABLE_CODES = new Set([
+	'ProvisionedThroughputExceededException',
+	'KMSThrottlingException',
+	'ThrottlingException',
+]);
+
 /** SDK errors cross the contract as DriverErrors carrying the AWS error name as their code. */
 function toDriverError(error: unknown): unknown {
 	if (error instanceof DriverError) return error;
-	if (error instanceof KinesisServiceException) {
-		return new DriverError(error.name, error.message, error.$retryable !== undefined);
+	if (isServiceException(error)) {
+		// The SDK marks few errors `$retryable` (Kinesis's model flags none of its throttling errors, nor
+		// a server fault such as a stopping server's 503), but its retry strategy retries throttling and
+		// server faults: callers (the tail, putReliably) must go on retrying them once its attempts are
+		// spent, so they are retryable here.
+		const retryable =
+			error.$retryable !== undefined ||
+			error.$fault === 'server' ||
+			RETRYABLE_CODES.has(error.name);
+		return new DriverError(error.name, error.message, retryable);
 	}
 
 	if (error instanceof Error && error.name === 'AbortError') return error;
@@ -81,13 +124,63 @@ function toDriverError(error: unknown): unknown {
 		const code = (cause as {code?: string}).code;
 		if (
 			code &&
-			/^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EPIPE|EHOSTUNREACH)$/.test(code)
+			(/^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EPIPE|EHOSTUNREACH)$/.test(code) ||
+				/^ERR_HTTP2_(ERROR|STREAM_ERROR|SESSION_ERROR|GOAWAY_SESSION|STREAM_CANCEL|INVALID_SESSION)$/.test(
+					code,
+				))
 		) {
 			return new DriverError('NetworkingError', `${code}: ${cause.message}`, true);
+		}
+
+		// The handlers' own names for a connection that went quiet or closed before the answer (an
+		// HTTP/2 session closed with the request in flight): transient, as the SDK's retries count them.
+		if (
+			cause.name === 'TimeoutError' ||
+			/did not get a response|socket hang up/.test(cause.message)
+		) {
+			return new DriverError('NetworkingError', `${cause.name}: ${cause.message}`, true);
 		}
 	}
 
 	return error;
+}
+
+/** The settings every client of the driver shares, for one service's endpoint. */
+function clientConfig(
+	options: AwsDriverOptions,
+	environment: NodeJS.ProcessEnv,
+	endpointVariable: string,
+	useHttp1: boolean,
+): KinesisClientConfig {
+	const endpoint =
+		options.endpoint ?? environment[endpointVariable] ?? environment.AWS_ENDPOINT_URL;
+	const config: KinesisClientConfig = {maxAttempts: options.maxAttempts ?? 3};
+	if (options.region) config.region = options.region;
+	if (options.profile) config.profile = options.profile;
+	if (options.endpoint) config.endpoint = options.endpoint;
+	if (useHttp1) {
+		config.requestHandler = new NodeHttpHandler({
+			httpAgent: new HttpAgent({keepAlive: true}),
+			httpsAgent: new HttpsAgent({keepAlive: true}),
+		});
+	}
+
+	// A local endpoint (LocalStack, `kinesis-top serve`) does not check credentials by default: let it
+	// work out of the box when the machine has none, as AWS CLI users of LocalStack would expect.
+	if (isLoopback(endpoint)) {
+		const chain = defaultProvider({profile: options.profile});
+		config.credentials = async () => {
+			try {
+				return await chain();
+			} catch {
+				return {accessKeyId: 'kinesis-top-local', secretAccessKey: 'kinesis-top-local'};
+			}
+		};
+		config.region ??= environment.AWS_REGION ?? environment.AWS_DEFAULT_REGION ?? 'us-east-1';
+	}
+
+	if (options.credentials) config.credentials = options.credentials;
+	return config;
 }
 
 export class AwsDriver implements Driver {
@@ -95,38 +188,18 @@ export class AwsDriver implements Driver {
 	readonly client: KinesisClient;
 	/** The account, learnt from the first stream ARN seen. */
 	private account: string | undefined;
+	private firehoseClient: Promise<FirehoseClient> | undefined;
+	private cloudWatchClient: Promise<CloudWatchClient> | undefined;
+	private readonly environment: NodeJS.ProcessEnv;
 
-	constructor(options: AwsDriverOptions = {}) {
+	constructor(private readonly options: AwsDriverOptions = {}) {
 		const environment = options.environment ?? process.env;
+		this.environment = environment;
 		const endpoint =
 			options.endpoint ?? environment.AWS_ENDPOINT_URL_KINESIS ?? environment.AWS_ENDPOINT_URL;
-		const config: KinesisClientConfig = {maxAttempts: options.maxAttempts ?? 3};
-		if (options.region) config.region = options.region;
-		if (options.profile) config.profile = options.profile;
-		if (options.endpoint) config.endpoint = options.endpoint;
-		if (options.httpVersion === '1.1') {
-			config.requestHandler = new NodeHttpHandler({
-				httpAgent: new HttpAgent({keepAlive: true}),
-				httpsAgent: new HttpsAgent({keepAlive: true}),
-			});
-		}
-		// A local endpoint (LocalStack, `kinesis-top serve`) does not check credentials by default: let it
-		// work out of the box when the machine has none, as AWS CLI users of LocalStack would expect.
-		if (isLoopback(endpoint)) {
-			const chain = defaultProvider({profile: options.profile});
-			config.credentials = async () => {
-				try {
-					return await chain();
-				} catch {
-					return {accessKeyId: 'kinesis-top-local', secretAccessKey: 'kinesis-top-local'};
-				}
-			};
-			config.region ??= environment.AWS_REGION ?? environment.AWS_DEFAULT_REGION ?? 'us-east-1';
-		}
-
-		if (options.credentials) config.credentials = options.credentials;
-
-		this.client = new KinesisClient(config);
+		this.client = new KinesisClient(
+			clientConfig(options, environment, 'AWS_ENDPOINT_URL_KINESIS', options.httpVersion === '1.1'),
+		);
 		this.target = {
 			backend: endpoint ? 'endpoint' : 'aws',
 			region: options.region ?? environment.AWS_REGION ?? environment.AWS_DEFAULT_REGION ?? '',
@@ -299,8 +372,149 @@ export class AwsDriver implements Driver {
 		);
 	}
 
+	async getMetrics(request: MetricsRequest, signal?: AbortSignal) {
+		if (request.queries.length === 0) return [];
+		const [client, {GetMetricDataCommand}] = await Promise.all([
+			this.cloudWatch(),
+			import('@aws-sdk/client-cloudwatch'),
+		]);
+		return fetchMetricSeries(request, (input) =>
+			this.call(
+				(http) =>
+					client.send(
+						new GetMetricDataCommand({
+							...input,
+							StartTime: request.start,
+							EndTime: request.end,
+							MetricDataQueries: input.MetricDataQueries.map((query) => ({
+								...query,
+								MetricStat: query.MetricStat && {...query.MetricStat, Unit: undefined},
+							})),
+						}),
+						http,
+					),
+				signal,
+			),
+		);
+	}
+
+	async listDeliveryStreams(signal?: AbortSignal) {
+		const [client, {ListDeliveryStreamsCommand}] = await Promise.all([
+			this.firehose(),
+			import('@aws-sdk/client-firehose'),
+		]);
+		const names: string[] = [];
+		let more = true;
+		while (more) {
+			const page = await this.call(
+				(http) =>
+					client.send(
+						new ListDeliveryStreamsCommand({
+							Limit: 100,
+							ExclusiveStartDeliveryStreamName: names.at(-1),
+						}),
+						http,
+					),
+				signal,
+			);
+			const pageNames = page.DeliveryStreamNames ?? [];
+			names.push(...pageNames);
+			// A page that says "more" but brings nothing would loop for ever.
+			more = Boolean(page.HasMoreDeliveryStreams) && pageNames.length > 0;
+		}
+
+		return names;
+	}
+
+	/**
+	 * The description and, since AWS has no API for buffers, a CloudWatch estimate of the buffer (see
+	 * firehose-buffer-estimate.ts). CloudWatch failing (no permission, say) leaves the buffer at the
+	 * hints alone rather than failing the describe.
+	 */
+	async describeDeliveryStream(name: string, signal?: AbortSignal): Promise<DeliveryStreamDetail> {
+		const [client, {DescribeDeliveryStreamCommand}] = await Promise.all([
+			this.firehose(),
+			import('@aws-sdk/client-firehose'),
+		]);
+		const output = await this.call(
+			(http) => client.send(new DescribeDeliveryStreamCommand({DeliveryStreamName: name}), http),
+			signal,
+		);
+		const description = output.DeliveryStreamDescription as unknown as DeliveryStreamDescription;
+		const hints = bufferingHintsOf(description);
+		const now = new Date();
+		let series;
+		try {
+			series = await this.getMetrics(estimateRequest(name, now), signal);
+		} catch (error) {
+			// Whatever CloudWatch's failure (no permission, unreachable, throttled), the description stands.
+			if (signal?.aborted) throw error;
+		}
+
+		const buffer = series ? estimateBuffer(hints, series, now) : hintsOnlyBuffer(hints);
+		return {...description, Buffer: buffer};
+	}
+
+	async putRecordBatch(
+		deliveryStream: string,
+		records: FirehoseRecord[],
+		signal?: AbortSignal,
+	): Promise<PutRecordBatchOutput> {
+		const [client, {PutRecordBatchCommand}] = await Promise.all([
+			this.firehose(),
+			import('@aws-sdk/client-firehose'),
+		]);
+		const output = await this.call(
+			(http) =>
+				client.send(
+					new PutRecordBatchCommand({DeliveryStreamName: deliveryStream, Records: records}),
+					http,
+				),
+			signal,
+		);
+		return {
+			FailedPutCount: output.FailedPutCount ?? 0,
+			Encrypted: output.Encrypted ?? false,
+			RequestResponses: (output.RequestResponses ?? []).map((entry) =>
+				entry.ErrorCode
+					? {ErrorCode: entry.ErrorCode, ErrorMessage: entry.ErrorMessage ?? ''}
+					: {RecordId: entry.RecordId!},
+			),
+		};
+	}
+
 	async close() {
 		this.client.destroy();
+		const others = await Promise.allSettled([this.firehoseClient, this.cloudWatchClient]);
+		for (const other of others) {
+			if (other.status === 'fulfilled') other.value?.destroy();
+		}
+	}
+
+	/** The Firehose client, created (and its SDK loaded) on first use. */
+	private firehose() {
+		this.firehoseClient ??= import('@aws-sdk/client-firehose').then(
+			({FirehoseClient}) => new FirehoseClient(this.sharedConfig('AWS_ENDPOINT_URL_FIREHOSE')),
+		);
+		return this.firehoseClient;
+	}
+
+	/** The CloudWatch client, created (and its SDK loaded) on first use. */
+	private cloudWatch() {
+		this.cloudWatchClient ??= import('@aws-sdk/client-cloudwatch').then(
+			({CloudWatchClient}) =>
+				new CloudWatchClient(this.sharedConfig('AWS_ENDPOINT_URL_CLOUDWATCH')),
+		);
+		return this.cloudWatchClient;
+	}
+
+	private sharedConfig(endpointVariable: string) {
+		return clientConfig(
+			this.options,
+			this.environment,
+			endpointVariable,
+			this.options.httpVersion === '1.1',
+		);
 	}
 
 	/** Every shard of the stream, open and closed, through ListShards' pages. */

@@ -16,6 +16,21 @@ export type {
 	StreamMode,
 	StreamStatus,
 } from '../engine/types.js';
+export type {
+	DeliveryStreamDescription,
+	DeliveryStreamStatus,
+	DeliveryStreamType,
+	FirehoseRecord,
+	PutRecordBatchOutput,
+	PutRecordBatchResponseEntry,
+} from '../engine/firehose/types.js';
+export type {Statistic} from '../engine/metrics-query.js';
+import type {
+	DeliveryStreamDescription,
+	FirehoseRecord,
+	PutRecordBatchOutput,
+} from '../engine/firehose/types.js';
+import type {Statistic} from '../engine/metrics-query.js';
 import type {
 	GetRecordsOutput,
 	PutRecordsRequestEntry,
@@ -51,6 +66,64 @@ export type CreateStreamOptions =
 export type PutRecordsResult = {failedRecordCount: number; records: PutRecordsResultEntry[]};
 
 /**
+ * One CloudWatch series to fetch: a metric of a stream, a shard or a delivery stream, one statistic, at
+ * one period. The names are CloudWatch's (namespace AWS/Kinesis or AWS/Firehose, metric names such as
+ * IncomingRecords or GetRecords.IteratorAgeMilliseconds, dimensions StreamName [+ ShardId] or
+ * DeliveryStreamName), so the same query means the same thing locally and on AWS.
+ */
+export type MetricQuery = {
+	namespace: 'AWS/Kinesis' | 'AWS/Firehose';
+	metricName: string;
+	dimensions: Readonly<Record<string, string>>;
+	statistic: Statistic;
+	/** A multiple of 60 (CloudWatch's standard resolution). */
+	periodSeconds: number;
+};
+
+export type MetricsRequest = {queries: readonly MetricQuery[]; start: Date; end: Date};
+
+export type MetricPoint = {timestamp: Date; value: number};
+
+/** The answer to one {@link MetricQuery}: its datapoints oldest first; periods without data are absent. */
+export type MetricSeries = {query: MetricQuery; points: MetricPoint[]};
+
+/** One object a delivery stream wrote to its destination. */
+export type DeliveryRecord = {
+	ObjectKey: string;
+	/** Bytes of the object as written (after compression). */
+	Bytes: number;
+	Records: number;
+	DeliveredAt: Date;
+	/** Written under the error output prefix after delivery kept failing. */
+	ErrorOutput: boolean;
+};
+
+/**
+ * A delivery stream's buffer against its buffering hints. Exact on the local engine (`Estimate: false`);
+ * on AWS, which has no API for it, estimated from CloudWatch (`Estimate: true`): IncomingBytes since the
+ * last delivery against SizeInMBs, DataFreshness against IntervalInSeconds; fields AWS cannot tell are
+ * absent.
+ */
+export type DeliveryStreamBuffer = {
+	Estimate: boolean;
+	SizeLimitBytes: number;
+	IntervalMillis: number;
+	BufferedBytes?: number;
+	BufferedRecords?: number;
+	/** Age of the oldest buffered record (on AWS: DataFreshness). */
+	OldestRecordAgeMillis?: number;
+	/** Time left until the interval hint delivers the buffer; absent when it is empty or unknown. */
+	MillisUntilIntervalFlush?: number;
+	/** The last objects written, newest last (local only). */
+	LastDeliveries?: DeliveryRecord[];
+	/** Delivery attempts that failed since start (local) or in the last hour (AWS). */
+	FailedDeliveries?: number;
+};
+
+/** DescribeDeliveryStream's answer plus the live buffer state: what `firehose describe --json` prints. */
+export type DeliveryStreamDetail = DeliveryStreamDescription & {Buffer: DeliveryStreamBuffer};
+
+/**
  * An error that crossed the contract. `code` is the AWS exception name (ResourceNotFoundException,
  * ProvisionedThroughputExceededException, ExpiredIteratorException, …) whichever backend raised it;
  * `retryable` says whether the same call may succeed later unchanged.
@@ -75,6 +148,7 @@ export const MUTATING_METHODS = [
 	'splitShard',
 	'mergeShards',
 	'updateShardCount',
+	'putRecordBatch',
 ] as const;
 
 export type Driver = {
@@ -112,6 +186,20 @@ export type Driver = {
 		signal?: AbortSignal,
 	): Promise<void>;
 	updateShardCount(name: string, targetShardCount: number, signal?: AbortSignal): Promise<void>;
+	/**
+	 * CloudWatch datapoints, one series per query in request order (GetMetricData on AWS, the engine's
+	 * recorder locally). Periods without data have no point.
+	 */
+	getMetrics(request: MetricsRequest, signal?: AbortSignal): Promise<MetricSeries[]>;
+	/** Firehose delivery stream names, all pages. */
+	listDeliveryStreams(signal?: AbortSignal): Promise<string[]>;
+	describeDeliveryStream(name: string, signal?: AbortSignal): Promise<DeliveryStreamDetail>;
+	/** Per-record RecordId or error code, in request order, as Firehose's PutRecordBatch. */
+	putRecordBatch(
+		deliveryStream: string,
+		records: FirehoseRecord[],
+		signal?: AbortSignal,
+	): Promise<PutRecordBatchOutput>;
 	/** Releases whatever the driver holds (files, sockets, the data directory). */
 	close(): Promise<void>;
 };

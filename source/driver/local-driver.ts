@@ -1,14 +1,21 @@
 /** The Driver over the bundled engine, in this process. */
-import {KinesisEngine, type EngineOptions} from '../engine/engine.js';
+import type {KinesisEngine} from '../engine/engine.js';
 import {KinesisError} from '../engine/errors.js';
+import type {FirehoseEngine} from '../engine/firehose/firehose-engine.js';
+import type {BufferState} from '../engine/firehose/types.js';
+import {LocalBackend, type LocalBackendOptions} from '../engine/local-backend.js';
 import {
 	DriverError,
 	type CreateStreamOptions,
+	type DeliveryStreamBuffer,
 	type Driver,
+	type FirehoseRecord,
 	type IteratorStart,
+	type MetricsRequest,
 	type PutRecordsRequestEntry,
 	type Target,
 } from './driver.js';
+import {fetchMetricSeries} from './metric-queries.js';
 
 /** Rejects with an AbortError when `signal` has fired: the engine's calls are too short to interrupt. */
 function checkSignal(signal: AbortSignal | undefined) {
@@ -29,24 +36,48 @@ async function call<T>(signal: AbortSignal | undefined, action: () => T | Promis
 	}
 }
 
+/** The exact buffer state, in the contract's shape (the same fields AWS can only estimate). */
+const exactBuffer = (state: BufferState): DeliveryStreamBuffer => ({
+	Estimate: false,
+	SizeLimitBytes: state.sizeLimitBytes,
+	IntervalMillis: state.intervalMs,
+	BufferedBytes: state.bufferedBytes,
+	BufferedRecords: state.bufferedRecords,
+	OldestRecordAgeMillis: state.oldestRecordAgeMs,
+	MillisUntilIntervalFlush: state.msUntilIntervalFlush,
+	LastDeliveries: state.lastDeliveries.map((delivery) => ({
+		ObjectKey: delivery.objectKey,
+		Bytes: delivery.bytes,
+		Records: delivery.records,
+		DeliveredAt: new Date(delivery.deliveredAt),
+		ErrorOutput: delivery.errorOutput,
+	})),
+	FailedDeliveries: state.failedDeliveries,
+});
+
 export class LocalDriver implements Driver {
 	readonly target: Target;
 
-	constructor(
-		readonly engine: KinesisEngine,
-		readOnly = false,
-	) {
+	constructor(readonly backend: LocalBackend) {
 		this.target = {
 			backend: 'local',
-			region: engine.region,
-			account: engine.accountId,
-			location: engine.dataDirectory ?? 'in memory',
-			readOnly,
+			region: backend.kinesis.region,
+			account: backend.kinesis.accountId,
+			location: backend.dataDirectory ?? 'in memory',
+			readOnly: false,
 		};
 	}
 
-	static open(options: EngineOptions = {}) {
-		return new LocalDriver(new KinesisEngine(options));
+	static open(options: LocalBackendOptions = {}) {
+		return new LocalDriver(LocalBackend.open(options));
+	}
+
+	get engine(): KinesisEngine {
+		return this.backend.kinesis;
+	}
+
+	get firehose(): FirehoseEngine {
+		return this.backend.firehose;
 	}
 
 	listStreams(signal?: AbortSignal) {
@@ -130,7 +161,40 @@ export class LocalDriver implements Driver {
 		});
 	}
 
+	getMetrics(request: MetricsRequest, signal?: AbortSignal) {
+		return call(signal, async () =>
+			fetchMetricSeries(request, (input) => this.backend.metrics.getMetricData(input)),
+		);
+	}
+
+	listDeliveryStreams(signal?: AbortSignal) {
+		return call(signal, () => {
+			const names: string[] = [];
+			let output;
+			do {
+				output = this.firehose.listDeliveryStreams({
+					ExclusiveStartDeliveryStreamName: names.at(-1),
+				});
+				names.push(...output.DeliveryStreamNames);
+			} while (output.HasMoreDeliveryStreams);
+			return names;
+		});
+	}
+
+	describeDeliveryStream(name: string, signal?: AbortSignal) {
+		return call(signal, () => ({
+			...this.firehose.describeDeliveryStream({DeliveryStreamName: name}).DeliveryStreamDescription,
+			Buffer: exactBuffer(this.firehose.bufferState(name)),
+		}));
+	}
+
+	putRecordBatch(deliveryStream: string, records: FirehoseRecord[], signal?: AbortSignal) {
+		return call(signal, () =>
+			this.firehose.putRecordBatch({DeliveryStreamName: deliveryStream, Records: records}),
+		);
+	}
+
 	close() {
-		return this.engine.close();
+		return this.backend.close();
 	}
 }

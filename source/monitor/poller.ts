@@ -1,25 +1,45 @@
 /**
- * A value reloaded on an interval, for views that show one thing (a stream's description): refreshes
- * never overlap, a failure keeps the last good value and backs off (doubling up to a cap), and
- * listeners hear of every change. The streams list has its own, richer StreamPoller.
+ * A value reloaded on an interval — a stream's description, the streams list, their metrics: refreshes
+ * never overlap (a refresh asked for while one is in flight joins it), a failure keeps the last good
+ * value and backs off (doubling up to a cap), and listeners hear of every change. No React here: the UI
+ * subscribes through useSyncExternalStore, and a headless command can subscribe the same way.
  */
 import {DriverError} from '../driver/driver.js';
-import type {PollerError} from './stream-poller.js';
+
+export type PollerError = {
+	/** The AWS error name where there is one. */
+	code?: string;
+	message: string;
+	/** Consecutive failed refreshes. */
+	failures: number;
+	/** When the next attempt is due. */
+	retryAt: Date;
+};
 
 export type PollState<T> = {
 	value?: T;
 	/** Set while the latest load failed; `value` then still holds the last good one. */
 	error?: PollerError;
 	lastUpdated?: Date;
+	/** A load is in flight. */
+	loading: boolean;
 };
 
-export type PollerOptions = {intervalMs?: number; maxBackoffMs?: number};
+export type PollerOptions<T> = {
+	/** Between the end of one load and the start of the next (default 2 s). */
+	intervalMs?: number;
+	/** Ceiling of the exponential backoff after failures (default 30 s). */
+	maxBackoffMs?: number;
+	/** When a new value equals the old one, the old object is kept, so views need not redraw. */
+	same?: (a: T, b: T) => boolean;
+};
 
 export class Poller<T> {
-	private state: PollState<T> = {};
-	private readonly listeners = new Set<() => void>();
-	private readonly intervalMs: number;
-	private readonly maxBackoffMs: number;
+	readonly intervalMs: number;
+	readonly maxBackoffMs: number;
+	private state: PollState<T> = {loading: false};
+	private readonly listeners = new Set<(state: PollState<T>) => void>();
+	private readonly same: ((a: T, b: T) => boolean) | undefined;
 	private timer: NodeJS.Timeout | undefined;
 	private controller: AbortController | undefined;
 	private inFlight: Promise<void> | undefined;
@@ -28,27 +48,32 @@ export class Poller<T> {
 
 	constructor(
 		private readonly load: (signal: AbortSignal) => Promise<T>,
-		options: PollerOptions = {},
+		options: PollerOptions<T> = {},
 	) {
 		this.intervalMs = options.intervalMs ?? 2000;
 		this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
+		this.same = options.same;
 	}
 
+	/** The current state; the same object until something changes (for useSyncExternalStore). */
 	getState = (): PollState<T> => this.state;
 
-	subscribe = (listener: () => void): (() => void) => {
+	/** Calls `listener` on every change; returns the unsubscribe function. */
+	subscribe = (listener: (state: PollState<T>) => void): (() => void) => {
 		this.listeners.add(listener);
 		return () => {
 			this.listeners.delete(listener);
 		};
 	};
 
+	/** Starts polling with an immediate load. Calling it again while running does nothing. */
 	start() {
 		if (this.running) return;
 		this.running = true;
 		void this.refresh();
 	}
 
+	/** Stops polling and cancels the load in flight; `start()` may be called again later. */
 	stop() {
 		this.running = false;
 		clearTimeout(this.timer);
@@ -56,21 +81,35 @@ export class Poller<T> {
 		this.controller?.abort();
 	}
 
-	/** Loads now, or joins the load in flight. */
+	/**
+	 * Loads now, or joins the load in flight; when it completes, the next one is scheduled (after the
+	 * interval, or the backoff after a failure).
+	 */
 	refresh(): Promise<void> {
 		if (this.inFlight) return this.inFlight;
 		clearTimeout(this.timer);
 		this.timer = undefined;
 		const controller = new AbortController();
 		this.controller = controller;
+		this.update({loading: true});
 		this.inFlight = this.load(controller.signal)
 			.then(
 				(value) => {
 					this.failures = 0;
-					this.update({value, error: undefined, lastUpdated: new Date()});
+					const old = this.state.value;
+					this.update({
+						value: old !== undefined && this.same?.(old, value) ? old : value,
+						error: undefined,
+						lastUpdated: new Date(),
+						loading: false,
+					});
 				},
 				(error: unknown) => {
-					if (controller.signal.aborted) return;
+					if (controller.signal.aborted) {
+						this.update({loading: false});
+						return;
+					}
+
 					this.failures++;
 					this.update({
 						error: {
@@ -79,18 +118,22 @@ export class Poller<T> {
 							failures: this.failures,
 							retryAt: new Date(Date.now() + this.delay()),
 						},
+						loading: false,
 					});
 				},
 			)
 			.finally(() => {
 				this.inFlight = undefined;
+				if (this.controller === controller) this.controller = undefined;
 				if (!this.running) return;
+				// An aborted load (stop, then start again) is followed by a fresh one at once.
 				const delay = controller.signal.aborted ? 0 : this.delay();
 				this.timer = setTimeout(() => void this.refresh(), delay);
 			});
 		return this.inFlight;
 	}
 
+	/** The wait before the next load: the interval, doubled per consecutive failure, capped. */
 	private delay() {
 		if (this.failures === 0) return this.intervalMs;
 		return Math.min(this.maxBackoffMs, this.intervalMs * 2 ** this.failures);
@@ -98,6 +141,6 @@ export class Poller<T> {
 
 	private update(patch: Partial<PollState<T>>) {
 		this.state = {...this.state, ...patch};
-		for (const listener of this.listeners) listener();
+		for (const listener of this.listeners) listener(this.state);
 	}
 }

@@ -1,11 +1,13 @@
 /**
  * The streams list as a polling model: every `intervalMs` it lists the streams and describes each one
- * (DescribeStreamSummary), publishing rows to its listeners. A refresh never overlaps another (a
- * request for one while one is in flight joins it), and failures back off exponentially up to a cap
- * while the last good rows stay on screen. No React here: the UI subscribes through a hook, and a
- * headless command can subscribe the same way.
+ * (DescribeStreamSummary), publishing rows to its listeners. Scheduling, joining of overlapping
+ * refreshes and backoff are the {@link Poller}'s; the last good rows stay on screen while it backs off.
  */
 import {DriverError, type Driver, type StreamMode, type StreamStatus} from '../driver/driver.js';
+import {Poller, type PollerError} from './poller.js';
+import {fetchStreamMetrics, type StreamMinute} from './stream-metrics.js';
+
+export type {PollerError} from './poller.js';
 
 export type StreamRow = {
 	name: string;
@@ -13,18 +15,14 @@ export type StreamRow = {
 	mode: StreamMode;
 	openShards: number;
 	retentionHours: number;
-	/** Incoming records per second. Undefined until a metrics source (CloudWatch-shaped) provides it. */
+	/** Incoming records per second (CloudWatch IncomingRecords); undefined until metrics arrive. */
 	rate?: number;
-};
-
-export type PollerError = {
-	/** The AWS error name where there is one. */
-	code?: string;
-	message: string;
-	/** Consecutive failed refreshes. */
-	failures: number;
-	/** When the next attempt is due. */
-	retryAt: Date;
+	/** Incoming bytes per second (IncomingBytes). */
+	bytesRate?: number;
+	/** Incoming records per second in each of the last minutes, oldest first: the sparkline. */
+	history?: number[];
+	/** The latest GetRecords.IteratorAgeMilliseconds (maximum of a minute); undefined when unknown. */
+	iteratorAgeMs?: number;
 };
 
 export type StreamPollerState = {
@@ -34,6 +32,11 @@ export type StreamPollerState = {
 	lastUpdated?: Date;
 	/** A refresh is in flight. */
 	loading: boolean;
+	/**
+	 * Set while the metrics cannot be read (CloudWatch denied, say): the table still lists the streams,
+	 * without rates.
+	 */
+	metricsError?: PollerError;
 };
 
 export type StreamPollerOptions = {
@@ -43,31 +46,69 @@ export type StreamPollerOptions = {
 	maxBackoffMs?: number;
 	/** DescribeStreamSummary calls in flight at once (default 4). */
 	concurrency?: number;
+	/**
+	 * Between metrics refreshes. Default 5 s on the local engine; 60 s elsewhere, as CloudWatch has
+	 * one-minute datapoints and charges per metric requested.
+	 */
+	metricsIntervalMs?: number;
+	/** Minutes of history per stream (default 15). */
+	minutes?: number;
 };
 
 export type Listener = (state: StreamPollerState) => void;
 
+const NO_ROWS: StreamRow[] = [];
 const errorCode = (error: unknown) => (error instanceof DriverError ? error.code : undefined);
 
 export class StreamPoller {
-	readonly intervalMs: number;
-	readonly maxBackoffMs: number;
 	private readonly concurrency: number;
-	private state: StreamPollerState = {rows: [], loading: false};
-	private readonly listeners = new Set<Listener>();
-	private timer: NodeJS.Timeout | undefined;
-	private inFlight: Promise<void> | undefined;
-	private controller: AbortController | undefined;
-	private failures = 0;
-	private running = false;
+	private readonly list: Poller<StreamRow[]>;
+	private readonly metrics: Poller<Map<string, StreamMinute[]>>;
+	private readonly minutes: number;
+	private state: StreamPollerState = {rows: NO_ROWS, loading: false};
 
 	constructor(
 		private readonly driver: Driver,
 		options: StreamPollerOptions = {},
 	) {
-		this.intervalMs = options.intervalMs ?? 2_000;
-		this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
 		this.concurrency = Math.max(1, options.concurrency ?? 4);
+		this.list = new Poller((signal) => this.load(signal), {
+			intervalMs: options.intervalMs,
+			maxBackoffMs: options.maxBackoffMs,
+			same: sameRows,
+		});
+		this.minutes = options.minutes ?? 15;
+		this.metrics = new Poller((signal) => this.loadMetrics(signal), {
+			intervalMs: options.metricsIntervalMs ?? (driver.target.backend === 'local' ? 5_000 : 60_000),
+			maxBackoffMs: Math.max(options.maxBackoffMs ?? 0, 300_000),
+		});
+		this.list.subscribe(() => this.combine());
+		this.metrics.subscribe(() => this.combine());
+	}
+
+	/** The listed rows with their metrics joined in; a new state object only when something changed. */
+	private combine() {
+		const list = this.list.getState();
+		const metrics = this.metrics.getState();
+		const rows = list.value ?? NO_ROWS;
+		const now = Date.now();
+		this.state = {
+			rows: metrics.value
+				? rows.map((row) => withMetrics(row, metrics.value!.get(row.name), now))
+				: rows,
+			error: list.error,
+			lastUpdated: list.lastUpdated,
+			loading: list.loading,
+			metricsError: metrics.error,
+		};
+	}
+
+	get intervalMs() {
+		return this.list.intervalMs;
+	}
+
+	get maxBackoffMs() {
+		return this.list.maxBackoffMs;
 	}
 
 	/** The current state; the same object until something changes (for useSyncExternalStore). */
@@ -75,82 +116,37 @@ export class StreamPoller {
 
 	/** Calls `listener` on every change; returns the unsubscribe function. */
 	subscribe = (listener: Listener): (() => void) => {
-		this.listeners.add(listener);
+		const notify = () => listener(this.state);
+		const unsubscribeList = this.list.subscribe(notify);
+		const unsubscribeMetrics = this.metrics.subscribe(notify);
 		return () => {
-			this.listeners.delete(listener);
+			unsubscribeList();
+			unsubscribeMetrics();
 		};
 	};
 
 	/** Starts polling with an immediate refresh. Calling it again while running does nothing. */
 	start() {
-		if (this.running) return;
-		this.running = true;
-		void this.refresh();
+		this.list.start();
+		this.metrics.start();
 	}
 
 	/** Stops polling and cancels the refresh in flight; `start()` may be called again later. */
 	stop() {
-		this.running = false;
-		clearTimeout(this.timer);
-		this.timer = undefined;
-		this.controller?.abort();
+		this.list.stop();
+		this.metrics.stop();
 	}
 
-	/**
-	 * Refreshes now. While a refresh is in flight this joins it instead of starting a second one;
-	 * when it completes, the next one is scheduled (after the interval, or the backoff after a failure).
-	 */
+	/** Refreshes now, or joins the refresh in flight. */
 	refresh(): Promise<void> {
-		if (this.inFlight) return this.inFlight;
-		clearTimeout(this.timer);
-		this.timer = undefined;
-		const controller = new AbortController();
-		this.controller = controller;
-		this.update({loading: true});
-		this.inFlight = this.load(controller.signal)
-			.then(
-				(rows) => {
-					this.failures = 0;
-					this.update({
-						rows: sameRows(this.state.rows, rows) ? this.state.rows : rows,
-						error: undefined,
-						lastUpdated: new Date(),
-						loading: false,
-					});
-				},
-				(error: unknown) => {
-					if (controller.signal.aborted) {
-						this.update({loading: false});
-						return;
-					}
-
-					this.failures++;
-					this.update({
-						error: {
-							code: errorCode(error),
-							message: error instanceof Error ? error.message : String(error),
-							failures: this.failures,
-							retryAt: new Date(Date.now() + this.delay()),
-						},
-						loading: false,
-					});
-				},
-			)
-			.finally(() => {
-				this.inFlight = undefined;
-				if (this.controller === controller) this.controller = undefined;
-				if (!this.running) return;
-				// An aborted refresh (stop, then start again) is followed by a fresh one at once.
-				const delay = controller.signal.aborted ? 0 : this.delay();
-				this.timer = setTimeout(() => void this.refresh(), delay);
-			});
-		return this.inFlight;
+		return this.list.refresh();
 	}
 
-	/** The wait before the next refresh: the interval, doubled per consecutive failure, capped. */
-	private delay() {
-		if (this.failures === 0) return this.intervalMs;
-		return Math.min(this.maxBackoffMs, this.intervalMs * 2 ** this.failures);
+	/** The metrics of the listed streams; waits for the first list so the first figures come at once. */
+	private async loadMetrics(signal: AbortSignal) {
+		if (this.list.getState().value === undefined) await this.list.refresh();
+		const names = (this.list.getState().value ?? NO_ROWS).map((row) => row.name);
+		return fetchStreamMetrics(this.driver, names, {minutes: this.minutes, signal});
 	}
 
 	private async load(signal: AbortSignal): Promise<StreamRow[]> {
@@ -183,11 +179,32 @@ export class StreamPoller {
 			.filter((row): row is StreamRow => row !== undefined)
 			.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 	}
+}
 
-	private update(patch: Partial<StreamPollerState>) {
-		this.state = {...this.state, ...patch};
-		for (const listener of this.listeners) listener(this.state);
-	}
+/**
+ * A row with its rates, history and iterator age. The rate is the last complete minute's; in the first
+ * minute of traffic (nothing complete yet) the current minute's so far. The current minute counts in
+ * the history at its rate so far, so the sparkline reacts within seconds rather than a minute.
+ */
+function withMetrics(row: StreamRow, minutes: StreamMinute[] | undefined, now: number): StreamRow {
+	if (!minutes || minutes.length === 0) return row;
+	const current = minutes.at(-1)!;
+	const elapsedSeconds = Math.max(1, (now - current.timestamp.getTime()) / 1000);
+	const complete = minutes.length > 1 ? minutes.at(-2)! : undefined;
+	const useCurrent = !complete || (complete.incomingRecords === 0 && current.incomingRecords > 0);
+	const history = minutes.map((minute) =>
+		minute === current
+			? minute.incomingRecords / Math.min(60, elapsedSeconds)
+			: minute.incomingRecords / 60,
+	);
+	const age = minutes.findLast((minute) => minute.iteratorAgeMaxMs !== undefined);
+	return {
+		...row,
+		rate: useCurrent ? current.incomingRecords / elapsedSeconds : complete.incomingRecords / 60,
+		bytesRate: useCurrent ? current.incomingBytes / elapsedSeconds : complete.incomingBytes / 60,
+		history,
+		iteratorAgeMs: age?.iteratorAgeMaxMs,
+	};
 }
 
 function sameRows(a: StreamRow[], b: StreamRow[]) {

@@ -4,15 +4,11 @@
  */
 import type {KinesisEngine} from '../engine/engine.js';
 import {invalidArgument} from '../engine/errors.js';
+import type {Input, ServiceAction} from './action.js';
 import {featureActions} from './kinesis-api-features.js';
 import type {Shape} from './shapes.js';
 
-type Input = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-export type Action = {
-	shape: Record<string, Shape>;
-	run(engine: KinesisEngine, input: Input): unknown;
-};
+export type Action = ServiceAction<KinesisEngine>;
 
 const streamRef: Record<string, Shape> = {StreamName: 'string', StreamARN: 'string'};
 const ref = (input: Input) => ({StreamName: input.StreamName, StreamARN: input.StreamARN});

@@ -15,7 +15,6 @@ import {
 	type Http2ServerResponse,
 } from 'node:http2';
 import {createServer as createNetServer, type Socket} from 'node:net';
-import {Duplex} from 'node:stream';
 
 export type AnyRequest = IncomingMessage | Http2ServerRequest;
 export type AnyResponse = ServerResponse | Http2ServerResponse;
@@ -43,37 +42,6 @@ export type ListenOptions = {
 	 */
 	idleTimeoutMs?: number;
 };
-
-/**
- * The socket as a stream that first replays the bytes already read. The HTTP/2 session reads from the
- * socket's native handle when it can, which would skip bytes put back with `unshift`; through this
- * wrapper it reads them in order.
- */
-function withHead(socket: Socket, head: Buffer): Duplex {
-	const stream = new Duplex({
-		read() {
-			socket.resume();
-		},
-		write(chunk: Buffer, _encoding, callback) {
-			socket.write(chunk, callback);
-		},
-		final(callback) {
-			socket.end();
-			callback();
-		},
-		destroy(error, callback) {
-			socket.destroy(error ?? undefined);
-			callback(error);
-		},
-	});
-	stream.push(head);
-	socket.on('data', (chunk: Buffer) => {
-		if (!stream.push(chunk)) socket.pause();
-	});
-	socket.on('end', () => stream.push(null));
-	socket.on('close', () => stream.destroy());
-	return stream;
-}
 
 export async function listen(handler: RequestHandler, options: ListenOptions): Promise<Listener> {
 	const idleTimeoutMs = options.idleTimeoutMs ?? 120_000;
@@ -120,7 +88,11 @@ export async function listen(handler: RequestHandler, options: ListenOptions): P
 			if (isHttp2 && received.length < PREFACE.length) return;
 			socket.off('data', route);
 			if (isHttp2) {
-				http2.emit('connection', withHead(socket, received));
+				// The session reads the socket's native handle, but first takes what its readable buffer
+				// holds (Node emulates receiving it): so the bytes read here go back there, paused.
+				socket.pause();
+				socket.unshift(received);
+				http2.emit('connection', socket);
 			} else {
 				socket.pause();
 				socket.unshift(received);

@@ -25,6 +25,10 @@ export type Protocol = {
 	encode(output: unknown): Buffer;
 	/** An AWS error as a response body; `message` is left out when undefined, as AWS does for some. */
 	encodeError(type: string, message?: string): Buffer;
+	/** Headers an error answer carries besides its body (CloudWatch's `x-amzn-query-error`). */
+	errorHeaders?(type: string, status: number): Record<string, string>;
+	/** Headers every answer carries (Smithy RPC v2's `smithy-protocol`). */
+	readonly headers?: Record<string, string>;
 };
 
 const errorBody = (type: string, message: string | undefined) =>
@@ -83,15 +87,32 @@ export const cborProtocol: Protocol = {
 	encodeError: (type, message) => cborEncoder.encode(errorBody(type, message)),
 };
 
+/**
+ * Smithy RPC v2 CBOR (`POST /service/<Service>/operation/<Action>`, `smithy-protocol: rpc-v2-cbor`), what
+ * current botocore (boto3, AWS CLI v2) sends to services that list it first, CloudWatch among them.
+ * Timestamps are tag 1 over epoch seconds both ways; errors `{__type, message}` as in AWS's CBOR.
+ */
+export const rpcV2CborProtocol: Protocol = {
+	contentType: 'application/cbor',
+	format: 'rpcv2',
+	headers: {'smithy-protocol': 'rpc-v2-cbor'},
+	parse: cborProtocol.parse,
+	encode: (output) => cborEncoder.encode(toWire(output, 'rpcv2')),
+	encodeError: cborProtocol.encodeError,
+};
+
 const PROTOCOLS = new Map(
 	[jsonProtocol, cborProtocol].map((protocol) => [protocol.contentType, protocol]),
 );
 
-/** The protocol a request's Content-Type names (parameters such as `charset` ignored), if any. */
-export function protocolFor(contentType: string | undefined): Protocol | undefined {
-	const mediaType = String(contentType ?? '')
+/** A Content-Type's media type, lower case, without parameters such as `charset`. */
+export const mediaTypeOf = (contentType: string | undefined) =>
+	String(contentType ?? '')
 		.split(';')[0]
 		.trim()
 		.toLowerCase();
-	return PROTOCOLS.get(mediaType);
+
+/** The Kinesis protocol a request's Content-Type names, if any. */
+export function protocolFor(contentType: string | undefined): Protocol | undefined {
+	return PROTOCOLS.get(mediaTypeOf(contentType));
 }

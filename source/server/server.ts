@@ -2,25 +2,60 @@
  * `kinesis-top serve`: the engine on the network, speaking the Kinesis wire protocol
  * (`X-Amz-Target: Kinesis_20131202.<Action>`, bodies in AWS JSON 1.1 or CBOR — see protocols.ts) over
  * HTTP/1.1 and cleartext HTTP/2 on one port, so any AWS SDK, the AWS CLI, boto3 and the Java SDK/KCL can
- * use it unmodified. This layer only translates: requests into engine calls, engine errors into the
- * error responses AWS sends. A bad request never reaches the engine: it is answered with an AWS error.
+ * use it unmodified. The same port answers Firehose (`Firehose_20150804.<Action>`, JSON 1.1 — see
+ * firehose-api.ts) and CloudWatch's metric reads (`GraniteServiceVersion20100801.<Action>` in JSON 1.0,
+ * the same service and action in a Smithy RPC v2 CBOR request's path, or a form-encoded awsQuery POST
+ * routed by its `Action` parameter — see cloudwatch-api.ts). SigV4 checks apply to all, each scoped to
+ * its service's signing name (`kinesis`, `firehose`, `monitoring`). This layer
+ * only translates: requests into engine calls, engine errors into the error responses AWS sends. A bad
+ * request never reaches the engine: it is answered with an AWS error.
  */
 import {randomBytes, randomUUID} from 'node:crypto';
 import {constants as http2Constants} from 'node:http2';
 import type {KinesisEngine} from '../engine/engine.js';
+import type {FirehoseEngine} from '../engine/firehose/firehose-engine.js';
 import {KinesisError} from '../engine/errors.js';
+import type {Input, ServiceAction} from './action.js';
+import {
+	CLOUDWATCH_TARGET,
+	CLOUDWATCH_VERSION,
+	CLOUDWATCH_XMLNS,
+	cloudWatchActions,
+	cloudWatchCborProtocol,
+	cloudWatchJsonProtocol,
+	queryCode,
+} from './cloudwatch-api.js';
 import {EventStreamOutput, sendEventStream} from './event-stream.js';
-import {kinesisActions, type Action} from './kinesis-api.js';
+import {firehoseActions} from './firehose-api.js';
+import {kinesisActions} from './kinesis-api.js';
 import {listen, type AnyRequest, type AnyResponse, type Listener} from './listener.js';
-import {jsonProtocol, protocolFor, type Protocol} from './protocols.js';
-import {decode, SerializationError} from './shapes.js';
-import {SignatureVerifier, type SigningCredentials} from './signature.js';
+import {
+	cborProtocol,
+	jsonProtocol,
+	mediaTypeOf,
+	protocolFor,
+	rpcV2CborProtocol,
+	type Protocol,
+} from './protocols.js';
+import {
+	FORM_CONTENT_TYPE,
+	fromQuery,
+	MalformedQueryError,
+	parseForm,
+	queryError,
+	queryResponse,
+	XML_CONTENT_TYPE,
+} from './query-protocol.js';
+import {decode, SerializationError, type Shape} from './shapes.js';
+import {SignatureVerifier, type SignatureFailure, type SigningCredentials} from './signature.js';
 
 /** Larger bodies are refused with 413 before they are read, as AWS does. */
 const MAX_REQUEST_BYTES = 7 * 1024 * 1024;
 
 export type ServerOptions = {
 	engine: KinesisEngine;
+	/** The Firehose engine answering `Firehose_20150804.*` requests (none: those are unknown operations). */
+	firehose?: FirehoseEngine;
 	host?: string;
 	port?: number;
 	/**
@@ -38,6 +73,7 @@ type Reply = {
 	status: number;
 	body: Buffer | string;
 	contentType?: string;
+	headers?: Record<string, string>;
 	/** An event-stream answer (SubscribeToShard), written by event-stream.ts instead of `body`. */
 	events?: {output: EventStreamOutput; protocol: Protocol};
 };
@@ -51,7 +87,68 @@ const errorReply = (
 	status,
 	body: protocol.encodeError(type, message),
 	contentType: protocol.contentType,
+	headers: {...protocol.headers, ...protocol.errorHeaders?.(type, status)},
 });
+
+/** An awsQuery (XML) error, the query code named whichever way the error was raised. */
+const queryErrorReply = (
+	type: string,
+	message: string | undefined,
+	status: number,
+	requestId: string,
+): Reply => ({
+	status,
+	body: queryError(queryCode(type), message, status, CLOUDWATCH_XMLNS, requestId),
+	contentType: XML_CONTENT_TYPE,
+});
+
+/** The path of a Smithy RPC v2 request: `/service/<Service>/operation/<Action>`. */
+const RPC_V2_PATH = /^\/service\/([^/]+)\/operation\/([^/]+)$/;
+
+/**
+ * Which service and operation a request names, and in which media type: from its X-Amz-Target, or,
+ * for a Smithy RPC v2 request, from its path (its body, when it has one, is CBOR).
+ */
+function addressOf(request: AnyRequest) {
+	const contentType = mediaTypeOf(request.headers['content-type']);
+	const rpc =
+		request.headers['smithy-protocol'] === 'rpc-v2-cbor'
+			? RPC_V2_PATH.exec((request.url ?? '').split('?')[0])
+			: null;
+	if (rpc) {
+		return {
+			target: rpc[1],
+			operation: rpc[2],
+			mediaType: contentType || rpcV2CborProtocol.contentType,
+			rpcV2: true,
+		};
+	}
+
+	const [target, operation] = String(request.headers['x-amz-target'] ?? '').split('.');
+	return {target, operation, mediaType: contentType, rpcV2: false};
+}
+
+/** An action of one service, bound to the engine that answers it. */
+type BoundAction = {shape: Record<string, Shape>; run(input: Input): unknown};
+
+/** What answers one `X-Amz-Target` service prefix. */
+type Service = {
+	/** The service the SigV4 credential scope must name. */
+	signingName: string;
+	protocols: readonly Protocol[];
+	action(operation: string): BoundAction | undefined;
+};
+
+function bind<Engine>(
+	actions: Record<string, ServiceAction<Engine>>,
+	engine: Engine,
+): Service['action'] {
+	return (operation) => {
+		if (!Object.hasOwn(actions, operation)) return undefined;
+		const action = actions[operation];
+		return {shape: action.shape, run: (input) => action.run(engine, input)};
+	};
+}
 
 /** The 403 XML answers AWS gives a request it cannot even route to an operation. */
 const xmlError = (type: string, message: string): Reply => ({
@@ -110,11 +207,31 @@ export class KinesisServer {
 	private inFlight = 0;
 	private stopping = false;
 	private readonly verifier: SignatureVerifier | undefined;
+	private readonly services = new Map<string, Service>();
 
 	constructor(private readonly options: ServerOptions) {
 		this.verifier = options.verifySignatures
 			? new SignatureVerifier(options.verifySignatures)
 			: undefined;
+		this.services.set('Kinesis_20131202', {
+			signingName: 'kinesis',
+			protocols: [jsonProtocol, cborProtocol],
+			action: bind(kinesisActions, options.engine),
+		});
+		// Without a Firehose engine its targets stay unknown operations, as to a Kinesis-only server.
+		if (options.firehose) {
+			this.services.set('Firehose_20150804', {
+				signingName: 'firehose',
+				protocols: [jsonProtocol, cborProtocol],
+				action: bind(firehoseActions, options.firehose),
+			});
+		}
+
+		this.services.set(CLOUDWATCH_TARGET, {
+			signingName: 'monitoring',
+			protocols: [cloudWatchJsonProtocol, cloudWatchCborProtocol],
+			action: bind(cloudWatchActions, options.engine.metrics),
+		});
 	}
 
 	get url() {
@@ -148,15 +265,12 @@ export class KinesisServer {
 
 	private async handle(request: AnyRequest, response: AnyResponse) {
 		this.inFlight++;
+		// The id the answer carries in its header and, for awsQuery, in its body.
+		const requestId = randomUUID();
 		try {
 			const reply = this.stopping
-				? errorReply(
-						'ServiceUnavailable',
-						'kinesis-top serve is shutting down.',
-						503,
-						protocolFor(request.headers['content-type']),
-					)
-				: await this.reply(request);
+				? this.unavailable(request, requestId)
+				: await this.reply(request, requestId);
 			if (reply.events) {
 				// It answers for minutes: it goes on by itself and holds up no graceful stop.
 				void sendEventStream(response, reply.events.output, reply.events.protocol);
@@ -165,9 +279,11 @@ export class KinesisServer {
 
 			if (response.destroyed || response.writableEnded) return;
 			response.statusCode = reply.status;
-			response.setHeader('x-amzn-RequestId', randomUUID());
+			response.setHeader('x-amzn-RequestId', requestId);
 			response.setHeader('x-amz-id-2', randomBytes(72).toString('base64'));
 			if (reply.contentType) response.setHeader('Content-Type', reply.contentType);
+			for (const [name, value] of Object.entries(reply.headers ?? {}))
+				response.setHeader(name, value);
 			response.setHeader('Content-Length', Buffer.byteLength(reply.body));
 			// The rest of an oversized body is not worth reading, and a stopping server keeps no
 			// connection: end the HTTP/1.1 connection instead.
@@ -187,7 +303,19 @@ export class KinesisServer {
 		}
 	}
 
-	private async reply(request: AnyRequest): Promise<Reply> {
+	/** The 503 a stopping server answers, in the protocol the request speaks. */
+	private unavailable(request: AnyRequest, requestId: string): Reply {
+		const message = 'kinesis-top serve is shutting down.';
+		const {target, mediaType} = addressOf(request);
+		if (mediaType === FORM_CONTENT_TYPE)
+			return queryErrorReply('ServiceUnavailable', message, 503, requestId);
+		const protocol =
+			this.services.get(target)?.protocols.find((each) => each.contentType === mediaType) ??
+			protocolFor(mediaType);
+		return errorReply('ServiceUnavailable', message, 503, protocol);
+	}
+
+	private async reply(request: AnyRequest, requestId: string): Promise<Reply> {
 		const body = await readBody(request, this.options.bodyTimeoutMs ?? 60_000);
 		if (body === undefined) return {status: 413, body: ''};
 		if (request.method !== 'POST') {
@@ -197,14 +325,16 @@ export class KinesisServer {
 			);
 		}
 
-		const protocol = protocolFor(request.headers['content-type']);
-		const [service, operation] = String(request.headers['x-amz-target'] ?? '').split('.');
-		const action: Action | undefined =
-			service === 'Kinesis_20131202' && operation && Object.hasOwn(kinesisActions, operation)
-				? kinesisActions[operation]
-				: undefined;
+		const {target, operation, mediaType, rpcV2} = addressOf(request);
+		if (mediaType === FORM_CONTENT_TYPE) return this.replyQuery(request, body, requestId);
+		const service = this.services.get(target);
+		// A known service in a protocol it does not speak is answered like an unknown content type.
+		const protocol = service
+			? service.protocols.find((each) => each.contentType === mediaType)
+			: protocolFor(mediaType);
+		const action = service && operation ? service.action(operation) : undefined;
 		if (!protocol) {
-			if (!service || !operation) {
+			if (!target || !operation) {
 				return xmlError(
 					'AccessDeniedException',
 					'Unable to determine service/operation name to be authorized',
@@ -216,11 +346,12 @@ export class KinesisServer {
 
 		const error = (type: string, message?: string, status?: number) =>
 			errorReply(type, message, status, protocol);
-		if (body.length === 0)
+		// An RPC v2 request without input has no body at all.
+		if (body.length === 0 && !rpcV2)
 			return error(action ? 'SerializationException' : 'UnknownOperationException');
-		let input: unknown;
+		let input: unknown = {};
 		try {
-			input = protocol.parse(body);
+			if (body.length > 0) input = protocol.parse(body);
 		} catch {
 			return error('SerializationException');
 		}
@@ -230,33 +361,19 @@ export class KinesisServer {
 		}
 
 		if (!action) return error('UnknownOperationException');
-		const authorization = request.headers.authorization;
-		if (!authorization)
-			return error('MissingAuthenticationTokenException', 'Missing Authentication Token');
-		if (!/Credential=/.test(authorization) || !/Signature=/.test(authorization)) {
-			return error(
-				'IncompleteSignatureException',
-				`Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' parameters. Authorization=${authorization.split(' ')[0]}`,
-			);
-		}
-
-		if (this.verifier) {
-			const failure = await this.verifier.verify(
-				{method: request.method ?? 'POST', url: request.url ?? '/', headers: request.headers},
-				body,
-			);
-			if (failure) return error(failure.type, failure.message, failure.status);
-		}
-
+		const denied = await this.authenticate(request, body, service!.signingName);
+		if (denied) return error(denied.type, denied.message, denied.status);
 		try {
-			const decoded = decode(input, {structure: action.shape}, '', protocol.format) as Record<
-				string,
-				unknown
-			>;
-			const output = await action.run(this.options.engine, decoded);
+			const decoded = decode(input, {structure: action.shape}, '', protocol.format) as Input;
+			const output = await action.run(decoded);
 			if (output instanceof EventStreamOutput)
 				return {status: 200, body: '', events: {output, protocol}};
-			return {status: 200, body: protocol.encode(output), contentType: protocol.contentType};
+			return {
+				status: 200,
+				body: protocol.encode(output),
+				contentType: protocol.contentType,
+				headers: protocol.headers,
+			};
 		} catch (error_) {
 			if (error_ instanceof SerializationError)
 				return error('SerializationException', error_.message);
@@ -264,5 +381,81 @@ export class KinesisServer {
 				return error(error_.code, error_.message, error_.statusCode);
 			return error('InternalFailure', undefined, 500);
 		}
+	}
+
+	/**
+	 * A form-encoded awsQuery POST: CloudWatch's metric reads as the AWS CLI and boto3 send them, routed
+	 * by the `Action` parameter (no X-Amz-Target), answered in XML.
+	 */
+	private async replyQuery(request: AnyRequest, body: Buffer, requestId: string): Promise<Reply> {
+		const error = (type: string, message: string | undefined, status = 400) =>
+			queryErrorReply(type, message, status, requestId);
+		let parameters: Map<string, string>;
+		try {
+			parameters = parseForm(body);
+		} catch (error_) {
+			if (error_ instanceof MalformedQueryError)
+				return error('MalformedQueryString', error_.message, 404);
+			throw error_;
+		}
+
+		const name = parameters.get('Action');
+		if (!name)
+			return error('MissingAction', 'The request is missing an action or a required parameter.');
+		const version = parameters.get('Version') ?? CLOUDWATCH_VERSION;
+		if (version !== CLOUDWATCH_VERSION || !Object.hasOwn(cloudWatchActions, name)) {
+			return error('InvalidAction', `Could not find operation ${name} for version ${version}`);
+		}
+
+		const denied = await this.authenticate(request, body, 'monitoring');
+		if (denied) return error(denied.type, denied.message, denied.status);
+		const action = cloudWatchActions[name];
+		try {
+			const input = fromQuery(parameters, {structure: action.shape}, '') as Input;
+			const output = await action.run(this.options.engine.metrics, input);
+			return {
+				status: 200,
+				body: queryResponse(name, output, CLOUDWATCH_XMLNS, requestId),
+				contentType: XML_CONTENT_TYPE,
+			};
+		} catch (error_) {
+			if (error_ instanceof KinesisError)
+				return error(error_.code, error_.message, error_.statusCode);
+			return error('InternalFailure', undefined, 500);
+		}
+	}
+
+	/**
+	 * The signature checks every service shares: a signature must be present (and, with
+	 * `verifySignatures`, verify, its credential scope naming `service`). Undefined when it passes.
+	 */
+	private async authenticate(
+		request: AnyRequest,
+		body: Buffer,
+		service: string,
+	): Promise<SignatureFailure | undefined> {
+		const authorization = request.headers.authorization;
+		if (!authorization) {
+			return {
+				type: 'MissingAuthenticationTokenException',
+				message: 'Missing Authentication Token',
+				status: 400,
+			};
+		}
+
+		if (!/Credential=/.test(authorization) || !/Signature=/.test(authorization)) {
+			return {
+				type: 'IncompleteSignatureException',
+				message: `Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' parameters. Authorization=${authorization.split(' ')[0]}`,
+				status: 400,
+			};
+		}
+
+		if (!this.verifier) return undefined;
+		return this.verifier.verify(
+			{method: request.method ?? 'POST', url: request.url ?? '/', headers: request.headers},
+			body,
+			service,
+		);
 	}
 }

@@ -8,6 +8,10 @@
  * | json   | base64 string            | epoch seconds, a number (fractions are milliseconds)    |
  * | cbor   | CBOR byte string         | epoch milliseconds, a number (tag 1 or untagged), as the |
  * |        |                          | AWS SDK for Java v1 and v2 write them                   |
+ * | rpcv2  | CBOR byte string         | epoch seconds, tag 1 over a number (Smithy RPC v2 CBOR) |
+ *
+ * `any` passes a member through undecoded: for configuration the engine itself validates or refuses
+ * (Firehose's non-S3 destinations, say), where spelling out AWS's whole shape would buy nothing.
  */
 export type Shape =
 	| 'string'
@@ -16,13 +20,14 @@ export type Shape =
 	| 'blob'
 	| 'timestamp'
 	| 'map'
+	| 'any'
 	| {list: Shape}
 	| {structure: Record<string, Shape>};
 
 export class SerializationError extends Error {}
 
 /** How a protocol carries blobs and timestamps: see the table above. */
-export type WireFormat = 'json' | 'cbor';
+export type WireFormat = 'json' | 'cbor' | 'rpcv2';
 
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
@@ -37,6 +42,7 @@ export function decode(
 	format: WireFormat = 'json',
 ): unknown {
 	if (value === null || value === undefined) return undefined;
+	if (shape === 'any') return value;
 	if (typeof shape === 'object') {
 		if ('list' in shape) {
 			if (!Array.isArray(value)) {
@@ -92,7 +98,7 @@ export function decode(
 		}
 
 		case 'blob': {
-			if (format === 'cbor') {
+			if (format !== 'json') {
 				if (!(value instanceof Uint8Array)) {
 					throw new SerializationError(`Byte string expected at ${path}`);
 				}
@@ -155,16 +161,18 @@ function describe(value: unknown) {
 /**
  * Engine output → wire values. JSON: Dates as epoch seconds, bytes as base64. CBOR: Dates as epoch
  * milliseconds (an unsigned integer, as the Java SDK reads them), bytes as they are (byte strings), and
- * whole numbers beyond 32 bits as BigInts so they are written as CBOR integers, not floats.
+ * whole numbers beyond 32 bits as BigInts so they are written as CBOR integers, not floats. RPC v2 CBOR:
+ * Dates stay Dates, which the CBOR encoder writes as Smithy wants them (tag 1 over epoch seconds).
  */
 export function toWire(value: unknown, format: WireFormat = 'json'): unknown {
 	if (value instanceof Date) {
+		if (format === 'rpcv2') return value;
 		return format === 'cbor' ? BigInt(value.getTime()) : value.getTime() / 1000;
 	}
 
 	if (value instanceof Uint8Array) {
 		const bytes = Buffer.from(value.buffer, value.byteOffset, value.length);
-		return format === 'cbor' ? bytes : bytes.toString('base64');
+		return format === 'json' ? bytes.toString('base64') : bytes;
 	}
 
 	if (Array.isArray(value)) return value.map((item) => toWire(item, format));
@@ -178,7 +186,7 @@ export function toWire(value: unknown, format: WireFormat = 'json'): unknown {
 	}
 
 	if (
-		format === 'cbor' &&
+		format !== 'json' &&
 		typeof value === 'number' &&
 		Number.isSafeInteger(value) &&
 		Math.abs(value) > 0xff_ff_ff_ff

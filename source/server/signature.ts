@@ -141,8 +141,15 @@ export class SignatureVerifier {
 		);
 	}
 
-	/** Undefined when the request's signature is the one its access key's secret gives. */
-	async verify(request: SignedRequest, body: Buffer): Promise<SignatureFailure | undefined> {
+	/**
+	 * Undefined when the request's signature is the one its access key's secret gives. `service` is the
+	 * signing name the credential scope must name (`kinesis`, `firehose`, `monitoring`).
+	 */
+	async verify(
+		request: SignedRequest,
+		body: Buffer,
+		service = 'kinesis',
+	): Promise<SignatureFailure | undefined> {
 		const authorization = parseAuthorization(header(request.headers, 'authorization') ?? '');
 		if ('type' in authorization) return authorization;
 		const secretAccessKey = this.secrets.get(authorization.accessKeyId);
@@ -183,8 +190,8 @@ export class SignatureVerifier {
 			);
 		}
 
-		if (authorization.service !== 'kinesis') {
-			return invalid(`Credential should be scoped to correct service: 'kinesis'.`);
+		if (authorization.service !== service) {
+			return invalid(`Credential should be scoped to correct service: '${service}'.`);
 		}
 
 		// A client may send the body's hash; the signer would trust it, so it must be the body's.

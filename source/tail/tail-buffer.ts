@@ -6,6 +6,8 @@
 import type {KinesisRecord} from '../driver/driver.js';
 
 export const DEFAULT_TAIL_BUFFER_SIZE = 5000;
+/** The most `--tail-buffer` allows: 200,000 records of up to 1 MiB could already fill a small machine. */
+export const MAX_TAIL_BUFFER_SIZE = 200_000;
 
 export type BufferedRecord = {
 	/** Position in arrival order since the buffer was created (or cleared): a stable key. */

@@ -28,6 +28,32 @@ export function formatRate(perSecond: number | undefined) {
 	return `${Math.round(perSecond)}/s`;
 }
 
+/** A lag or an age, short: 850ms, 12s, 4m, 2h; '?' when unknown. */
+export function formatLag(ms: number | undefined) {
+	if (ms === undefined) return '?';
+	if (ms < 1000) return `${ms}ms`;
+	if (ms < 60_000) return `${Math.round(ms / 1000)}s`;
+	if (ms < 3_600_000) return `${Math.round(ms / 60_000)}m`;
+	return `${Math.round(ms / 3_600_000)}h`;
+}
+
+const SPARK_LEVELS = '▁▂▃▄▅▆▇█';
+
+/**
+ * The last `width` values as a sparkline, scaled to their own maximum (a flat zero line when all are
+ * 0); shorter series are padded on the left with spaces.
+ */
+export function sparkline(values: readonly number[], width: number) {
+	const shown = values.slice(-width);
+	const max = Math.max(0, ...shown);
+	const bars = shown
+		.map((value) =>
+			max === 0 ? SPARK_LEVELS[0] : SPARK_LEVELS[Math.min(7, Math.floor((value / max) * 7.999))],
+		)
+		.join('');
+	return bars.padStart(width);
+}
+
 /** HH:MM:SS in local time. */
 export function formatClock(date: Date) {
 	return date.toTimeString().slice(0, 8);

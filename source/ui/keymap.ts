@@ -23,6 +23,7 @@ export type Command =
 	| 'open'
 	| 'tail'
 	| 'filter'
+	| 'sort'
 	| 'lookup'
 	| 'pause'
 	| 'decode'
@@ -141,6 +142,13 @@ export const KEYMAP: readonly Binding[] = [
 		hint: 'tail',
 	},
 	filter('streams', 'the streams by name'),
+	{
+		command: 'sort',
+		scope: 'streams',
+		keys: [{input: 's'}],
+		description: 'Sort by the next column: name, records/s, iterator age, shards',
+		hint: 'sort',
+	},
 
 	// A stream: its shard map.
 	...movement('stream', 'shard'),

@@ -1,65 +1,105 @@
 /** The streams table's columns and its pure row renderer: a row in, fixed-width cells out. */
 import type {StreamRow} from '../monitor/stream-poller.js';
-import {cell, formatRate, formatRetention} from './format.js';
+import {cell, formatLag, formatRate, formatRetention, sparkline} from './format.js';
 
-export type StreamColumns = {
-	name: number;
-	status: number;
-	mode: number;
-	shards: number;
-	retention: number;
-	/** 0 when no row has a rate (the column is left out). */
-	rate: number;
+/** Every column but the name, in the order they are shown. */
+const OPTIONAL = ['status', 'shards', 'rate', 'trend', 'age', 'mode', 'retention'] as const;
+type OptionalColumn = (typeof OPTIONAL)[number];
+
+export type StreamColumns = {name: number} & Record<OptionalColumn, number>;
+
+const WIDTHS: Record<OptionalColumn, number> = {
+	status: 9,
+	shards: 7,
+	rate: 9,
+	trend: 11,
+	age: 7,
+	mode: 12,
+	retention: 10,
 };
+
+/**
+ * Which columns stay when the terminal is narrow, most important first: what an on-call engineer looks
+ * for (is it active, how much comes in, is anyone behind) before the settings (mode, retention).
+ */
+const PRIORITY: readonly OptionalColumn[] = [
+	'status',
+	'shards',
+	'rate',
+	'age',
+	'trend',
+	'retention',
+	'mode',
+];
 
 /** Width of the selection marker before each row. */
 export const MARKER_WIDTH = 2;
-const MIN_NAME = 8;
+const MIN_NAME = 16;
 
 /**
- * Fixed columns first; the name takes what is left (at least a few characters). On narrow terminals
- * the rate, retention and mode columns give way, in that order.
+ * The name takes what the other columns leave (at least a few characters); columns are added in
+ * priority order while they fit. The metric columns only once some row has metrics.
  */
-export function streamColumns(width: number, withRate: boolean): StreamColumns {
-	const fixed = {
-		status: 9,
-		mode: width >= 48 ? 12 : 0,
-		shards: 7,
-		retention: width >= 58 ? 10 : 0,
-		rate: withRate && width >= 68 ? 9 : 0,
+export function streamColumns(width: number, withMetrics: boolean): StreamColumns {
+	const columns: StreamColumns = {
+		name: 0,
+		status: 0,
+		shards: 0,
+		rate: 0,
+		trend: 0,
+		age: 0,
+		mode: 0,
+		retention: 0,
 	};
-	const used =
-		MARKER_WIDTH + fixed.status + fixed.mode + fixed.shards + fixed.retention + fixed.rate;
-	return {name: Math.max(MIN_NAME, width - used), ...fixed};
+	let left = width - MARKER_WIDTH - MIN_NAME;
+	for (const column of PRIORITY) {
+		if (!withMetrics && (column === 'rate' || column === 'trend' || column === 'age')) continue;
+		if (WIDTHS[column] > left) continue;
+		columns[column] = WIDTHS[column];
+		left -= WIDTHS[column];
+	}
+
+	columns.name = MIN_NAME + Math.max(0, left);
+	return columns;
 }
 
-export type StreamCells = {
-	name: string;
-	status: string;
-	mode: string;
-	shards: string;
-	retention: string;
-	rate: string;
-};
+export type StreamCells = {name: string} & Record<OptionalColumn, string>;
+
+/** The cells after the status, in display order, as one string (hidden columns are empty). */
+export const trailingCells = (cells: StreamCells) =>
+	OPTIONAL.filter((column) => column !== 'status')
+		.map((column) => cells[column])
+		.join('');
+
+const optional = (width: number, text: () => string, align: 'left' | 'right' = 'right') =>
+	width ? cell(text(), width, align) : '';
 
 export const headerCells = (columns: StreamColumns): StreamCells => ({
 	name: cell('NAME', columns.name),
-	status: cell(' STATUS', columns.status),
-	mode: cell(' MODE', columns.mode),
-	shards: cell('SHARDS', columns.shards, 'right'),
-	retention: columns.retention ? cell('RETENTION', columns.retention, 'right') : '',
-	rate: columns.rate ? cell('IN', columns.rate, 'right') : '',
+	status: optional(columns.status, () => ' STATUS', 'left'),
+	shards: optional(columns.shards, () => 'SHARDS'),
+	rate: optional(columns.rate, () => 'IN/S'),
+	trend: optional(columns.trend, () => ` LAST ${columns.trend - 1}M`, 'left'),
+	age: optional(columns.age, () => 'AGE'),
+	mode: optional(columns.mode, () => ' MODE', 'left'),
+	retention: optional(columns.retention, () => 'RETENTION'),
 });
 
 export function streamCells(row: StreamRow, columns: StreamColumns): StreamCells {
 	return {
 		name: cell(row.name, columns.name),
-		status: cell(` ${row.status}`, columns.status),
-		mode: cell(` ${row.mode}`, columns.mode),
-		shards: cell(String(row.openShards), columns.shards, 'right'),
-		retention: columns.retention
-			? cell(formatRetention(row.retentionHours), columns.retention, 'right')
-			: '',
-		rate: columns.rate ? cell(formatRate(row.rate), columns.rate, 'right') : '',
+		status: optional(columns.status, () => ` ${row.status}`, 'left'),
+		shards: optional(columns.shards, () => String(row.openShards)),
+		rate: optional(columns.rate, () => formatRate(row.rate)),
+		trend: optional(
+			columns.trend,
+			() => (row.history ? ` ${sparkline(row.history, columns.trend - 1)}` : ''),
+			'left',
+		),
+		age: optional(columns.age, () =>
+			row.iteratorAgeMs === undefined ? '' : formatLag(row.iteratorAgeMs),
+		),
+		mode: optional(columns.mode, () => ` ${row.mode}`, 'left'),
+		retention: optional(columns.retention, () => formatRetention(row.retentionHours)),
 	};
 }

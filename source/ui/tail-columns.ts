@@ -2,7 +2,7 @@
 import type {ShardTailProgress} from '../tail/tail-session.js';
 import type {TailEntry} from '../tail/tail-entries.js';
 import {escapeControls} from '../decode/text.js';
-import {cell, formatRate} from './format.js';
+import {cell, formatLag, formatRate} from './format.js';
 import {shortShardId} from './shard-rows.js';
 
 export type TailColumns = {time: number; shard: number; key: number};
@@ -48,14 +48,6 @@ export function tailCells(entry: TailEntry, columns: TailColumns) {
 }
 
 /** MillisBehindLatest, short: 0ms, 850ms, 12s, 5m, 3h. */
-export function formatLag(ms: number | undefined) {
-	if (ms === undefined) return '?';
-	if (ms < 1000) return `${ms}ms`;
-	if (ms < 60_000) return `${Math.round(ms / 1000)}s`;
-	if (ms < 3_600_000) return `${Math.round(ms / 60_000)}m`;
-	return `${Math.round(ms / 3_600_000)}h`;
-}
-
 /** Per shard being read: how far behind, and this tail's read rate; ended (closed) shards counted. */
 export function shardProgressLine(shards: readonly ShardTailProgress[]) {
 	const parts: string[] = [];

@@ -1,5 +1,6 @@
 import {gunzipSync} from 'node:zlib';
 import {afterEach, describe, expect, test} from 'vitest';
+import {DEMO_ARCHIVE} from '../../source/demo/archive.js';
 import {DEMO_STREAMS, startDemo, type Demo} from '../../source/demo/demo.js';
 import {clickstream, CLICK_USERS, type LogsEnvelope} from '../../source/demo/generators.js';
 import {mulberry32} from '../../source/demo/random.js';
@@ -72,6 +73,29 @@ describe('startDemo', () => {
 		}
 
 		expect(demo.stats()).toMatchObject({errors: 0, dropped: 0});
+	});
+
+	test('on the local engine it archives clickstream through a Kinesis-sourced delivery stream', async () => {
+		const {driver, start} = open();
+		start({rate: 1000});
+		await waitFor(async () => (await driver.listDeliveryStreams()).includes(DEMO_ARCHIVE.name), {
+			message: 'the archive delivery stream',
+		});
+		const detail = await driver.describeDeliveryStream(DEMO_ARCHIVE.name);
+		expect(detail.Source?.KinesisStreamSourceDescription?.KinesisStreamARN).toMatch(
+			/:stream\/clickstream$/,
+		);
+		expect(detail.Buffer).toMatchObject({
+			Estimate: false,
+			SizeLimitBytes: DEMO_ARCHIVE.sizeInMBs * 1024 * 1024,
+			IntervalMillis: DEMO_ARCHIVE.intervalInSeconds * 1000,
+		});
+		// Firehose reads the source about once a second: the clicks then fill the archive's buffer.
+		await waitFor(
+			async () =>
+				((await driver.describeDeliveryStream(DEMO_ARCHIVE.name)).Buffer.BufferedRecords ?? 0) > 0,
+			{message: 'clicks buffered in the archive', timeoutMs: 10_000},
+		);
 	});
 
 	test('clicks and orders are JSON, app-logs are gzipped CloudWatch Logs envelopes', async () => {

@@ -31,7 +31,7 @@ function newestSource(): number {
 			(file) => statSync(join(root, file)).mtimeMs,
 		),
 	);
-	for (const directory of ['source', 'bench']) {
+	for (const directory of ['source', 'bench', 'scripts']) {
 		for (const entry of readdirSync(join(root, directory), {
 			recursive: true,
 			withFileTypes: true,

@@ -2,6 +2,7 @@ import {afterEach, beforeEach, describe, expect, test, vi} from 'vitest';
 import {DriverError, type Driver} from '../../source/driver/driver.js';
 import {LocalDriver} from '../../source/driver/local-driver.js';
 import {StreamPoller, type StreamPollerState} from '../../source/monitor/stream-poller.js';
+import {waitFor} from '../helpers/wait-for.js';
 
 /**
  * A Driver over a LocalDriver that counts calls and how many are in flight at once, can slow every
@@ -160,5 +161,40 @@ describe('StreamPoller', () => {
 		await vi.advanceTimersByTimeAsync(1_000);
 		expect(counting.calls.listStreams).toBe(calls);
 		expect(poller.getState().loading).toBe(false);
+	});
+
+	test("joins each stream's metrics into its row; without metrics the streams are still listed", async () => {
+		const data = new TextEncoder().encode('y'.repeat(50));
+		await local.putRecords(
+			'beta',
+			Array.from({length: 120}, (_, i) => ({PartitionKey: String(i), Data: data})),
+		);
+		const poller = new StreamPoller(local, {metricsIntervalMs: 60_000});
+		poller.start();
+		await waitFor(() => poller.getState().rows.find((row) => row.rate !== undefined), {
+			message: 'rows with rates',
+		});
+		poller.stop();
+		const [alpha, beta] = poller.getState().rows;
+		expect(alpha).toMatchObject({name: 'alpha', rate: 0, bytesRate: 0, iteratorAgeMs: undefined});
+		expect(beta.rate).toBeGreaterThanOrEqual(2); // 120 records within the current minute
+		expect(beta.bytesRate! / beta.rate!).toBeCloseTo(50);
+		expect(beta.history).toHaveLength(15);
+		expect(beta.history!.at(-1)).toBe(beta.rate);
+
+		const denied = Object.create(local) as Driver;
+		denied.getMetrics = async () => {
+			throw new DriverError('AccessDeniedException', 'not allowed: cloudwatch:GetMetricData');
+		};
+		const blind = new StreamPoller(denied, {metricsIntervalMs: 60_000});
+		blind.start();
+		await waitFor(() => blind.getState().metricsError, {message: 'the metrics error'});
+		blind.stop();
+		expect(blind.getState().metricsError?.code).toBe('AccessDeniedException');
+		expect(blind.getState().error).toBeUndefined();
+		expect(blind.getState().rows.map((row) => [row.name, row.rate])).toEqual([
+			['alpha', undefined],
+			['beta', undefined],
+		]);
 	});
 });

@@ -65,14 +65,79 @@ describe('App', () => {
 		expect(frame).toContain('kinesis-top local · us-east-1 · 000000000000 · in memory');
 		expect(frame).toContain('● ok');
 		expect(frame).toContain('Streams 2');
-		expect(frame).toMatch(/NAME +STATUS +MODE +SHARDS +RETENTION/);
-		expect(frame).toMatch(/› clickstream +ACTIVE +PROVISIONED +4 +1d/);
-		expect(frame).toMatch(/ {2}orders +ACTIVE +PROVISIONED +2 +1d/);
+		// At 80 columns the mode gives way to the traffic figures.
+		expect(frame).toMatch(/NAME +STATUS +SHARDS +IN\/S +LAST 10M +AGE +RETENTION/);
+		expect(frame).toMatch(/› clickstream +ACTIVE +4 +0\/s +▁{10} +1d/);
+		expect(frame).toMatch(/ {2}orders +ACTIVE +2 +0\/s +▁{10} +1d/);
 		expect(app.lines().at(-1)).toBe(
-			'j/k move  enter open  t tail  / filter  : cmd  esc back  ? help  q quit',
+			'j/k move  enter open  t tail  / filter  s sort  : cmd  esc back  ? help  q quit',
 		);
 		expect(frame).not.toContain('READ-ONLY');
 		expect(frame).not.toContain('[DEMO]');
+	});
+
+	test("shows each stream's incoming rate, its trend and the iterator age, from the metrics", async () => {
+		const driver = await localDriver([
+			['busy', 2],
+			['quiet', 1],
+			['another', 3],
+		]);
+		const data = new TextEncoder().encode('x'.repeat(100));
+		await driver.putRecords(
+			'busy',
+			Array.from({length: 300}, (_, i) => ({PartitionKey: `k${i}`, Data: data})),
+		);
+		// A consumer reading makes GetRecords.IteratorAgeMilliseconds known.
+		const {Shards} = await driver.describeStream('busy');
+		const iterator = await driver.getShardIterator('busy', Shards[0].ShardId, {
+			type: 'TRIM_HORIZON',
+		});
+		await driver.getRecords(iterator);
+		const app = renderApp(driver);
+		const frame = await app.until((f) => /busy .*\d+\/s/.test(f), 'the rates');
+		const busy = frame.split('\n').find((line) => line.includes('busy'))!;
+		// 300 records in the current minute, so far: a rate above 300/60 = 5/s.
+		const rate = Number(/(\d+)\/s/.exec(busy)![1]);
+		expect(rate).toBeGreaterThanOrEqual(5);
+		expect(busy).toMatch(/▁{9}█/);
+		expect(busy).toMatch(/█ +\d+ms +1d/);
+		expect(frame).toMatch(/quiet +ACTIVE +1 +0\/s +▁{10} +1d/);
+
+		// s sorts by records/s (the busiest on top), then iterator age, shards, and back to the name.
+		expect(app.selected()).toMatch(/^› another/);
+		app.press('s');
+		await app.until((f) => f.includes('Streams 3 · by records/s'), 'sorted by rate');
+		const order = () =>
+			app
+				.lines()
+				.filter((line) => /^[› ] \w/.test(line) && !line.includes('NAME'))
+				.map((line) => line.slice(2).split(' ')[0]);
+		expect(order()).toEqual(['busy', 'another', 'quiet']);
+		app.press('s');
+		await app.until((f) => f.includes('by iterator age'), 'sorted by age');
+		expect(order()[0]).toBe('busy');
+		app.press('s');
+		await app.until((f) => f.includes('by shards'), 'sorted by shards');
+		expect(order()).toEqual(['another', 'busy', 'quiet']);
+		app.press('s');
+		await app.until((f) => /Streams 3\n/.test(f), 'sorted by name');
+		expect(order()).toEqual(['another', 'busy', 'quiet']);
+	});
+
+	test('shows the mode too when the terminal is wide', async () => {
+		const driver = await localDriver([['orders', 2]]);
+		const app = render(
+			<App
+				driver={driver}
+				width={120}
+				height={HEIGHT}
+				theme={createTheme(true)}
+				pollIntervalMs={50}
+			/>,
+		);
+		unmounts.push(app.unmount);
+		await waitFor(() => app.lastFrame()?.includes('PROVISIONED'), {message: 'the mode column'});
+		expect(app.lastFrame()).toMatch(/NAME +STATUS +SHARDS +IN\/S +LAST 10M +AGE +MODE +RETENTION/);
 	});
 
 	test('fits 80×24: long names are truncated, nothing wraps', async () => {

@@ -2,7 +2,13 @@
 import {Box, Text} from 'ink';
 import type {StreamStatus} from '../../driver/driver.js';
 import type {StreamRow} from '../../monitor/stream-poller.js';
-import {headerCells, MARKER_WIDTH, streamCells, streamColumns} from '../stream-columns.js';
+import {
+	headerCells,
+	MARKER_WIDTH,
+	streamCells,
+	streamColumns,
+	trailingCells,
+} from '../stream-columns.js';
 import {useTheme, type Theme} from '../theme.js';
 
 export type StreamTableProps = {
@@ -36,10 +42,7 @@ export function StreamTable({rows, selected, start, end, width, height, empty}: 
 				{' '.repeat(MARKER_WIDTH)}
 				{header.name}
 				{header.status}
-				{header.mode}
-				{header.shards}
-				{header.retention}
-				{header.rate}
+				{trailingCells(header)}
 			</Text>
 			{rows.length === 0 ? (
 				<Text color={theme.muted}> {empty}</Text>
@@ -56,12 +59,7 @@ export function StreamTable({rows, selected, start, end, width, height, empty}: 
 							<Text inverse={isSelected} color={statusColor(row.status, theme)}>
 								{cells.status}
 							</Text>
-							<Text inverse={isSelected}>
-								{cells.mode}
-								{cells.shards}
-								{cells.retention}
-								{cells.rate}
-							</Text>
+							<Text inverse={isSelected}>{trailingCells(cells)}</Text>
 						</Box>
 					);
 				})

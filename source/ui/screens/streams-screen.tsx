@@ -1,6 +1,6 @@
 /** The streams table: every stream with its status, mode, open shards and retention. */
 import {Box} from 'ink';
-import {useCallback, useMemo} from 'react';
+import {useCallback, useMemo, useState} from 'react';
 import type {StreamPollerState} from '../../monitor/stream-poller.js';
 import {StatusLine} from '../components/status-line.js';
 import {StreamTable} from '../components/stream-table.js';
@@ -9,6 +9,7 @@ import {isMovement, useSelection} from '../hooks/use-selection.js';
 import type {Command} from '../keymap.js';
 import {filterLabel, filterList} from '../list-filter.js';
 import type {ScreenProps} from '../navigation.js';
+import {nextOrder, ORDER_LABELS, sortStreams, type StreamOrder} from '../stream-order.js';
 
 export type StreamsScreenProps = ScreenProps & {
 	state: StreamPollerState;
@@ -17,9 +18,14 @@ export type StreamsScreenProps = ScreenProps & {
 
 export function StreamsScreen(props: StreamsScreenProps) {
 	const {state, region, width, height, active, filter, navigation} = props;
+	const [order, setOrder] = useState<StreamOrder>('name');
 	const rows = useMemo(
-		() => filterList(state.rows, filter, (row) => [row.name]),
-		[state.rows, filter],
+		() =>
+			sortStreams(
+				filterList(state.rows, filter, (row) => [row.name]),
+				order,
+			),
+		[state.rows, filter, order],
 	);
 	const names = useMemo(() => rows.map((row) => row.name), [rows]);
 	// The title line and the table's column header take two of the lines.
@@ -47,6 +53,11 @@ export function StreamsScreen(props: StreamsScreenProps) {
 					navigation.openFilter();
 					break;
 				}
+
+				case 'sort': {
+					setOrder(nextOrder);
+					break;
+				}
 			}
 		},
 		[move, name, navigation],
@@ -59,7 +70,8 @@ export function StreamsScreen(props: StreamsScreenProps) {
 		selection.start > 0 || selection.end < count
 			? ` (${selection.start + 1}–${selection.end})`
 			: '';
-	const title = `Streams ${count === total ? count : `${count} of ${total}`}${range}${filterLabel(filter)}`;
+	const sorted = order === 'name' ? '' : ` · by ${ORDER_LABELS[order]}`;
+	const title = `Streams ${count === total ? count : `${count} of ${total}`}${range}${sorted}${filterLabel(filter)}`;
 	const empty = state.error
 		? 'Could not list the streams (see above).'
 		: !state.lastUpdated

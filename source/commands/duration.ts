@@ -1,0 +1,19 @@
+/** `--since` durations: a whole number of minutes, hours or days (15m, 1h, 24h, 3d). */
+import {UsageError} from './command.js';
+
+const UNITS = {m: 60_000, h: 3_600_000, d: 86_400_000} as const;
+/** CloudWatch keeps one-minute datapoints for 15 days. */
+const MAX_MS = 15 * UNITS.d;
+
+/** The duration in milliseconds, a whole number of minutes from 1 minute to 15 days. */
+export function parseDuration(text: string, flag: string): number {
+	const match = /^(\d{1,6})([mhd])$/.exec(text.trim());
+	const milliseconds = match ? Number(match[1]) * UNITS[match[2] as keyof typeof UNITS] : 0;
+	if (milliseconds < UNITS.m || milliseconds > MAX_MS) {
+		throw new UsageError(
+			`${flag} must be a duration from 1m to 15d such as 15m, 1h, 3h, 12h or 24h, not "${text}"`,
+		);
+	}
+
+	return milliseconds;
+}
