@@ -8,6 +8,7 @@ import {Box, useApp} from 'ink';
 import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import type {Driver} from './driver/driver.js';
 import type {ShardRateSamplerOptions} from './monitor/shard-rates.js';
+import {hashKeyOf} from './routing.js';
 import type {LiveTailOptions} from './tail/live-tail.js';
 import {FILTER_SYNTAX, parseRecordFilter} from './tail/record-filter.js';
 import {COMMAND_PLACEHOLDER, completeCommandLine, parseCommandLine} from './ui/command-line.js';
@@ -26,6 +27,7 @@ import {
 	type StackEntry,
 } from './ui/navigation.js';
 import {HelpScreen} from './ui/screens/help-screen.js';
+import {PutScreen} from './ui/screens/put-screen.js';
 import {RecordScreen} from './ui/screens/record-screen.js';
 import {StreamScreen} from './ui/screens/stream-screen.js';
 import {StreamsScreen} from './ui/screens/streams-screen.js';
@@ -79,6 +81,19 @@ export function App(props: AppProps) {
 	const [stack, setStack] = useState<StackEntry[]>(() => [stackEntry({kind: 'streams'})]);
 	const [prompt, setPrompt] = useState<{id: number; request: PromptRequest}>();
 	const [notice, setNotice] = useState<Notice>();
+	// Where the last put went, per stream: the shard map marks that shard (and the key's hash).
+	const [lastPut, setLastPut] = useState<Record<string, {shardId: string; hashKey?: bigint}>>({});
+	const onPut = useCallback(
+		(stream: string, outcome: {shardId: string; partitionKey?: string}) =>
+			setLastPut((current) => ({
+				...current,
+				[stream]: {
+					shardId: outcome.shardId,
+					hashKey: outcome.partitionKey === undefined ? undefined : hashKeyOf(outcome.partitionKey),
+				},
+			})),
+		[],
+	);
 	const top = stack.at(-1)!;
 
 	// The stream names as of now, for the `:` prompt (which stays open across refreshes). Until the
@@ -179,9 +194,19 @@ export function App(props: AppProps) {
 					]);
 					break;
 				}
+
+				case 'put': {
+					if (readOnly) {
+						setNotice({text: 'Read-only: putting records is turned off', tone: 'error'});
+						break;
+					}
+
+					setStack((current) => [...current, stackEntry({kind: 'put', stream: command.stream})]);
+					break;
+				}
 			}
 		},
-		[exit],
+		[exit, readOnly],
 	);
 
 	const onCommand = useCallback(
@@ -260,8 +285,13 @@ export function App(props: AppProps) {
 						stream={screen.stream}
 						pollIntervalMs={pollIntervalMs}
 						rateOptions={props.rateOptions}
+						lastPut={lastPut[screen.stream]}
 					/>
 				);
+			}
+
+			case 'put': {
+				return <PutScreen {...common} driver={driver} stream={screen.stream} onPut={onPut} />;
 			}
 
 			case 'tail': {

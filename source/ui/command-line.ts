@@ -7,6 +7,7 @@ export type ConsoleCommand =
 	| {name: 'streams'}
 	| {name: 'stream'; stream: string}
 	| {name: 'tail'; stream: string; shard?: string}
+	| {name: 'put'; stream: string}
 	| {name: 'help'}
 	| {name: 'quit'};
 
@@ -16,12 +17,13 @@ export const CONSOLE_COMMANDS: readonly Spec[] = [
 	{name: 'streams', aliases: [], usage: ':streams'},
 	{name: 'stream', aliases: ['describe'], usage: ':stream NAME'},
 	{name: 'tail', aliases: [], usage: ':tail NAME [SHARD]'},
+	{name: 'put', aliases: [], usage: ':put NAME'},
 	{name: 'help', aliases: [], usage: ':help'},
 	{name: 'quit', aliases: ['q'], usage: ':quit'},
 ];
 
 export const COMMAND_PLACEHOLDER =
-	'streams · stream NAME · tail NAME [SHARD] · help · quit (tab completes)';
+	'streams · stream NAME · tail NAME [SHARD] · put NAME · help · quit (tab completes)';
 
 function specFor(word: string) {
 	return CONSOLE_COMMANDS.find((spec) => spec.name === word || spec.aliases.includes(word));
@@ -35,7 +37,7 @@ export function parseCommandLine(text: string, streams?: readonly string[]): Par
 	if (word === '') return {};
 	const spec = specFor(word);
 	if (!spec) return {error: `Unknown command :${word} — try ${COMMAND_PLACEHOLDER}`};
-	const wantsStream = spec.name === 'stream' || spec.name === 'tail';
+	const wantsStream = spec.name === 'stream' || spec.name === 'tail' || spec.name === 'put';
 	const maxArgs = spec.name === 'tail' ? 2 : wantsStream ? 1 : 0;
 	if (args.length > maxArgs || (wantsStream && args.length === 0)) {
 		return {error: `Usage: ${spec.usage}`};
@@ -52,6 +54,10 @@ export function parseCommandLine(text: string, streams?: readonly string[]): Par
 
 		case 'tail': {
 			return {command: {name: 'tail', stream: args[0], shard: args[1]}};
+		}
+
+		case 'put': {
+			return {command: {name: 'put', stream: args[0]}};
 		}
 
 		default: {

@@ -24,7 +24,14 @@ export type Command =
 	| 'tail'
 	| 'filter'
 	| 'sort'
+	| 'put'
+	| 'send'
+	| 'stop'
 	| 'lookup'
+	| 'metrics'
+	| 'range'
+	| 'level'
+	| 'firehose'
 	| 'pause'
 	| 'decode'
 	| 'pretty'
@@ -40,7 +47,18 @@ export type Command =
  * Where a binding applies: everywhere, on one screen (the streams table, a stream's shard map, a live
  * tail, one record, the help), or in the one-line prompt (`:` commands, `/` filters, …).
  */
-export type Scope = 'global' | 'streams' | 'stream' | 'tail' | 'record' | 'help' | 'prompt';
+export type Scope =
+	| 'global'
+	| 'streams'
+	| 'stream'
+	| 'tail'
+	| 'record'
+	| 'put'
+	| 'metrics'
+	| 'firehose'
+	| 'delivery'
+	| 'help'
+	| 'prompt';
 
 type NamedKey =
 	| 'upArrow'
@@ -143,6 +161,20 @@ export const KEYMAP: readonly Binding[] = [
 	},
 	filter('streams', 'the streams by name'),
 	{
+		command: 'firehose',
+		scope: 'streams',
+		keys: [{input: 'F'}],
+		description: 'Firehose: the delivery streams, their buffers and deliveries',
+	},
+	{
+		command: 'put',
+		scope: 'streams',
+		keys: [{input: 'p'}],
+		description: 'Put records to the selected stream (a form)',
+		hint: 'put',
+		dangerous: true,
+	},
+	{
 		command: 'sort',
 		scope: 'streams',
 		keys: [{input: 's'}],
@@ -167,6 +199,73 @@ export const KEYMAP: readonly Binding[] = [
 		hint: 'key→shard',
 	},
 	filter('stream', 'the shards'),
+	{
+		command: 'metrics',
+		scope: 'stream',
+		keys: [{input: 'm'}],
+		description: 'Metrics: throughput, throttles and iterator age over 1–24 h; EFO consumers',
+	},
+	{
+		command: 'put',
+		scope: 'stream',
+		keys: [{input: 'p'}],
+		description: 'Put records to this stream (a form); the shard they go to is marked',
+		hint: 'put',
+		dangerous: true,
+	},
+
+	// The put form.
+	...movement('put', 'field'),
+	{
+		command: 'open',
+		scope: 'put',
+		keys: [{key: 'return'}],
+		description: 'Edit the selected field',
+		hint: 'edit',
+	},
+	{
+		command: 'send',
+		scope: 'put',
+		keys: [{input: 'p'}],
+		description: 'Put the records as the form says',
+		hint: 'put',
+		dangerous: true,
+	},
+	{
+		command: 'stop',
+		scope: 'put',
+		keys: [{input: 'x'}],
+		description: 'Stop a put that is still running',
+		hint: 'stop',
+	},
+
+	// A stream's metrics (CloudWatch charts).
+	...movement('metrics', 'chart', 'Scroll to'),
+	{
+		command: 'range',
+		scope: 'metrics',
+		keys: [{input: 'r'}],
+		description: 'Cycle the time range: 1 h, 3 h, 12 h, 24 h',
+		hint: 'range',
+	},
+	{
+		command: 'level',
+		scope: 'metrics',
+		keys: [{input: 's'}],
+		description: 'Next shard (shard-level metrics need enhanced monitoring), then the stream again',
+		hint: 'shard',
+	},
+
+	// Firehose: the delivery streams, then one of them.
+	...movement('firehose', 'delivery stream'),
+	{
+		command: 'open',
+		scope: 'firehose',
+		keys: [{key: 'return'}],
+		description: 'Open the delivery stream: its buffer, deliveries and charts',
+		hint: 'open',
+	},
+	...movement('delivery', 'section', 'Scroll to'),
 
 	// A live tail.
 	{
@@ -307,6 +406,10 @@ export const SCOPE_TITLES: Record<Scope, string> = {
 	stream: 'Stream: shard map',
 	tail: 'Live tail',
 	record: 'Record',
+	put: 'Put form',
+	metrics: 'Stream metrics',
+	firehose: 'Firehose delivery streams',
+	delivery: 'Firehose delivery stream',
 	help: 'Help screen',
 	prompt: 'Prompt (: and / and other questions)',
 };
@@ -318,6 +421,10 @@ export const SCOPE_ORDER: readonly Scope[] = [
 	'stream',
 	'tail',
 	'record',
+	'put',
+	'metrics',
+	'firehose',
+	'delivery',
 	'prompt',
 	'help',
 ];

@@ -14,6 +14,10 @@ export type Screen =
 	| {kind: 'stream'; stream: string}
 	| {kind: 'tail'; stream: string; shardId?: string}
 	| {kind: 'record'; stream: string; entry: TailEntry; mode: DecodeMode}
+	| {kind: 'put'; stream: string}
+	| {kind: 'metrics'; stream: string; shardId?: string}
+	| {kind: 'firehose'}
+	| {kind: 'delivery'; deliveryStream: string}
 	| {kind: 'help'};
 
 /** A screen on the stack: a stable id (its React key) and its live filter, for those that have one. */
@@ -24,6 +28,10 @@ export const SCREEN_SCOPE: Record<Screen['kind'], Scope> = {
 	stream: 'stream',
 	tail: 'tail',
 	record: 'record',
+	put: 'put',
+	metrics: 'metrics',
+	firehose: 'firehose',
+	delivery: 'delivery',
 	help: 'help',
 };
 

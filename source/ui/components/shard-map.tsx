@@ -27,8 +27,11 @@ export type ShardMapProps = {
 	width: number;
 	/** Lines available, the column header included. */
 	height: number;
-	/** The looked-up key's hash and the shard that owns it: that row's bar marks where it falls. */
-	lookup?: {hashKey: bigint; shardId?: string};
+	/**
+	 * The looked-up key's hash and the shard that owns it (or where the last put went): that row is
+	 * marked, and its bar shows where the hash falls when it is known.
+	 */
+	lookup?: {hashKey?: bigint; shardId?: string};
 	empty: string;
 };
 

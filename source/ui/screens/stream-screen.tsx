@@ -26,6 +26,8 @@ export type StreamScreenProps = ScreenProps & {
 	stream: string;
 	pollIntervalMs?: number;
 	rateOptions?: ShardRateSamplerOptions;
+	/** Where the last put from the console went: that shard is marked (and the key's hash, if known). */
+	lastPut?: {shardId: string; hashKey?: bigint};
 };
 
 export function StreamScreen(props: StreamScreenProps) {
@@ -82,6 +84,11 @@ export function StreamScreen(props: StreamScreenProps) {
 					break;
 				}
 
+				case 'put': {
+					navigation.push({kind: 'put', stream});
+					break;
+				}
+
 				case 'filter': {
 					navigation.openFilter();
 					break;
@@ -128,7 +135,7 @@ export function StreamScreen(props: StreamScreenProps) {
 				end={selection.end}
 				width={width}
 				height={height - headLines}
-				lookup={lookup && {hashKey: lookup.hashKey, shardId: owner?.ShardId}}
+				lookup={lookup ? {hashKey: lookup.hashKey, shardId: owner?.ShardId} : props.lastPut}
 				empty={empty}
 			/>
 		</Box>

@@ -54,6 +54,11 @@ export function StreamsScreen(props: StreamsScreenProps) {
 					break;
 				}
 
+				case 'put': {
+					if (name) navigation.push({kind: 'put', stream: name});
+					break;
+				}
+
 				case 'sort': {
 					setOrder(nextOrder);
 					break;

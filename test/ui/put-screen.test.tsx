@@ -1,0 +1,130 @@
+import {mkdtempSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {afterEach, describe, expect, test} from 'vitest';
+import type {Driver, KinesisRecord} from '../../source/driver/driver.js';
+import {readOnly} from '../../source/driver/read-only-driver.js';
+import {cleanUp, expectFits, keys, localDriver, renderApp, type Harness} from './render-app.js';
+
+afterEach(cleanUp);
+
+async function allRecords(driver: Driver, stream: string) {
+	const records: KinesisRecord[] = [];
+	for (const shard of (await driver.describeStream(stream)).Shards) {
+		const iterator = await driver.getShardIterator(stream, shard.ShardId, {type: 'TRIM_HORIZON'});
+		records.push(...(await driver.getRecords(iterator, 10_000)).Records);
+	}
+
+	return records;
+}
+
+/** Opens the selected field in the prompt, replaces its text and submits it. */
+async function setField(app: Harness, label: string, text: string) {
+	while (!app.selected()?.includes(label)) {
+		app.press('j');
+		await app.settle();
+	}
+
+	app.press(keys.enter);
+	await app.untilText(`${label}: `);
+	app.press(keys.ctrlU);
+	await app.settle();
+	app.type(text);
+	await app.settle();
+	app.press(keys.enter);
+	await app.settle();
+}
+
+describe('put form', () => {
+	test('puts N records with a fixed key, shows where they went, and marks that shard', async () => {
+		const driver = await localDriver([['orders', 4]]);
+		const app = renderApp(driver);
+		await app.untilText('orders');
+		app.press(keys.enter);
+		await app.untilText('KEY RANGE');
+		app.press('p');
+		await app.untilText('Put records to orders');
+		expect(app.lines().at(-1)).toContain('p put');
+		expectFits(app);
+
+		await setField(app, 'Partition key', 'user-42');
+		await setField(app, 'Data', '{"hello": "world"}');
+		await setField(app, 'Records', '3');
+		app.press('p');
+		const frame = await app.untilText('✓ done: 3 of 3 put · 0 failed');
+		const shard = /last record → shard (\d+) \((shardId-\d+)\)/.exec(frame)!;
+		expect(frame).toMatch(/sequence number \d{56}/);
+
+		const records = await allRecords(driver, 'orders');
+		expect(records).toHaveLength(3);
+		for (const record of records) {
+			expect(record.PartitionKey).toBe('user-42');
+			expect(new TextDecoder().decode(record.Data)).toBe('{"hello": "world"}');
+		}
+
+		// Back on the shard map, the shard the records went to is marked with the key's hash.
+		app.press(keys.escape);
+		const map = await app.untilText('KEY RANGE');
+		const marked = map.split('\n').find((line) => line.startsWith('◆ ') || line.includes('◆'));
+		expect(marked).toContain(` ${shard[1]} `);
+	});
+
+	test('JSON is checked as it is typed, and a bad form puts nothing', async () => {
+		const driver = await localDriver([['orders', 1]]);
+		const app = renderApp(driver);
+		await app.untilText('orders');
+		app.press('p');
+		await app.untilText('Put records to orders');
+		app.press('j');
+		await app.settle();
+		app.press(keys.enter);
+		await app.untilText('Data: ');
+		app.type('{"broken": ');
+		await app.untilText(/not valid JSON/);
+		app.press(keys.enter);
+		await app.untilText('✖ Data: not valid JSON');
+		app.press('p');
+		await app.settle(100);
+		expect(await allRecords(driver, 'orders')).toHaveLength(0);
+	});
+
+	test('data from a file, at a rate, stopped with x', async () => {
+		const directory = mkdtempSync(join(tmpdir(), 'kinesis-top-put-'));
+		const file = join(directory, 'payload.bin');
+		writeFileSync(file, Buffer.from([0, 1, 2, 255]));
+		const driver = await localDriver([['orders', 2]]);
+		const app = renderApp(driver);
+		await app.untilText('orders');
+		app.press('p');
+		await app.untilText('Put records to orders');
+		await setField(app, 'Data from file', file);
+		await setField(app, 'Records', '1000');
+		await setField(app, 'Records/s', '20');
+		app.press('p');
+		await app.untilText(/● putting: [1-9]\d* of 1,000/);
+		app.press('x');
+		const frame = await app.untilText('■ stopped');
+		const sent = Number(/stopped: (\d+) of 1,000/.exec(frame)![1]);
+		expect(sent).toBeGreaterThan(0);
+		expect(sent).toBeLessThan(1000);
+		const records = await allRecords(driver, 'orders');
+		expect(records).toHaveLength(sent);
+		expect([...records[0].Data]).toEqual([0, 1, 2, 255]);
+	});
+
+	test('read-only: no put key is offered, and :put is refused', async () => {
+		const driver = readOnly(await localDriver([['orders', 1]]));
+		const app = renderApp(driver);
+		await app.untilText('orders');
+		expect(app.lines().at(-1)).not.toContain('put');
+		app.press('p');
+		await app.settle(100);
+		expect(app.frame()).not.toContain('Put records to');
+		app.press(':');
+		await app.settle();
+		app.type('put orders');
+		await app.settle();
+		app.press(keys.enter);
+		await app.untilText('Read-only: putting records is turned off');
+	});
+});
