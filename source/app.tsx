@@ -4,7 +4,7 @@
  * notice, or the one-line prompt (`:` commands, `/` filters, short questions). It owns navigation, the
  * prompt and exit; the screens read the backend only through models over the Driver it is given.
  */
-import {Box, useApp} from 'ink';
+import {Box, useApp, useStdout} from 'ink';
 import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import type {Driver} from './driver/driver.js';
 import type {ShardRateSamplerOptions} from './monitor/shard-rates.js';
@@ -16,6 +16,7 @@ import {Footer, type Notice} from './ui/components/footer.js';
 import {Header, healthOf} from './ui/components/header.js';
 import {Prompt, type PromptRequest} from './ui/components/prompt.js';
 import {CommandRouterContext, useKeymap} from './ui/hooks/use-keymap.js';
+import {useIteratorAgeAlert} from './ui/hooks/use-iterator-age-alert.js';
 import {useStreamPoller} from './ui/hooks/use-stream-poller.js';
 import {useTerminalSize} from './ui/hooks/use-terminal-size.js';
 import {availableBindings, type Command} from './ui/keymap.js';
@@ -27,11 +28,16 @@ import {
 	type StackEntry,
 } from './ui/navigation.js';
 import {HelpScreen} from './ui/screens/help-screen.js';
+import {DeliveryScreen} from './ui/screens/delivery-screen.js';
+import {FirehoseScreen} from './ui/screens/firehose-screen.js';
+import {MetricsScreen} from './ui/screens/metrics-screen.js';
 import {PutScreen} from './ui/screens/put-screen.js';
 import {RecordScreen} from './ui/screens/record-screen.js';
+import {ReshardScreen} from './ui/screens/reshard-screen.js';
 import {StreamScreen} from './ui/screens/stream-screen.js';
 import {StreamsScreen} from './ui/screens/streams-screen.js';
 import {TailScreen} from './ui/screens/tail-screen.js';
+import {formatLag} from './ui/format.js';
 import {createTheme, ThemeContext, type Theme} from './ui/theme.js';
 
 export type AppProps = {
@@ -45,11 +51,19 @@ export type AppProps = {
 	theme?: Theme;
 	/** Records a live tail keeps (default 5,000). */
 	tailBufferSize?: number;
+	/** Where audit.log records the splits, merges and scalings made here (the console passes its data directory). */
+	auditDirectory?: string;
 	/** Where `s` in a tail saves its NDJSON file (default: the current directory). */
 	saveDirectory?: string;
 	/** Passed to the tails and the rate sampling (tests poll faster). */
 	tailOptions?: Omit<LiveTailOptions, 'shardId' | 'from' | 'bufferSize'>;
 	rateOptions?: ShardRateSamplerOptions;
+	/** Between refreshes of the overview's metrics (default 5 s locally, 60 s on CloudWatch). */
+	metricsIntervalMs?: number;
+	/** Iterator age above which a stream is highlighted and the bell rings (`:alert` changes it). */
+	alertIteratorAgeMs?: number;
+	/** Rings the terminal bell (default: BEL to Ink's stdout). */
+	bell?: () => void;
 };
 
 /** Header and bottom line. */
@@ -76,7 +90,10 @@ export function App(props: AppProps) {
 	const activeTheme = useMemo(() => theme ?? createTheme(), [theme]);
 	const readOnly = driver.target.readOnly;
 	const keymap = useMemo(() => availableBindings(readOnly), [readOnly]);
-	const streams = useStreamPoller(driver, {intervalMs: pollIntervalMs});
+	const streams = useStreamPoller(driver, {
+		intervalMs: pollIntervalMs,
+		metricsIntervalMs: props.metricsIntervalMs,
+	});
 
 	const [stack, setStack] = useState<StackEntry[]>(() => [stackEntry({kind: 'streams'})]);
 	const [prompt, setPrompt] = useState<{id: number; request: PromptRequest}>();
@@ -95,6 +112,23 @@ export function App(props: AppProps) {
 		[],
 	);
 	const top = stack.at(-1)!;
+
+	// The iterator-age alert: the threshold (flag, then `:alert`), the bell once per crossing.
+	const [alertMs, setAlertMs] = useState(props.alertIteratorAgeMs);
+	const {stdout} = useStdout();
+	const {bell} = props;
+	const onCrossing = useCallback(
+		(crossed: string[]) => {
+			if (bell) bell();
+			else stdout.write('\u0007');
+			setNotice({
+				text: `Iterator age above ${formatLag(alertMs)}: ${crossed.join(', ')}`,
+				tone: 'error',
+			});
+		},
+		[bell, stdout, alertMs],
+	);
+	useIteratorAgeAlert(streams.rows, alertMs, onCrossing);
 
 	// The stream names as of now, for the `:` prompt (which stays open across refreshes). Until the
 	// first listing, any name may be tried: the screen then shows what the backend says.
@@ -195,6 +229,38 @@ export function App(props: AppProps) {
 					break;
 				}
 
+				case 'metrics': {
+					setStack((current) => [
+						...base(current),
+						stackEntry({kind: 'metrics', stream: command.stream, shardId: command.shard}),
+					]);
+					break;
+				}
+
+				case 'firehose': {
+					const {deliveryStream} = command;
+					setStack((current) => [
+						...base(current),
+						stackEntry({kind: 'firehose'}),
+						...(deliveryStream ? [stackEntry({kind: 'delivery', deliveryStream})] : []),
+					]);
+					break;
+				}
+
+				case 'alert': {
+					const {thresholdMs} = command;
+					if (thresholdMs !== undefined) setAlertMs(thresholdMs ?? undefined);
+					const current = thresholdMs === undefined ? alertMs : (thresholdMs ?? undefined);
+					setNotice({
+						text:
+							current === undefined
+								? 'Iterator-age alert off (:alert 60s turns it on)'
+								: `Iterator-age alert above ${formatLag(current)} (:alert off turns it off)`,
+						tone: 'info',
+					});
+					break;
+				}
+
 				case 'put': {
 					if (readOnly) {
 						setNotice({text: 'Read-only: putting records is turned off', tone: 'error'});
@@ -206,7 +272,7 @@ export function App(props: AppProps) {
 				}
 			}
 		},
-		[exit, readOnly],
+		[exit, readOnly, alertMs],
 	);
 
 	const onCommand = useCallback(
@@ -274,7 +340,14 @@ export function App(props: AppProps) {
 		const {screen} = each;
 		switch (screen.kind) {
 			case 'streams': {
-				return <StreamsScreen {...common} state={streams} region={driver.target.region} />;
+				return (
+					<StreamsScreen
+						{...common}
+						state={streams}
+						region={driver.target.region}
+						alertIteratorAgeMs={alertMs}
+					/>
+				);
 			}
 
 			case 'stream': {
@@ -290,8 +363,51 @@ export function App(props: AppProps) {
 				);
 			}
 
+			case 'metrics': {
+				return (
+					<MetricsScreen
+						{...common}
+						driver={driver}
+						stream={screen.stream}
+						shardId={screen.shardId}
+						pollIntervalMs={pollIntervalMs}
+						alertIteratorAgeMs={alertMs}
+					/>
+				);
+			}
+
+			case 'firehose': {
+				return <FirehoseScreen {...common} driver={driver} pollIntervalMs={pollIntervalMs} />;
+			}
+
+			case 'delivery': {
+				return (
+					<DeliveryScreen
+						{...common}
+						driver={driver}
+						deliveryStream={screen.deliveryStream}
+						pollIntervalMs={pollIntervalMs}
+						chartsIntervalMs={pollIntervalMs}
+					/>
+				);
+			}
+
 			case 'put': {
 				return <PutScreen {...common} driver={driver} stream={screen.stream} onPut={onPut} />;
+			}
+
+			case 'reshard': {
+				return (
+					<ReshardScreen
+						{...common}
+						driver={driver}
+						stream={screen.stream}
+						action={screen.action}
+						shardId={screen.shardId}
+						auditDirectory={props.auditDirectory}
+						pollIntervalMs={pollIntervalMs}
+					/>
+				);
 			}
 
 			case 'tail': {

@@ -11,6 +11,10 @@ export type ConsoleOptions = {
 	demoRate?: number;
 	/** Records a live tail keeps in memory (--tail-buffer). */
 	tailBufferSize?: number;
+	/** Where the console's audit.log of splits, merges and scalings goes: the data directory. */
+	auditDirectory?: string;
+	/** --alert-iterator-age: above it a stream is highlighted and the bell rings once per crossing. */
+	alertIteratorAgeMs?: number;
 };
 
 /** The process's streams, or in-memory ones in tests. */

@@ -9,9 +9,11 @@ import type {Driver} from '../driver/driver.js';
 import {LocalDriver} from '../driver/local-driver.js';
 import {openDriver} from '../driver/open-driver.js';
 import {LocalBackend, type LocalBackendOptions} from '../engine/local-backend.js';
+import {defaultDataDirectory} from '../engine/log/data-directory.js';
 import {MAX_TAIL_BUFFER_SIZE} from '../tail/tail-buffer.js';
 import {parseCount, UsageError, type Action, type CommandIo, type EngineAction} from './command.js';
 import {parseCommandLine, type CommandLine} from './command-line.js';
+import {parseAge} from './duration.js';
 import {errorLine} from './error-line.js';
 import {helpText} from './help.js';
 import {Output} from './output.js';
@@ -71,11 +73,23 @@ function consoleAction({flags}: CommandLine, io: CommandIo): Action {
 		flags.tailBuffer === undefined
 			? undefined
 			: parseCount(flags.tailBuffer, '--tail-buffer', 100, MAX_TAIL_BUFFER_SIZE);
+	const alertIteratorAgeMs =
+		flags.alertIteratorAge === undefined
+			? undefined
+			: parseAge(flags.alertIteratorAge, '--alert-iterator-age');
 	return async ({driver}) => {
 		const backend = driver instanceof LocalDriver ? driver.backend : undefined;
 		const server = backend?.dataDirectory ? await serveOnLoopback(backend) : undefined;
 		try {
-			await io.openConsole!({driver, demo: flags.demo, demoRate, tailBufferSize});
+			await io.openConsole!({
+				driver,
+				demo: flags.demo,
+				demoRate,
+				tailBufferSize,
+				alertIteratorAgeMs,
+				// Splits, merges and scalings made from the console are logged in the data directory.
+				auditDirectory: backend?.dataDirectory ?? defaultDataDirectory(io.environment),
+			});
 		} finally {
 			await server?.stop();
 		}

@@ -27,6 +27,10 @@ export type Command =
 	| 'put'
 	| 'send'
 	| 'stop'
+	| 'split'
+	| 'merge'
+	| 'scale'
+	| 'confirm'
 	| 'lookup'
 	| 'metrics'
 	| 'range'
@@ -54,6 +58,7 @@ export type Scope =
 	| 'tail'
 	| 'record'
 	| 'put'
+	| 'reshard'
 	| 'metrics'
 	| 'firehose'
 	| 'delivery'
@@ -211,6 +216,48 @@ export const KEYMAP: readonly Binding[] = [
 		keys: [{input: 'p'}],
 		description: 'Put records to this stream (a form); the shard they go to is marked',
 		hint: 'put',
+		dangerous: true,
+	},
+
+	{
+		command: 'split',
+		scope: 'stream',
+		keys: [{input: 'S'}],
+		description: 'Split the selected shard: preview, then confirm by typing the stream name',
+		hint: 'split',
+		dangerous: true,
+	},
+	{
+		command: 'merge',
+		scope: 'stream',
+		keys: [{input: 'M'}],
+		description: 'Merge the selected shard with an adjacent open shard: preview, then confirm',
+		hint: 'merge',
+		dangerous: true,
+	},
+	{
+		command: 'scale',
+		scope: 'stream',
+		keys: [{input: 'N'}],
+		description: 'Change the number of open shards (UpdateShardCount): preview, then confirm',
+		hint: 'scale',
+		dangerous: true,
+	},
+
+	// Split, merge or scale: the preview and the confirmation.
+	{
+		command: 'open',
+		scope: 'reshard',
+		keys: [{key: 'return'}],
+		description: 'Change the split point, the neighbour to merge with, or the target count',
+		hint: 'change',
+	},
+	{
+		command: 'confirm',
+		scope: 'reshard',
+		keys: [{input: 'c'}],
+		description: 'Confirm: type the stream name, then the change is made',
+		hint: 'confirm',
 		dangerous: true,
 	},
 
@@ -381,6 +428,7 @@ export const KEYMAP: readonly Binding[] = [
 		keys: [{key: 'escape'}],
 		description: 'Back: clear the filter, or close this screen',
 		hint: 'back',
+		pinned: true,
 	},
 	{
 		command: 'help',
@@ -407,6 +455,7 @@ export const SCOPE_TITLES: Record<Scope, string> = {
 	tail: 'Live tail',
 	record: 'Record',
 	put: 'Put form',
+	reshard: 'Split, merge, scale',
 	metrics: 'Stream metrics',
 	firehose: 'Firehose delivery streams',
 	delivery: 'Firehose delivery stream',
@@ -422,6 +471,7 @@ export const SCOPE_ORDER: readonly Scope[] = [
 	'tail',
 	'record',
 	'put',
+	'reshard',
 	'metrics',
 	'firehose',
 	'delivery',

@@ -15,6 +15,7 @@ export type Screen =
 	| {kind: 'tail'; stream: string; shardId?: string}
 	| {kind: 'record'; stream: string; entry: TailEntry; mode: DecodeMode}
 	| {kind: 'put'; stream: string}
+	| {kind: 'reshard'; stream: string; action: 'split' | 'merge' | 'scale'; shardId?: string}
 	| {kind: 'metrics'; stream: string; shardId?: string}
 	| {kind: 'firehose'}
 	| {kind: 'delivery'; deliveryStream: string}
@@ -29,6 +30,7 @@ export const SCREEN_SCOPE: Record<Screen['kind'], Scope> = {
 	tail: 'tail',
 	record: 'record',
 	put: 'put',
+	reshard: 'reshard',
 	metrics: 'metrics',
 	firehose: 'firehose',
 	delivery: 'delivery',

@@ -18,6 +18,10 @@ export type ConsoleOptions = {
 	pollIntervalMs?: number;
 	/** Records a live tail keeps (default 5,000). */
 	tailBufferSize?: number;
+	/** Where audit.log records the splits, merges and scalings made from the console. */
+	auditDirectory?: string;
+	/** Iterator age above which a stream is highlighted and the bell rings (--alert-iterator-age). */
+	alertIteratorAgeMs?: number;
 	/** The terminal (process.stdin / process.stdout / process.stderr by default). */
 	stdin?: NodeJS.ReadStream;
 	stdout?: NodeJS.WriteStream;
@@ -27,6 +31,8 @@ export type ConsoleOptions = {
 const ENTER_ALTERNATE_SCREEN = '\u001B[?1049h';
 const LEAVE_ALTERNATE_SCREEN = '\u001B[?1049l';
 const SHOW_CURSOR = '\u001B[?25h';
+/** The terminal bell: the iterator-age alert rings it, straight to the terminal (not through Ink). */
+const BELL = '\u0007';
 const EXIT_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
 /** The frame rate cap: enough for live numbers, cheap for a terminal over SSH. */
 const MAX_FPS = 15;
@@ -84,6 +90,9 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
 				demo={options.demo}
 				pollIntervalMs={options.pollIntervalMs}
 				tailBufferSize={options.tailBufferSize}
+				auditDirectory={options.auditDirectory}
+				alertIteratorAgeMs={options.alertIteratorAgeMs}
+				bell={() => stdout.write(BELL)}
 			/>,
 			{stdin, stdout, stderr, exitOnCtrlC: false, maxFps: MAX_FPS},
 		);

@@ -70,7 +70,7 @@ describe('App', () => {
 		expect(frame).toMatch(/› clickstream +ACTIVE +4 +0\/s +▁{10} +1d/);
 		expect(frame).toMatch(/ {2}orders +ACTIVE +2 +0\/s +▁{10} +1d/);
 		expect(app.lines().at(-1)).toBe(
-			'j/k move  enter open  t tail  / filter  s sort  : cmd  esc back  ? help  q quit',
+			'j/k move  enter open  t tail  / filter  p put  s sort  esc back  ? help  q quit',
 		);
 		expect(frame).not.toContain('READ-ONLY');
 		expect(frame).not.toContain('[DEMO]');

@@ -1,5 +1,9 @@
 import {afterEach, describe, expect, test} from 'vitest';
-import {completeCommandLine, parseCommandLine} from '../../source/ui/command-line.js';
+import {
+	COMMAND_PLACEHOLDER,
+	completeCommandLine,
+	parseCommandLine,
+} from '../../source/ui/command-line.js';
 import {cleanUp, expectFits, keys, localDriver, renderApp} from './render-app.js';
 
 afterEach(cleanUp);
@@ -19,7 +23,7 @@ describe('navigation', () => {
 		app.press(keys.enter);
 		await app.untilText('orders · ACTIVE · PROVISIONED · 2 open of 2 shards');
 		expect(app.lines().at(-1)).toBe(
-			'j/k move  t tail shard  K key→shard  / filter  : cmd  esc back  ? help  q quit',
+			'j/k move  t tail shard  K key→shard  / filter  p put  esc back  ? help  q quit',
 		);
 		app.press(keys.escape);
 		await app.untilText('Streams 3');
@@ -54,7 +58,7 @@ describe('navigation', () => {
 		const app = renderApp(await localDriver(STREAMS));
 		await app.untilText('orders');
 		app.press(':');
-		await app.untilText(':  streams · stream NAME · tail NAME [SHARD] · help · quit');
+		await app.untilText(`:  ${COMMAND_PLACEHOLDER.slice(0, 40)}`);
 		app.type('t');
 		app.press(keys.tab);
 		await app.untilText(/^:tail\s*$/m);
@@ -208,6 +212,10 @@ describe('command line', () => {
 			'streams',
 			'stream',
 			'tail',
+			'put',
+			'metrics',
+			'firehose',
+			'alert',
 			'help',
 			'quit',
 		]);

@@ -126,10 +126,7 @@ export function PutScreen(props: PutScreenProps) {
 			{last && (
 				<>
 					<Text>
-						{truncate(
-							`last record → shard ${shortShardId(last.shardId)} (${last.shardId})`,
-							width,
-						)}
+						{truncate(`last record → shard ${shortShardId(last.shardId)} (${last.shardId})`, width)}
 					</Text>
 					<Text>{truncate(`  sequence number ${last.sequenceNumber}`, width)}</Text>
 				</>

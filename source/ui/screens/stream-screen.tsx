@@ -89,6 +89,25 @@ export function StreamScreen(props: StreamScreenProps) {
 					break;
 				}
 
+				case 'split':
+				case 'merge': {
+					if (selectedShard) {
+						navigation.push({kind: 'reshard', stream, action: command, shardId: selectedShard});
+					}
+
+					break;
+				}
+
+				case 'scale': {
+					navigation.push({kind: 'reshard', stream, action: 'scale'});
+					break;
+				}
+
+				case 'metrics': {
+					navigation.push({kind: 'metrics', stream});
+					break;
+				}
+
 				case 'filter': {
 					navigation.openFilter();
 					break;
