@@ -404,6 +404,7 @@ export function App(props: AppProps) {
 						stream={screen.stream}
 						action={screen.action}
 						shardId={screen.shardId}
+						hotKey={screen.hotKey}
 						auditDirectory={props.auditDirectory}
 						pollIntervalMs={pollIntervalMs}
 					/>

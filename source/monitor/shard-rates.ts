@@ -2,13 +2,17 @@
  * Incoming rate per shard, sampled by kinesis-top itself: the Driver has no metrics call yet, so this
  * tails the stream from LATEST, following resharding (a {@link TailSession}, at one GetRecords a second
  * per shard at the tip — a fifth of the read budget), and counts what it reads per shard over the last
- * few seconds. At the tip, what a reader reads per second is what producers write per second.
+ * few seconds. At the tip, what a reader reads per second is what producers write per second. The same
+ * sample counts the hottest partition keys (hot-keys.ts), which the guided split can isolate.
  */
 import type {Driver} from '../driver/driver.js';
 import {TailSession, type TailOptions} from '../tail/tail-session.js';
+import {HotKeys, type HotKey} from './hot-keys.js';
 
 /** The per-shard write limits of Kinesis Data Streams (provisioned mode). */
 export const SHARD_WRITE_LIMITS = {recordsPerSecond: 1000, bytesPerSecond: 1024 * 1024} as const;
+/** How many of the hottest keys the state carries. */
+const HOT_KEYS_SHOWN = 5;
 /** From this share of either limit a shard is hot. */
 export const HOT_LOAD = 0.8;
 
@@ -28,6 +32,8 @@ export function loadOf(recordsPerSecond: number, bytesPerSecond: number) {
 
 export type ShardRatesState = {
 	rates: ReadonlyMap<string, ShardRate>;
+	/** The partition keys with the most records in the last minute of the sample, hottest first. */
+	hotKeys: HotKey[];
 	/** When sampling (re)started: rates cover at most the time since. */
 	since?: Date;
 	/** The last error of the sampling tail; it restarts after a pause. */
@@ -44,7 +50,8 @@ export type ShardRateSamplerOptions = {
 };
 
 export class ShardRateSampler {
-	private state: ShardRatesState = {rates: new Map()};
+	private state: ShardRatesState = {rates: new Map(), hotKeys: []};
+	private hotKeys = new HotKeys();
 	private readonly listeners = new Set<() => void>();
 	private readonly intervalMs: number;
 	private readonly retryMs: number;
@@ -90,6 +97,13 @@ export class ShardRateSampler {
 			from: {type: 'LATEST'},
 			follow: true,
 		});
+		this.hotKeys = new HotKeys();
+		this.session.onBatch((batch) => {
+			const now = Date.now();
+			for (const record of batch.records) {
+				this.hotKeys.add(record.PartitionKey, record.Data.length, batch.shardId, now);
+			}
+		});
 		void this.session.start();
 		this.update({since: new Date()});
 		this.timer = setTimeout(() => this.sample(), this.intervalMs);
@@ -119,7 +133,7 @@ export class ShardRateSampler {
 			});
 		}
 
-		this.update({rates, error: undefined});
+		this.update({rates, hotKeys: this.hotKeys.top(HOT_KEYS_SHOWN, Date.now()), error: undefined});
 		this.timer = setTimeout(() => this.sample(), this.intervalMs);
 	}
 

@@ -83,6 +83,18 @@ export function parseSplitPoint(text: string, shard: Shard): bigint | string {
 	);
 }
 
+/**
+ * The split point that puts a hot key's hash at the edge of the smaller child: the key then shares its
+ * new shard with as few other keys as one split allows (a second split at the other edge would leave it
+ * alone).
+ */
+export function isolationPoint(shard: Shard, hashKey: bigint): bigint {
+	const {start, end} = rangeOf(shard);
+	const at = hashKey - start < end - hashKey ? hashKey + 1n : hashKey;
+	// SplitShard's own bounds: above the first key + 1, below the last.
+	return at < start + 2n ? start + 2n : at > end - 1n ? end - 1n : at;
+}
+
 const RESHARD_NOTE =
 	'The parent shards close (readable until the retention ends); consumers move to the children once they finish the parents.';
 

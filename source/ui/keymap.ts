@@ -31,6 +31,7 @@ export type Command =
 	| 'merge'
 	| 'scale'
 	| 'confirm'
+	| 'isolate'
 	| 'lookup'
 	| 'metrics'
 	| 'range'
@@ -251,6 +252,13 @@ export const KEYMAP: readonly Binding[] = [
 		keys: [{key: 'return'}],
 		description: 'Change the split point, the neighbour to merge with, or the target count',
 		hint: 'change',
+	},
+	{
+		command: 'isolate',
+		scope: 'reshard',
+		keys: [{input: 'h'}],
+		description: "Split at the hottest key's hash, so it sits at the edge of the smaller child",
+		hint: 'isolate hot key',
 	},
 	{
 		command: 'confirm',

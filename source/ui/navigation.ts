@@ -15,7 +15,14 @@ export type Screen =
 	| {kind: 'tail'; stream: string; shardId?: string}
 	| {kind: 'record'; stream: string; entry: TailEntry; mode: DecodeMode}
 	| {kind: 'put'; stream: string}
-	| {kind: 'reshard'; stream: string; action: 'split' | 'merge' | 'scale'; shardId?: string}
+	| {
+			kind: 'reshard';
+			stream: string;
+			action: 'split' | 'merge' | 'scale';
+			shardId?: string;
+			/** The hottest key going to the shard, which a split can isolate. */
+			hotKey?: string;
+	  }
 	| {kind: 'metrics'; stream: string; shardId?: string}
 	| {kind: 'firehose'}
 	| {kind: 'delivery'; deliveryStream: string}

@@ -1,7 +1,13 @@
 import {describe, expect, test} from 'vitest';
 import type {Shard} from '../../source/driver/driver.js';
 import {evenHashKeyRanges} from '../../source/engine/hash-key.js';
-import {middleOf, parseSplitPoint, previewReshard, shareOf} from '../../source/reshard/preview.js';
+import {
+	isolationPoint,
+	middleOf,
+	parseSplitPoint,
+	previewReshard,
+	shareOf,
+} from '../../source/reshard/preview.js';
 import {hashKeyOf, MAX_HASH_KEY} from '../../source/routing.js';
 
 /** N open shards over the even ranges AWS gives, ids 0 … N-1. */
@@ -90,5 +96,17 @@ describe('parseSplitPoint', () => {
 		expect(parseSplitPoint('25%', shard)).toBe((MAX_HASH_KEY + 1n) / 4n);
 		expect(parseSplitPoint('nope', shard)).toMatch(/a hash key/);
 		expect(parseSplitPoint('key:', shard)).toMatch(/1–256/);
+	});
+});
+
+describe('isolationPoint', () => {
+	const [shard] = shards(1);
+	test('puts the key at the edge of the smaller child', () => {
+		const low = 1000n;
+		expect(isolationPoint(shard, low)).toBe(low + 1n); // lower child [0, 1000] ends with the key
+		const high = MAX_HASH_KEY - 1000n;
+		expect(isolationPoint(shard, high)).toBe(high); // upper child starts with the key
+		expect(isolationPoint(shard, 0n)).toBe(2n);
+		expect(isolationPoint(shard, MAX_HASH_KEY)).toBe(MAX_HASH_KEY - 1n);
 	});
 });

@@ -153,3 +153,42 @@ describe('guided resharding', () => {
 		);
 	});
 });
+
+test('the stream shows its hot keys, and a split can isolate the hottest', async () => {
+	const {FAST_RATES} = await import('./render-app.js');
+	const driver = await localDriver([['clicks', 1]]);
+	const app = renderApp(driver, {
+		auditDirectory: mkdtempSync(join(tmpdir(), 'audit-')),
+		rateOptions: FAST_RATES,
+	});
+	await app.untilText('clicks');
+	await onShard(app, 0);
+	const data = new TextEncoder().encode('{}');
+	const feed = setInterval(() => {
+		void driver.putRecords('clicks', [
+			...Array.from({length: 5}, () => ({PartitionKey: 'whale', Data: data})),
+			{PartitionKey: `minnow-${Math.random()}`, Data: data},
+		]);
+	}, 20);
+	try {
+		const frame = await app.until((f) => /^ {2}whale +→ 0 +\d+\/s/m.test(f), 'the hot key');
+		expect(frame).toContain('HOT KEYS (last minute');
+		app.press('S');
+		await app.untilText('h isolates hot key whale');
+	} finally {
+		clearInterval(feed);
+	}
+
+	app.press('h');
+	await app.untilText('(isolates whale)');
+	await confirmWith(app, 'clicks');
+	await app.untilText('✓ done');
+	const {hashKeyOf} = await import('../../source/routing.js');
+	const hash = hashKeyOf('whale');
+	const children = (await driver.describeStream('clicks')).Shards.filter((s) => s.ParentShardId);
+	const edges = children.flatMap((shard) => [
+		BigInt(shard.HashKeyRange.StartingHashKey),
+		BigInt(shard.HashKeyRange.EndingHashKey),
+	]);
+	expect(edges).toContain(hash);
+});

@@ -9,6 +9,7 @@ import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import type {Driver, Shard} from '../../driver/driver.js';
 import {executeReshard, type ReshardProgress} from '../../reshard/execute.js';
 import {
+	isolationPoint,
 	middleOf,
 	openShardsOf,
 	parseSplitPoint,
@@ -17,6 +18,7 @@ import {
 	type Capacity,
 	type ReshardPlan,
 } from '../../reshard/preview.js';
+import {hashKeyOf} from '../../routing.js';
 import {StatusLine} from '../components/status-line.js';
 import {useScreenCommands} from '../hooks/use-keymap.js';
 import {useStreamDescription} from '../hooks/use-stream-description.js';
@@ -34,6 +36,8 @@ export type ReshardScreenProps = ScreenProps & {
 	action: ReshardAction;
 	/** The shard to split, or to merge with a neighbour. */
 	shardId?: string;
+	/** The hottest key going to the shard (from the sample), which a split can isolate. */
+	hotKey?: string;
 	/** Where audit.log is written; without one the change is made but not logged (and the screen says so). */
 	auditDirectory?: string;
 	pollIntervalMs?: number;
@@ -84,6 +88,7 @@ export function ReshardScreen(props: ReshardScreenProps) {
 	const shard = snapshot?.find((each) => each.ShardId === shardId);
 	const neighbours = useMemo(() => neighboursOf(snapshot ?? [], shardId), [snapshot, shardId]);
 	const [splitAt, setSplitAt] = useState<bigint>();
+	const [isolated, setIsolated] = useState<string>();
 	const [neighbour, setNeighbour] = useState(0);
 	const [target, setTarget] = useState<number>();
 	const [progress, setProgress] = useState<ReshardProgress>();
@@ -135,7 +140,9 @@ export function ReshardScreen(props: ReshardScreenProps) {
 				},
 				onSubmit: (text) => {
 					const parsed = parseSplitPoint(text, shard);
-					if (typeof parsed !== 'string') setSplitAt(parsed);
+					if (typeof parsed === 'string') return;
+					setSplitAt(parsed);
+					setIsolated(undefined);
 				},
 			});
 			return;
@@ -184,12 +191,19 @@ export function ReshardScreen(props: ReshardScreenProps) {
 		stream,
 	]);
 
+	const isolate = useCallback(() => {
+		if (started || action !== 'split' || !shard || !props.hotKey) return;
+		setSplitAt(isolationPoint(shard, hashKeyOf(props.hotKey)));
+		setIsolated(props.hotKey);
+	}, [action, props.hotKey, shard, started]);
+
 	const onCommand = useCallback(
 		(command: Command) => {
 			if (command === 'open' || command === 'down' || command === 'up') change();
 			else if (command === 'confirm') confirm();
+			else if (command === 'isolate') isolate();
 		},
-		[change, confirm],
+		[change, confirm, isolate],
 	);
 	useScreenCommands(onCommand, active);
 
@@ -209,20 +223,29 @@ export function ReshardScreen(props: ReshardScreenProps) {
 				: `Scale ${stream} (UpdateShardCount, uniform)`;
 	const parameter =
 		plan?.action === 'split'
-			? `split at hash key ${plan.newStartingHashKey}${splitAt === undefined ? ' (the middle)' : ''} · enter changes`
+			? `split at hash key ${plan.newStartingHashKey}${splitAt === undefined ? ' (the middle)' : isolated === undefined ? '' : ` (isolates ${isolated})`}`
 			: plan?.action === 'merge'
-				? `with shard ${shortShardId(plan.adjacentShardId)} (${plan.adjacentShardId})${neighbours.length > 1 ? ' · enter picks the other neighbour' : ''}`
+				? `with shard ${shortShardId(plan.adjacentShardId)} (${plan.adjacentShardId})`
 				: plan?.action === 'scale'
-					? `to ${plan.targetShardCount} open shards (now ${open}) · enter changes`
+					? `to ${plan.targetShardCount} open shards (now ${open})`
 					: '';
+	const how =
+		action === 'split'
+			? `enter changes the split point${props.hotKey && isolated === undefined ? ` · h isolates hot key ${props.hotKey}` : ''}`
+			: action === 'merge'
+				? neighbours.length > 1
+					? 'enter picks the other neighbour'
+					: 'the only open neighbour'
+				: 'enter changes the target';
 	const barWidth = Math.max(8, width - 22);
-	const listHeight = Math.max(1, height - 10);
+	const listHeight = Math.max(1, height - 11);
 	const after = preview?.after ?? [];
 	const status = progressText(progress, action);
 	return (
 		<Box flexDirection="column" width={width} height={height}>
 			<StatusLine title={title} error={description.error} width={width} />
 			<Text>{truncate(snapshot ? parameter : 'Loading the shards…', width)}</Text>
+			<Text color={theme.muted}>{truncate(snapshot ? how : '', width)}</Text>
 			{preview && (
 				<>
 					<Text color={theme.muted}>

@@ -8,6 +8,7 @@ import type {Driver} from '../../driver/driver.js';
 import type {ShardRateSamplerOptions} from '../../monitor/shard-rates.js';
 import {escapeControls} from '../../decode/text.js';
 import {hashKeyOf, owningShard} from '../../routing.js';
+import {HotKeyPanel} from '../components/hot-key-panel.js';
 import {ShardMap} from '../components/shard-map.js';
 import {StatusLine} from '../components/status-line.js';
 import {useScreenCommands} from '../hooks/use-keymap.js';
@@ -51,7 +52,10 @@ export function StreamScreen(props: StreamScreenProps) {
 	const ids = useMemo(() => rows.map((row) => row.shard.ShardId), [rows]);
 	const owner = lookup && shards ? owningShard(shards, lookup.hashKey) : undefined;
 	const headLines = lookup ? 4 : 2;
-	const selection = useSelection(ids, height - headLines - 1);
+	// The hot keys take the bottom lines when there is room for them and the shards.
+	const hotKeyRows = height >= 18 ? 3 : 0;
+	const panelLines = hotKeyRows > 0 ? hotKeyRows + 1 : 0;
+	const selection = useSelection(ids, height - headLines - panelLines - 1);
 	const {move, name: selectedShard} = selection;
 
 	const askKey = useCallback(() => {
@@ -92,7 +96,15 @@ export function StreamScreen(props: StreamScreenProps) {
 				case 'split':
 				case 'merge': {
 					if (selectedShard) {
-						navigation.push({kind: 'reshard', stream, action: command, shardId: selectedShard});
+						// The hottest key going to this shard, for the split's "isolate hot key".
+						const hotKey = rates.hotKeys.find((hot) => hot.shardId === selectedShard);
+						navigation.push({
+							kind: 'reshard',
+							stream,
+							action: command,
+							shardId: selectedShard,
+							hotKey: hotKey?.key,
+						});
 					}
 
 					break;
@@ -114,7 +126,7 @@ export function StreamScreen(props: StreamScreenProps) {
 				}
 			}
 		},
-		[move, selectedShard, navigation, stream, askKey],
+		[move, selectedShard, navigation, stream, askKey, rates.hotKeys],
 	);
 	useScreenCommands(onCommand, active);
 
@@ -153,10 +165,11 @@ export function StreamScreen(props: StreamScreenProps) {
 				start={selection.start}
 				end={selection.end}
 				width={width}
-				height={height - headLines}
+				height={height - headLines - panelLines}
 				lookup={lookup ? {hashKey: lookup.hashKey, shardId: owner?.ShardId} : props.lastPut}
 				empty={empty}
 			/>
+			{hotKeyRows > 0 && <HotKeyPanel hotKeys={rates.hotKeys} width={width} rows={hotKeyRows} />}
 		</Box>
 	);
 }
