@@ -209,23 +209,23 @@ class Percentile implements Accumulator {
 
 class TopK implements Accumulator {
 	private readonly sketch: SpaceSaving;
-	approximation?: string;
-	private seen = 0;
 	constructor(private readonly k: number) {
 		this.sketch = new SpaceSaving(Math.max(64, k * 10));
+	}
+
+	get approximation() {
+		return this.sketch.replaced
+			? `TOPK keeps ${this.sketch.capacity} counters (space-saving): with more distinct values than that, counts are upper bounds`
+			: undefined;
 	}
 
 	add(value: unknown) {
 		if (value === null || value === undefined) return;
 		this.sketch.add(keyOf(value), value);
-		if (++this.seen > this.sketch.capacity) {
-			this.approximation ??= `TOPK keeps ${this.sketch.capacity} counters (space-saving): counts are upper bounds once more values than that were seen`;
-		}
 	}
 
 	merge(other: TopK) {
 		this.sketch.merge(other.sketch);
-		this.seen += other.seen;
 	}
 
 	result() {

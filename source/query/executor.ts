@@ -28,6 +28,8 @@ export type QueryRow = {
 	windowEnd?: number;
 	/** EMIT FINAL: the window's row as it closed. EMIT CHANGES: false, the row so far. */
 	final: boolean;
+	/** The group within the window (aggregates): a later row with the same key replaces this one. */
+	key?: unknown;
 };
 
 export type QueryWarningKind = 'late' | 'no-time' | 'evicted' | 'dropped' | 'approximate';
@@ -64,7 +66,7 @@ export type ExecutorOptions = {
 	idleTimeoutMs?: number;
 };
 
-type Group = {keys: unknown[]; accumulators: Accumulator[]; changed: boolean};
+type Group = {key: unknown; keys: unknown[]; accumulators: Accumulator[]; changed: boolean};
 
 /** A window instance (or one session), with its groups. */
 type Pane = {
@@ -368,17 +370,18 @@ export class QueryExecutor {
 		let group = pane.groups.get(key);
 		if (!group) {
 			if (!this.makeRoom(plan, pane)) return;
-			group = this.newGroup(plan);
+			group = this.newGroup(plan, key);
 			pane.groups.set(key, group);
 		}
 
 		this.accumulate(plan, pane, group, t);
 	}
 
-	private newGroup(plan: AggregatePlan): Group {
+	private newGroup(plan: AggregatePlan, key: unknown): Group {
 		this.groupCount++;
 		const keys = plan.keys.length === 0 ? [] : this.scratch.slice(0, plan.keys.length);
 		return {
+			key,
 			keys,
 			accumulators: plan.aggregates.map((aggregate) => aggregate.create()),
 			changed: false,
@@ -453,11 +456,6 @@ export class QueryExecutor {
 
 	private addToSession(plan: AggregatePlan, t: number, key: unknown) {
 		const gap = plan.window.size;
-		if (t + gap <= this.watermark) {
-			this.late();
-			return;
-		}
-
 		let list = this.sessions.get(key);
 		let target: Pane | undefined;
 		if (list) {
@@ -483,6 +481,12 @@ export class QueryExecutor {
 			}
 		}
 
+		if (!target && t + gap <= this.watermark) {
+			// A session of its own would already be closed; an open session it falls in still takes it.
+			this.late();
+			return;
+		}
+
 		if (!target) {
 			if (this.sessionCount >= this.maxWindows) this.evictOldest(plan, undefined, 'windows');
 			if (!this.makeRoom(plan, undefined)) return;
@@ -493,7 +497,7 @@ export class QueryExecutor {
 			}
 
 			target = {id: t, start: t, end: t + gap, groups: new Map(), changed: [], closed: false, key};
-			target.groups.set(key, this.newGroup(plan));
+			target.groups.set(key, this.newGroup(plan, key));
 			list.push(target);
 			this.sessionCount++;
 		}
@@ -600,7 +604,10 @@ export class QueryExecutor {
 			}
 
 			const order = plan.orderBy.map((item) => item.evaluate(view));
-			rows.push({row: {values, windowStart: pane.start, windowEnd: pane.end, final}, order});
+			rows.push({
+				row: {values, windowStart: pane.start, windowEnd: pane.end, final, key: group.key},
+				order,
+			});
 		}
 
 		if (plan.orderBy.length > 0) {

@@ -9,6 +9,8 @@
  *             [ORDER BY e [ASC|DESC], …] [LIMIT n] [EMIT CHANGES|FINAL] [;]
  *   source := name [[AS] alias]
  *           | TABLE(TUMBLE|HOP|SESSION|CUMULATE(TABLE name [PARTITION BY e, …], DESCRIPTOR(col), interval[, interval]))
+ *             (Flink's named arguments `DATA =>`, `TIMECOL =>`, `SIZE =>` … accepted, in this order)
+ *   name   := word[-word|.word…] (Kinesis names such as app-logs) | "quoted"
  */
 import type {
 	BinaryOperator,
@@ -384,6 +386,7 @@ class Parser {
 
 			this.index++;
 			this.symbol('(');
+			this.namedArgument('DATA');
 			this.keyword('TABLE');
 			const nameToken = this.streamName();
 			if (this.acceptKeyword('PARTITION')) {
@@ -396,13 +399,19 @@ class Parser {
 			}
 
 			this.symbol(',');
+			this.namedArgument('TIMECOL');
 			this.keyword('DESCRIPTOR');
 			this.symbol('(');
 			const timeColumn = this.expression();
 			this.symbol(')');
 			this.symbol(',');
+			this.namedArgument('SIZE', 'SLIDE', 'STEP', 'GAP');
 			const first = this.interval();
-			const second = this.acceptSymbol(',') ? this.interval() : undefined;
+			let second: number | undefined;
+			if (this.acceptSymbol(',')) {
+				this.namedArgument('SIZE');
+				second = this.interval();
+			}
 			this.symbol(')');
 			this.symbol(')');
 			const alias = this.alias();
@@ -448,6 +457,20 @@ class Parser {
 		}
 
 		return this.name().text;
+	}
+
+	/** Flink's named arguments (`DATA => TABLE s`, `SIZE => INTERVAL …`): the name is skipped, the order kept. */
+	private namedArgument(...names: string[]) {
+		const {token} = this;
+		const arrow = this.tokens[this.index + 1];
+		if (
+			token.kind === 'word' &&
+			names.includes(token.upper) &&
+			arrow.kind === 'symbol' &&
+			arrow.text === '=>'
+		) {
+			this.index += 2;
+		}
 	}
 
 	/** Flink's argument order: HOP(…, slide, size), CUMULATE(…, step, size), SESSION(…, gap). */

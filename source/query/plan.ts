@@ -4,11 +4,10 @@
  * predicate, group keys, aggregates, and the output columns, all as compiled closures.
  */
 import type {Expression, Query, WindowKind} from './ast.js';
-import {aggregateNamed, AGGREGATE_NAMES, type Accumulator} from './aggregates.js';
+import {aggregateNamed, type Accumulator} from './aggregates.js';
 import {COLUMN_NAMES, recordColumn, windowColumn, type ColumnName} from './columns.js';
 import {compileExpression, type Compiled, type Evaluator} from './compile-expression.js';
 import {expressionKey} from './expression-key.js';
-import {FUNCTION_NAMES} from './functions.js';
 import {formatInterval, unitMs} from './intervals.js';
 import {parseQuery} from './parser.js';
 import {errorAt, nearestName, type SourceSpan} from './query-error.js';
@@ -210,8 +209,7 @@ class Planner {
 	}
 
 	private predicate(expression: Expression, clause: string): Evaluator<RecordRow> {
-		const test = this.recordExpression(expression, clause).evaluate;
-		return test;
+		return this.recordExpression(expression, clause).evaluate;
 	}
 
 	private resolveRecordNode(node: Expression, clause: string): Compiled<RecordRow> | undefined {
@@ -270,10 +268,6 @@ class Planner {
 			);
 		}
 
-		if (query.emit === 'CHANGES') {
-			// Harmless: every row is emitted as it comes anyway.
-		}
-
 		const outputs: Array<OutputColumn<RecordRow>> = [];
 		const names = new NameSet();
 		for (const item of query.select) {
@@ -304,8 +298,9 @@ class Planner {
 		const {window, time, delay, windowKey} = this.windowAndTime();
 		const keyExpressions: Array<{key: string; type: ValueType}> = [];
 		const keys: Array<Evaluator<RecordRow>> = [];
-		for (const expression of query.groupBy) {
-			if (expression.kind === 'name' && windowColumn(expression.name)) continue;
+		for (const written of query.groupBy) {
+			if (written.kind === 'name' && windowColumn(written.name)) continue;
+			const expression = this.unalias(written);
 			const key = expressionKey(expression);
 			if (key === windowKey) continue;
 			if (keyExpressions.some((existing) => existing.key === key)) continue;
@@ -417,6 +412,15 @@ class Planner {
 			emit: query.emit,
 			columns: outputs.map((output) => output.name),
 		};
+	}
+
+	/** `GROUP BY u` for `SELECT data.user AS u`: the selected expression, when u is no column. */
+	private unalias(expression: Expression): Expression {
+		if (expression.kind !== 'name' || recordColumn(expression.name)) return expression;
+		const item = this.query.select.find(
+			(candidate) => candidate.alias?.toLowerCase() === expression.name.toLowerCase(),
+		);
+		return item && !containsAggregate(item.expression) ? item.expression : expression;
 	}
 
 	private aggregateType(node: Extract<Expression, {kind: 'call'}>): ValueType {
@@ -620,13 +624,6 @@ function derivedName(expression: Expression): string {
 		}
 	}
 }
-
-/** Names completion offers where an expression may start. */
-export const EXPRESSION_NAMES = {
-	columns: COLUMN_NAMES,
-	functions: FUNCTION_NAMES,
-	aggregates: AGGREGATE_NAMES,
-};
 
 /** For messages: `TUMBLE 10 seconds`, `HOP 1 minute every 10 seconds`. */
 export function describeWindow(window: WindowPlan): string {

@@ -70,6 +70,23 @@ describe('kinesis-top query', () => {
 		expect(rows.reduce((sum, row) => sum + row.total, 0)).toBe(6);
 	});
 
+	test('reads through resharding: the parent shard and its children, every record once', async () => {
+		const {ok} = localCli();
+		await ok(['create', 's', '--shards', '1']);
+		await ok(['put', 's'], {stdin: '{"v":1}\n{"v":2}\n'});
+		await ok(['split', 's', 'shardId-000000000000']);
+		await ok(['put', 's'], {stdin: '{"v":10}\n{"v":20}\n{"v":30}\n'});
+		const sql = `SELECT shard_id, COUNT(*) AS n, SUM(data.v) AS total FROM s
+			WINDOW TUMBLING (SIZE 1 HOUR) GROUP BY shard_id`;
+		const rows = ndjson<{shard_id: string; n: number; total: number}>(
+			await ok(['query', 's', sql, '--from', 'trim-horizon', '--no-follow']),
+		);
+		const parent = rows.filter((row) => row.shard_id === 'shardId-000000000000');
+		expect(parent.reduce((sum, row) => sum + row.total, 0)).toBe(3);
+		expect(rows.reduce((sum, row) => sum + row.n, 0)).toBe(5);
+		expect(rows.reduce((sum, row) => sum + row.total, 0)).toBe(63);
+	});
+
 	test('a projection without a window prints one row per matching record', async () => {
 		const {ok} = localCli();
 		await ok(['create', 's', '--shards', '1']);
@@ -85,6 +102,14 @@ describe('kinesis-top query', () => {
 			'--no-follow',
 		]);
 		expect(ndjson(out)).toEqual([{msg: 'a'}, {msg: 'b'}]);
+	});
+
+	test('a projection with LIMIT ends by itself, even following', async () => {
+		const {ok} = localCli();
+		await ok(['create', 's', '--shards', '2']);
+		await ok(['put', 's'], {stdin: 'a\nb\nc\nd\n'});
+		const out = await ok(['query', 's', 'SELECT data FROM s LIMIT 2', '--from', 'trim-horizon']);
+		expect(ndjson(out)).toHaveLength(2);
 	});
 
 	test('bad SQL is a usage error that points at the line and column', async () => {

@@ -54,6 +54,21 @@ describe('TUMBLE', () => {
 	});
 });
 
+describe('other spellings', () => {
+	test("Flink's named arguments, and ksqlDB's WINDOWSTART and WINDOWEND", () => {
+		const records = [record(s(1), 'a'), record(s(12), 'a')];
+		const named = runQuery(
+			`SELECT WINDOWSTART, WINDOWEND, COUNT(*) AS n FROM TABLE(TUMBLE(DATA => TABLE s,
+			 TIMECOL => DESCRIPTOR(arrival_ts), SIZE => INTERVAL '10' SECOND)) GROUP BY window_start, window_end`,
+			records,
+		);
+		expect(named).toEqual([
+			{window_start: iso(s(0)), window_end: iso(s(10)), n: 1},
+			{window_start: iso(s(10)), window_end: iso(s(20)), n: 1},
+		]);
+	});
+});
+
 describe('HOP', () => {
 	const expected = [
 		{window_start: iso(s(-5)), window_end: iso(s(5)), n: 1},
@@ -104,6 +119,27 @@ describe('SESSION', () => {
 		expect(run.take()).toEqual([
 			{window_start: iso(s(0)), window_end: iso(s(13)), partition_key: 'a', n: 3, total: 7},
 		]);
+	});
+});
+
+describe('SESSION lateness', () => {
+	test('a record behind the watermark still joins an open session it falls in; else it is late', () => {
+		const run = executor(
+			`SELECT COUNT(*) AS n FROM s WATERMARK FOR arrival_ts AS arrival_ts WINDOW SESSION (5 SECONDS)`,
+		);
+		run.executor.setSourceIdle('other', false);
+		run.executor.push(SHARD, [
+			record(s(0), 'a'),
+			record(s(4), 'a'),
+			record(s(8), 'a'),
+			record(s(12), 'a'),
+		]);
+		run.executor.push('other', [record(s(12), 'a')]);
+		expect(run.executor.stats().watermark).toBe(s(12));
+		run.executor.push(SHARD, [record(s(3), 'a'), record(s(-20), 'a')]);
+		expect(run.executor.stats().late).toBe(1);
+		run.executor.flush();
+		expect(run.take()).toEqual([{window_start: iso(s(0)), window_end: iso(s(17)), n: 6}]);
 	});
 });
 
@@ -273,6 +309,21 @@ describe('bounded state', () => {
 	});
 });
 
+describe('bounded state: sessions', () => {
+	test('past the window cap, the session that ends first closes early', () => {
+		const run = executor(
+			`SELECT partition_key, COUNT(*) AS n FROM s WATERMARK FOR arrival_ts AS arrival_ts - INTERVAL '1' HOUR
+			 WINDOW SESSION (5 SECONDS) GROUP BY partition_key`,
+			{maxWindows: 2},
+		);
+		run.executor.push(SHARD, [record(s(1), 'a'), record(s(2), 'b'), record(s(3), 'c')]);
+		expect(run.take()).toEqual([
+			{window_start: iso(s(1)), window_end: iso(s(6)), partition_key: 'a', n: 1},
+		]);
+		expect(run.executor.stats()).toMatchObject({evictedWindows: 1, openWindows: 2});
+	});
+});
+
 describe('WHERE, HAVING, ORDER BY and LIMIT', () => {
 	test('the top two keys of each window by count, of the records that pass WHERE', () => {
 		const sql = `SELECT data.user AS user, COUNT(*) AS n FROM s
@@ -302,7 +353,35 @@ describe('WHERE, HAVING, ORDER BY and LIMIT', () => {
 	});
 });
 
+test('GROUP BY may name a select alias', () => {
+	const rows = runQuery(
+		`SELECT data.user AS u, COUNT(*) AS n FROM s WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY u`,
+		[
+			record(s(1), 'k', {user: 'x'}),
+			record(s(2), 'k', {user: 'y'}),
+			record(s(3), 'k', {user: 'x'}),
+		],
+	);
+	expect(rows.map((row) => [row.u, row.n])).toEqual([
+		['x', 2],
+		['y', 1],
+	]);
+});
+
 describe('projection (no window)', () => {
+	test('SELECT * gives the record as the tail shows it, data decoded', () => {
+		const input = record(s(1), 'k1', {a: 1});
+		expect(runQuery('SELECT * FROM s', [input])).toEqual([
+			{
+				shard_id: SHARD,
+				sequence_number: input.SequenceNumber,
+				partition_key: 'k1',
+				arrival_ts: iso(s(1)),
+				data: {a: 1},
+			},
+		]);
+	});
+
 	test('one row per matching record, with fields, casts and functions', () => {
 		const rows = runQuery(
 			`SELECT partition_key, data->>'id' AS id, (data['x-y']::int) * 2 AS doubled, UPPER(data.name) AS name

@@ -11,6 +11,8 @@ type Counter = {value: unknown; count: number; error: number};
 
 export class SpaceSaving {
 	private readonly counters = new Map<unknown, Counter>();
+	/** Whether a counter was ever replaced: from then on counts are upper bounds, not exact. */
+	replaced = false;
 
 	constructor(readonly capacity: number) {}
 
@@ -35,6 +37,7 @@ export class SpaceSaving {
 			}
 		}
 
+		this.replaced = true;
 		this.counters.delete(smallestKey);
 		this.counters.set(key, {value, count: smallest!.count + weight, error: smallest!.count});
 	}
