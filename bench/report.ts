@@ -35,7 +35,7 @@ export function printFigures(
 
 		if (figure.target !== undefined) {
 			const met = figure.atMost ? figure.value <= figure.target : figure.value >= figure.target;
-			line += `   target ${figure.atMost ? '≤' : '≥'} ${format(figure.target)}: ${met ? 'met' : 'NOT met'}`;
+			line += `   target ${figure.atMost ? '≤' : '≥'} ${format(figure.target, figure.decimals)}: ${met ? 'met' : 'NOT met'}`;
 		}
 
 		write(line);

@@ -22,7 +22,7 @@ if (only === undefined || only === 'engine') {
 if (only === undefined || only === 'wire') {
 	const wireRecords = quick ? 20_000 : 100_000;
 	printFigures(
-		`Wire: the AWS SDK v3 client against serve, kinesalite and the null server, each in a child process (PutRecords: ${wireRecords.toLocaleString('en-US')} records in calls of 500, 8 in flight, 4 shards, limits off; kinesalite gets a tenth)`,
+		`Wire: one AWS SDK v3 client against serve, kinesalite and the null server, each in a child process (PutRecords: ${wireRecords.toLocaleString('en-US')} records in calls of 500, 8 in flight, 4 shards, limits off; ratios are medians of each run's side-by-side ratios)`,
 		await serverBenchmarks({
 			records: wireRecords,
 			sequential: quick ? 500 : 2000,

@@ -92,7 +92,8 @@ async function timeKey(terminal: Terminal, key: string, marker: string) {
 		const output = terminal.rawOutput(offset);
 		const at = output.indexOf(marker);
 		if (at >= 0 && output.includes(END_OF_FRAME, at)) return performance.now() - start;
-		if (performance.now() - start > 5000) throw new Error(`no frame showed "${marker}" after ${key}`);
+		if (performance.now() - start > 5000)
+			throw new Error(`no frame showed "${marker}" after ${key}`);
 		await sleep(1);
 	}
 }

@@ -57,6 +57,29 @@ const SCENES: Scene[] = [
 		keys: ['Escape', '?'],
 		ready: (screen) => screen.includes('Keys — press ? or esc to close'),
 	},
+	{
+		file: 'metrics.svg',
+		title: 'kinesis-top: the metrics of a stream, by minute',
+		keys: ['Escape', ':', 'metrics clickstream', 'Enter'],
+		ready: (screen) => screen.includes('Iterator age') && /Incoming records .* now \d/.test(screen),
+		settleMs: 1000,
+	},
+	{
+		file: 'firehose.svg',
+		title: 'kinesis-top: the Firehose delivery streams',
+		keys: [':', 'firehose', 'Enter'],
+		ready: (screen) => /› clickstream-archive +ACTIVE/.test(screen),
+		settleMs: 1000,
+	},
+	{
+		file: 'delivery-stream.svg',
+		title: 'kinesis-top: a delivery stream, its buffer and deliveries',
+		keys: ['Enter'],
+		// Once the demo's buffer has been delivered at least once (about every half minute).
+		ready: (screen) =>
+			screen.includes('Buffer — exact') && /Recent deliveries \([1-9]/.test(screen),
+		settleMs: 1000,
+	},
 ];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -74,7 +97,7 @@ try {
 			await sleep(150);
 		}
 
-		await terminal.until(scene.ready, scene.file, 20_000);
+		await terminal.until(scene.ready, scene.file, 60_000);
 		await sleep(scene.settleMs ?? 500);
 		const screen = await terminal.screenWithColour();
 		writeFileSync(join(root, 'media', scene.file), screenToSvg(screen, COLUMNS, ROWS, scene.title));

@@ -33,6 +33,7 @@ import {FirehoseScreen} from './ui/screens/firehose-screen.js';
 import {MetricsScreen} from './ui/screens/metrics-screen.js';
 import {PutScreen} from './ui/screens/put-screen.js';
 import {RecordScreen} from './ui/screens/record-screen.js';
+import {QueryScreen} from './ui/screens/query-screen.js';
 import {ReshardScreen} from './ui/screens/reshard-screen.js';
 import {StreamScreen} from './ui/screens/stream-screen.js';
 import {StreamsScreen} from './ui/screens/streams-screen.js';
@@ -72,6 +73,7 @@ const FILTER_PLACEHOLDER = {
 	streams: 'part of a stream name',
 	stream: 'part of a shard id, OPEN or CLOSED',
 	tail: FILTER_SYNTAX,
+	firehose: 'part of a delivery stream name, its source or destination',
 } as const;
 
 let nextStackId = 0;
@@ -111,6 +113,8 @@ export function App(props: AppProps) {
 			})),
 		[],
 	);
+	// The queries run in this console, oldest first: the query editor's ↑/↓ history.
+	const [queryHistory] = useState<string[]>(() => []);
 	const top = stack.at(-1)!;
 
 	// The iterator-age alert: the threshold (flag, then `:alert`), the bell once per crossing.
@@ -261,6 +265,14 @@ export function App(props: AppProps) {
 					break;
 				}
 
+				case 'query': {
+					setStack((current) => [
+						...base(current),
+						stackEntry({kind: 'query', stream: command.stream}),
+					]);
+					break;
+				}
+
 				case 'put': {
 					if (readOnly) {
 						setNotice({text: 'Read-only: putting records is turned off', tone: 'error'});
@@ -394,6 +406,20 @@ export function App(props: AppProps) {
 
 			case 'put': {
 				return <PutScreen {...common} driver={driver} stream={screen.stream} onPut={onPut} />;
+			}
+
+			case 'query': {
+				return (
+					<QueryScreen
+						{...common}
+						driver={driver}
+						stream={screen.stream}
+						streams={streams.rows.map((row) => row.name)}
+						history={queryHistory}
+						saveDirectory={props.saveDirectory}
+						tailOptions={props.tailOptions}
+					/>
+				);
 			}
 
 			case 'reshard': {

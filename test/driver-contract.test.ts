@@ -7,6 +7,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {AwsDriver} from '../source/driver/aws-driver.js';
 import {LocalDriver} from '../source/driver/local-driver.js';
+import type {KinesisEngine} from '../source/engine/engine.js';
 import type {FirehoseEngine} from '../source/engine/firehose/firehose-engine.js';
 import {LocalBackend} from '../source/engine/local-backend.js';
 import {KinesisServer} from '../source/server/server.js';
@@ -27,11 +28,18 @@ const deliveryStreamCreator =
 		});
 	};
 
+/** The Driver has no RegisterStreamConsumer either: the engine registers the suite's consumers. */
+const consumerRegistrar =
+	(engine: KinesisEngine) => async (streamArn: string, consumerName: string) => {
+		engine.registerStreamConsumer({StreamARN: streamArn, ConsumerName: consumerName});
+	};
+
 driverContract('LocalDriver in memory', async () => {
 	const driver = LocalDriver.open();
 	return {
 		driver,
 		createDeliveryStream: deliveryStreamCreator(driver.firehose),
+		registerConsumer: consumerRegistrar(driver.engine),
 		cleanup: () => driver.close(),
 	};
 });
@@ -42,6 +50,7 @@ driverContract('LocalDriver on disk', async () => {
 	return {
 		driver,
 		createDeliveryStream: deliveryStreamCreator(driver.firehose),
+		registerConsumer: consumerRegistrar(driver.engine),
 		async cleanup() {
 			await driver.close();
 			rmSync(dataDirectory, {recursive: true, force: true});
@@ -63,6 +72,7 @@ function awsDriverAgainstServe(httpVersion: '1.1' | '2') {
 		return {
 			driver,
 			createDeliveryStream: deliveryStreamCreator(backend.firehose),
+			registerConsumer: consumerRegistrar(backend.kinesis),
 			async cleanup() {
 				await driver.close();
 				await server.stop();

@@ -34,6 +34,8 @@ export type DriverUnderTest = {
 	driver: Driver;
 	/** Creates a DirectPut delivery stream with an S3 destination, through the backend itself. */
 	createDeliveryStream(spec: DeliveryStreamSpec): Promise<void>;
+	/** Registers an enhanced fan-out consumer through the backend itself: the Driver only lists them. */
+	registerConsumer(streamArn: string, consumerName: string): Promise<void>;
 	cleanup(): Promise<void>;
 };
 
@@ -907,6 +909,39 @@ export function driverContract(name: string, factory: () => Promise<DriverUnderT
 						expect(entry.RecordId).toBeUndefined();
 					}
 				}
+			},
+			SLOW,
+		);
+
+		test(
+			'listStreamConsumers: the registered consumers with their status, by name or ARN',
+			async () => {
+				const stream = await createStream('consumers', 1);
+				expect(await retrying(() => driver.listStreamConsumers(stream))).toEqual([]);
+				const {StreamARN} = await driver.describeStreamSummary(stream);
+				await subject.registerConsumer(StreamARN, 'kt-first');
+				await subject.registerConsumer(StreamARN, 'kt-second');
+				const byName = await retrying(() => driver.listStreamConsumers(stream));
+				expect(byName.map((consumer) => consumer.ConsumerName).sort()).toEqual([
+					'kt-first',
+					'kt-second',
+				]);
+				for (const consumer of byName) {
+					expect(['CREATING', 'ACTIVE']).toContain(consumer.ConsumerStatus);
+					expect(consumer.ConsumerARN).toBe(
+						`${StreamARN}/consumer/${consumer.ConsumerName}:${Math.floor(consumer.ConsumerCreationTimestamp.getTime() / 1000)}`,
+					);
+					expect(consumer.ConsumerCreationTimestamp).toBeInstanceOf(Date);
+				}
+
+				const byArn = await retrying(() => driver.listStreamConsumers(StreamARN));
+				expect(byArn.map((consumer) => consumer.ConsumerARN).sort()).toEqual(
+					byName.map((consumer) => consumer.ConsumerARN).sort(),
+				);
+				// Reading is allowed in read-only mode.
+				expect(await readOnly(driver).listStreamConsumers(stream)).toHaveLength(2);
+				const missing = await driverError(driver.listStreamConsumers(uniqueName('no-stream')));
+				expect(missing.code).toBe('ResourceNotFoundException');
 			},
 			SLOW,
 		);

@@ -3,6 +3,7 @@
  * of two words (`firehose list`) is a subcommand of a group: its first two words on the command line.
  */
 import {UsageError, type AnyCommand} from './command.js';
+import {consumersCommand} from './consumers.js';
 import {createCommand} from './create.js';
 import {deleteCommand} from './delete.js';
 import {describeCommand} from './describe.js';
@@ -33,6 +34,7 @@ export const COMMANDS: readonly AnyCommand[] = [
 	mergeCommand,
 	scaleCommand,
 	metricsCommand,
+	consumersCommand,
 	firehoseListCommand,
 	firehoseDescribeCommand,
 	firehosePutCommand,

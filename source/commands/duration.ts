@@ -1,4 +1,5 @@
 /** `--since` durations: a whole number of minutes, hours or days (15m, 1h, 24h, 3d). */
+import {parseAgeThreshold} from '../monitor/iterator-age-alert.js';
 import {UsageError} from './command.js';
 
 const UNITS = {m: 60_000, h: 3_600_000, d: 86_400_000} as const;
@@ -13,6 +14,16 @@ export function parseDuration(text: string, flag: string): number {
 		throw new UsageError(
 			`${flag} must be a duration from 1m to 15d such as 15m, 1h, 3h, 12h or 24h, not "${text}"`,
 		);
+	}
+
+	return milliseconds;
+}
+
+/** `--alert-iterator-age`: an age such as 500ms, 60s, 5m or 1h, in milliseconds. */
+export function parseAge(text: string, flag: string): number {
+	const milliseconds = parseAgeThreshold(text);
+	if (milliseconds === undefined) {
+		throw new UsageError(`${flag} must be an age such as 30s, 60s, 5m or 1h, not "${text}"`);
 	}
 
 	return milliseconds;

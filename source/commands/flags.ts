@@ -18,6 +18,7 @@ export const FLAGS = {
 	demo: {type: 'boolean', default: false},
 	demoRate: {type: 'string'},
 	tailBuffer: {type: 'string'},
+	alertIteratorAge: {type: 'string'},
 	// Commands. Numbers are strings here and checked by the command, to reject `3x` and `1e3` alike.
 	shards: {type: 'string'},
 	onDemand: {type: 'boolean', default: false},
@@ -62,7 +63,12 @@ export const GLOBAL_FLAGS: readonly FlagName[] = [
 ];
 
 /** Flags only the console (kinesis-top with no command) accepts. */
-export const CONSOLE_FLAGS: readonly FlagName[] = ['demo', 'demoRate', 'tailBuffer'];
+export const CONSOLE_FLAGS: readonly FlagName[] = [
+	'demo',
+	'demoRate',
+	'tailBuffer',
+	'alertIteratorAge',
+];
 
 /** `dataDir` → `--data-dir`. */
 export const flagText = (name: FlagName) =>

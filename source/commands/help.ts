@@ -8,6 +8,7 @@ export function helpText(dataDirectory = defaultDataDirectory()) {
 Usage
   $ kinesis-top [backend] [--demo] [--demo-rate N]     open the console (needs a terminal)
       [--tail-buffer N]                                 records a live tail keeps (default 5,000)
+      [--alert-iterator-age 60s]                        highlight and ring the bell above this age
   $ kinesis-top <command> [arguments] [flags]           headless: tables, JSON and NDJSON
 
 Commands
@@ -35,6 +36,8 @@ Commands
                                             --shard: that shard's (needs enhanced monitoring); --json:
                                             [{Namespace, MetricName, Dimensions: [{Name, Value}],
                                             Statistic, Period, Datapoints: [{Timestamp, Value}]}]
+  consumers STREAM                          the enhanced fan-out consumers registered on the stream,
+                                            with their status (--json: AWS's Consumer objects)
   firehose list                             the Firehose delivery streams (--json: an array of names)
   firehose describe NAME                    status, source, destination, buffering hints, buffer fill
                                             and last deliveries (on AWS the buffer is estimated from

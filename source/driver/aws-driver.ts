@@ -25,6 +25,7 @@ import {
 	KinesisClient,
 	KinesisServiceException,
 	ListShardsCommand,
+	ListStreamConsumersCommand,
 	ListStreamsCommand,
 	MergeShardsCommand,
 	PutRecordsCommand,
@@ -38,6 +39,7 @@ import {Agent as HttpAgent} from 'node:http';
 import {Agent as HttpsAgent} from 'node:https';
 import {
 	DriverError,
+	type Consumer,
 	type CreateStreamOptions,
 	type DeliveryStreamDescription,
 	type DeliveryStreamDetail,
@@ -119,28 +121,28 @@ function toDriverError(error: unknown): unknown {
 		);
 	}
 
-	// Connection failures come as the error itself or, through the HTTP/2 handler, as its cause.
-	for (let cause = error; cause instanceof Error; cause = cause.cause) {
-		const code = (cause as {code?: string}).code;
-		if (
-			code &&
-			(/^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EPIPE|EHOSTUNREACH)$/.test(code) ||
-				/^ERR_HTTP2_(ERROR|STREAM_ERROR|SESSION_ERROR|GOAWAY_SESSION|STREAM_CANCEL|INVALID_SESSION)$/.test(
-					code,
-				))
-		) {
-			return new DriverError('NetworkingError', `${code}: ${cause.message}`, true);
-		}
-
-		// The handlers' own names for a connection that went quiet or closed before the answer (an
-		// HTTP/2 session closed with the request in flight): transient, as the SDK's retries count them.
-		if (
-			cause.name === 'TimeoutError' ||
-			/did not get a response|socket hang up/.test(cause.message)
-		) {
-			return new DriverError('NetworkingError', `${cause.name}: ${cause.message}`, true);
-		}
+	// Connection failures come as the error itself or, through the HTTP/2 handler, as its cause: the
+	// socket's own code (ECONNREFUSED, …) says most, then the HTTP/2 stream's, then the handler's words
+	// for a connection that went quiet or closed before the answer — all transient, as the SDK counts them.
+	const chain: Error[] = [];
+	for (let cause = error; cause instanceof Error; cause = cause.cause) chain.push(cause);
+	const coded = (pattern: RegExp) =>
+		chain.find((cause) => pattern.test((cause as {code?: string}).code ?? ''));
+	const network =
+		coded(/^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EPIPE|EHOSTUNREACH)$/) ??
+		coded(
+			/^ERR_HTTP2_(ERROR|STREAM_ERROR|SESSION_ERROR|GOAWAY_SESSION|STREAM_CANCEL|INVALID_SESSION)$/,
+		);
+	if (network) {
+		const {code} = network as {code?: string};
+		return new DriverError('NetworkingError', `${code}: ${network.message}`, true);
 	}
+
+	const quiet = chain.find(
+		(cause) =>
+			cause.name === 'TimeoutError' || /did not get a response|socket hang up/.test(cause.message),
+	);
+	if (quiet) return new DriverError('NetworkingError', `${quiet.name}: ${quiet.message}`, true);
 
 	return error;
 }
@@ -370,6 +372,36 @@ export class AwsDriver implements Driver {
 				),
 			signal,
 		);
+	}
+
+	async listStreamConsumers(streamArnOrName: string, signal?: AbortSignal): Promise<Consumer[]> {
+		const StreamARN = streamArnOrName.startsWith('arn:')
+			? streamArnOrName
+			: (await this.describeStreamSummary(streamArnOrName, signal)).StreamARN;
+		const consumers: Consumer[] = [];
+		let NextToken: string | undefined;
+		do {
+			const page = await this.call(
+				(http) =>
+					this.client.send(
+						new ListStreamConsumersCommand(NextToken ? {StreamARN, NextToken} : {StreamARN}),
+						http,
+					),
+				signal,
+			);
+			for (const consumer of page.Consumers ?? []) {
+				consumers.push({
+					ConsumerName: consumer.ConsumerName!,
+					ConsumerARN: consumer.ConsumerARN!,
+					ConsumerStatus: consumer.ConsumerStatus as Consumer['ConsumerStatus'],
+					ConsumerCreationTimestamp: consumer.ConsumerCreationTimestamp!,
+				});
+			}
+
+			NextToken = page.NextToken;
+		} while (NextToken);
+
+		return consumers;
 	}
 
 	async getMetrics(request: MetricsRequest, signal?: AbortSignal) {

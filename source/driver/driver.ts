@@ -25,6 +25,8 @@ export type {
 	PutRecordBatchResponseEntry,
 } from '../engine/firehose/types.js';
 export type {Statistic} from '../engine/metrics-query.js';
+export type {Consumer, ConsumerStatus} from '../engine/consumers.js';
+import type {Consumer} from '../engine/consumers.js';
 import type {
 	DeliveryStreamDescription,
 	FirehoseRecord,
@@ -186,6 +188,12 @@ export type Driver = {
 		signal?: AbortSignal,
 	): Promise<void>;
 	updateShardCount(name: string, targetShardCount: number, signal?: AbortSignal): Promise<void>;
+	/**
+	 * The stream's registered enhanced fan-out consumers (ListStreamConsumers, all pages), oldest first,
+	 * with their status. Takes the stream's ARN, or its name (then described first for the ARN, which
+	 * ListStreamConsumers requires).
+	 */
+	listStreamConsumers(streamArnOrName: string, signal?: AbortSignal): Promise<Consumer[]>;
 	/**
 	 * CloudWatch datapoints, one series per query in request order (GetMetricData on AWS, the engine's
 	 * recorder locally). Periods without data have no point.

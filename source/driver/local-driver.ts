@@ -6,6 +6,7 @@ import type {BufferState} from '../engine/firehose/types.js';
 import {LocalBackend, type LocalBackendOptions} from '../engine/local-backend.js';
 import {
 	DriverError,
+	type Consumer,
 	type CreateStreamOptions,
 	type DeliveryStreamBuffer,
 	type Driver,
@@ -158,6 +159,24 @@ export class LocalDriver implements Driver {
 				TargetShardCount: targetShardCount,
 				ScalingType: 'UNIFORM_SCALING',
 			});
+		});
+	}
+
+	listStreamConsumers(streamArnOrName: string, signal?: AbortSignal) {
+		return call(signal, () => {
+			const StreamARN = streamArnOrName.startsWith('arn:')
+				? streamArnOrName
+				: this.engine.describeStreamSummary({StreamName: streamArnOrName}).StreamARN;
+			const consumers: Consumer[] = [];
+			let NextToken: string | undefined;
+			do {
+				const page = this.engine.listStreamConsumers(
+					NextToken ? {StreamARN, NextToken} : {StreamARN},
+				);
+				consumers.push(...page.Consumers);
+				NextToken = page.NextToken;
+			} while (NextToken);
+			return consumers;
 		});
 	}
 

@@ -90,6 +90,9 @@ export async function listen(handler: RequestHandler, options: ListenOptions): P
 			if (isHttp2) {
 				// The session reads the socket's native handle, but first takes what its readable buffer
 				// holds (Node emulates receiving it): so the bytes read here go back there, paused.
+				// Its reads no longer pass through this socket's events, so they would not reset its idle
+				// timer: the session's own timeout (http2.setTimeout above) watches it instead.
+				socket.setTimeout(0);
 				socket.pause();
 				socket.unshift(received);
 				http2.emit('connection', socket);

@@ -1,6 +1,6 @@
 /**
- * Saves tailed records as an NDJSON file (one {@link tailLine} per record, the format of
- * `kinesis-top tail`), named after the stream and the time, never overwriting a file already there.
+ * Saves tailed records (one {@link tailLine} per record, the format of `kinesis-top tail`) or query
+ * rows as an NDJSON file, named after the stream and the time, never overwriting a file already there.
  */
 import {open} from 'node:fs/promises';
 import {join, resolve} from 'node:path';
@@ -19,8 +19,22 @@ export function savedFileName(streamName: string, at: Date, attempt = 0) {
 }
 
 /** Writes the records to a new file in `directory`; resolves with its absolute path. */
-export async function saveRecords(
+export function saveRecords(
 	records: readonly BufferedRecord[],
+	options: {directory: string; streamName: string; now?: Date},
+): Promise<string> {
+	return saveLines(
+		records.map(({shardId, record}) => tailLine(shardId, record)),
+		options,
+	);
+}
+
+/**
+ * Writes NDJSON lines (without their line ends) to a new file in `directory`, named after the stream
+ * and the time; resolves with its absolute path. Shared by the tail's and the query's save.
+ */
+export async function saveLines(
+	lines: readonly string[],
 	options: {directory: string; streamName: string; now?: Date},
 ): Promise<string> {
 	const at = options.now ?? new Date();
@@ -35,13 +49,9 @@ export async function saveRecords(
 		}
 
 		try {
-			const chunk: string[] = [];
-			for (const {shardId, record} of records) {
-				chunk.push(tailLine(shardId, record) + '\n');
-				if (chunk.length >= 1000) await file.write(chunk.splice(0).join(''));
+			for (let start = 0; start < lines.length; start += 1000) {
+				await file.write(lines.slice(start, start + 1000).join('\n') + '\n');
 			}
-
-			if (chunk.length > 0) await file.write(chunk.join(''));
 		} finally {
 			await file.close();
 		}

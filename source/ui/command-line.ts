@@ -2,12 +2,18 @@
  * The console's `:` commands — parsed, and completed on Tab (command names, then stream names). Only
  * commands that work are offered; each one is also a headless command or a key.
  */
+import {parseAgeThreshold} from '../monitor/iterator-age-alert.js';
 
 export type ConsoleCommand =
 	| {name: 'streams'}
 	| {name: 'stream'; stream: string}
 	| {name: 'tail'; stream: string; shard?: string}
 	| {name: 'put'; stream: string}
+	| {name: 'query'; stream: string}
+	| {name: 'metrics'; stream: string; shard?: string}
+	| {name: 'firehose'; deliveryStream?: string}
+	/** No threshold: show the current one; null: turn the alert off. */
+	| {name: 'alert'; thresholdMs?: number | null}
 	| {name: 'help'}
 	| {name: 'quit'};
 
@@ -18,12 +24,16 @@ export const CONSOLE_COMMANDS: readonly Spec[] = [
 	{name: 'stream', aliases: ['describe'], usage: ':stream NAME'},
 	{name: 'tail', aliases: [], usage: ':tail NAME [SHARD]'},
 	{name: 'put', aliases: [], usage: ':put NAME'},
+	{name: 'query', aliases: [], usage: ':query NAME'},
+	{name: 'metrics', aliases: [], usage: ':metrics NAME [SHARD]'},
+	{name: 'firehose', aliases: [], usage: ':firehose [DELIVERY_STREAM]'},
+	{name: 'alert', aliases: [], usage: ':alert [AGE | off] (iterator age, e.g. 60s)'},
 	{name: 'help', aliases: [], usage: ':help'},
 	{name: 'quit', aliases: ['q'], usage: ':quit'},
 ];
 
-export const COMMAND_PLACEHOLDER =
-	'streams · stream NAME · tail NAME [SHARD] · put NAME · help · quit (tab completes)';
+/** Every command's name, short enough for 80 columns; Tab and the help give their arguments. */
+export const COMMAND_PLACEHOLDER = `${CONSOLE_COMMANDS.map((spec) => spec.name).join(' ')} · tab completes`;
 
 function specFor(word: string) {
 	return CONSOLE_COMMANDS.find((spec) => spec.name === word || spec.aliases.includes(word));
@@ -37,7 +47,10 @@ export function parseCommandLine(text: string, streams?: readonly string[]): Par
 	if (word === '') return {};
 	const spec = specFor(word);
 	if (!spec) return {error: `Unknown command :${word} — try ${COMMAND_PLACEHOLDER}`};
-	const wantsStream = spec.name === 'stream' || spec.name === 'tail' || spec.name === 'put';
+	const monitoring = parseMonitoringCommand(spec, args, streams);
+	if (monitoring) return monitoring;
+	const wantsStream =
+		spec.name === 'stream' || spec.name === 'tail' || spec.name === 'put' || spec.name === 'query';
 	const maxArgs = spec.name === 'tail' ? 2 : wantsStream ? 1 : 0;
 	if (args.length > maxArgs || (wantsStream && args.length === 0)) {
 		return {error: `Usage: ${spec.usage}`};
@@ -56,12 +69,50 @@ export function parseCommandLine(text: string, streams?: readonly string[]): Par
 			return {command: {name: 'tail', stream: args[0], shard: args[1]}};
 		}
 
-		case 'put': {
-			return {command: {name: 'put', stream: args[0]}};
+		case 'put':
+		case 'query': {
+			return {command: {name: spec.name, stream: args[0]}};
 		}
 
 		default: {
-			return {command: {name: spec.name}};
+			// The commands without arguments (the others returned above).
+			return {command: {name: spec.name} as ConsoleCommand};
+		}
+	}
+}
+
+/** `:metrics NAME [SHARD]`, `:firehose [NAME]`, `:alert [AGE | off]`; undefined for other commands. */
+function parseMonitoringCommand(
+	spec: Spec,
+	args: readonly string[],
+	streams?: readonly string[],
+): ParsedCommand | undefined {
+	switch (spec.name) {
+		case 'metrics': {
+			if (args.length === 0 || args.length > 2) return {error: `Usage: ${spec.usage}`};
+			if (streams && !streams.includes(args[0])) return {error: `No stream named ${args[0]}`};
+			return {command: {name: 'metrics', stream: args[0], shard: args[1]}};
+		}
+
+		case 'firehose': {
+			if (args.length > 1) return {error: `Usage: ${spec.usage}`};
+			return {command: {name: 'firehose', deliveryStream: args[0]}};
+		}
+
+		case 'alert': {
+			if (args.length > 1) return {error: `Usage: ${spec.usage}`};
+			if (args.length === 0) return {command: {name: 'alert'}};
+			if (args[0] === 'off') return {command: {name: 'alert', thresholdMs: null}};
+			const thresholdMs = parseAgeThreshold(args[0]);
+			if (thresholdMs === undefined) {
+				return {error: `Not an age: ${args[0]} — try :alert 60s, :alert 5m or :alert off`};
+			}
+
+			return {command: {name: 'alert', thresholdMs}};
+		}
+
+		default: {
+			return undefined;
 		}
 	}
 }
@@ -91,7 +142,9 @@ export function completeCommandLine(
 		pool = CONSOLE_COMMANDS.map((spec) => spec.name);
 	} else if (words.length === 2) {
 		const spec = specFor(words[0]);
-		if (spec?.name === 'stream' || spec?.name === 'tail') pool = streams;
+		if (spec?.name === 'stream' || spec?.name === 'tail' || spec?.name === 'metrics') {
+			pool = streams;
+		}
 	}
 
 	const candidates = pool.filter((candidate) => candidate.startsWith(current));

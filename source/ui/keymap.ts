@@ -32,6 +32,10 @@ export type Command =
 	| 'scale'
 	| 'confirm'
 	| 'isolate'
+	| 'historyBack'
+	| 'query'
+	| 'chart'
+	| 'historyForward'
 	| 'lookup'
 	| 'metrics'
 	| 'range'
@@ -60,6 +64,7 @@ export type Scope =
 	| 'record'
 	| 'put'
 	| 'reshard'
+	| 'query'
 	| 'metrics'
 	| 'firehose'
 	| 'delivery'
@@ -165,6 +170,12 @@ export const KEYMAP: readonly Binding[] = [
 		description: 'Tail the stream (all shards)',
 		hint: 'tail',
 	},
+	{
+		command: 'query',
+		scope: 'streams',
+		keys: [{input: 'Q'}],
+		description: 'Query the stream: windowed SQL over its live records',
+	},
 	filter('streams', 'the streams by name'),
 	{
 		command: 'firehose',
@@ -269,6 +280,36 @@ export const KEYMAP: readonly Binding[] = [
 		dangerous: true,
 	},
 
+	// A windowed SQL query over the stream.
+	{
+		command: 'open',
+		scope: 'query',
+		keys: [{key: 'return'}],
+		description: 'Edit the query (tab completes, ↑/↓ earlier queries)',
+		hint: 'edit',
+	},
+	{
+		command: 'pause',
+		scope: 'query',
+		keys: [{input: ' '}],
+		description: 'Pause the view (the query keeps running) or follow again',
+		hint: 'pause',
+	},
+	{
+		command: 'chart',
+		scope: 'query',
+		keys: [{input: 'c'}],
+		description: 'Chart the result when it is one number per window; again for the table',
+		hint: 'chart',
+	},
+	{
+		command: 'save',
+		scope: 'query',
+		keys: [{input: 's'}],
+		description: 'Save the result rows to an NDJSON file here',
+		hint: 'save',
+	},
+
 	// The put form.
 	...movement('put', 'field'),
 	{
@@ -320,6 +361,7 @@ export const KEYMAP: readonly Binding[] = [
 		description: 'Open the delivery stream: its buffer, deliveries and charts',
 		hint: 'open',
 	},
+	filter('firehose', 'the delivery streams by name, source or destination'),
 	...movement('delivery', 'section', 'Scroll to'),
 
 	// A live tail.
@@ -404,6 +446,18 @@ export const KEYMAP: readonly Binding[] = [
 		hint: 'cancel',
 	},
 	{
+		command: 'historyBack',
+		scope: 'prompt',
+		keys: [{key: 'upArrow'}],
+		description: 'The previous answer (where the prompt keeps a history: queries)',
+	},
+	{
+		command: 'historyForward',
+		scope: 'prompt',
+		keys: [{key: 'downArrow'}],
+		description: 'The next answer in the history',
+	},
+	{
 		command: 'deleteBack',
 		scope: 'prompt',
 		keys: [{key: 'backspace'}, {key: 'delete'}],
@@ -427,7 +481,7 @@ export const KEYMAP: readonly Binding[] = [
 		command: 'command',
 		scope: 'global',
 		keys: [{input: ':'}],
-		description: 'Command mode: :streams, :stream NAME, :tail NAME [SHARD], :help, :quit',
+		description: 'Command mode: :stream, :tail, :query, :put, :metrics, :firehose, :alert… (tab lists all)',
 		hint: 'cmd',
 	},
 	{
@@ -464,6 +518,7 @@ export const SCOPE_TITLES: Record<Scope, string> = {
 	record: 'Record',
 	put: 'Put form',
 	reshard: 'Split, merge, scale',
+	query: 'Query (windowed SQL)',
 	metrics: 'Stream metrics',
 	firehose: 'Firehose delivery streams',
 	delivery: 'Firehose delivery stream',
@@ -480,6 +535,7 @@ export const SCOPE_ORDER: readonly Scope[] = [
 	'record',
 	'put',
 	'reshard',
+	'query',
 	'metrics',
 	'firehose',
 	'delivery',

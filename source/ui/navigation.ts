@@ -15,6 +15,7 @@ export type Screen =
 	| {kind: 'tail'; stream: string; shardId?: string}
 	| {kind: 'record'; stream: string; entry: TailEntry; mode: DecodeMode}
 	| {kind: 'put'; stream: string}
+	| {kind: 'query'; stream: string}
 	| {
 			kind: 'reshard';
 			stream: string;
@@ -37,6 +38,7 @@ export const SCREEN_SCOPE: Record<Screen['kind'], Scope> = {
 	tail: 'tail',
 	record: 'record',
 	put: 'put',
+	query: 'query',
 	reshard: 'reshard',
 	metrics: 'metrics',
 	firehose: 'firehose',
@@ -45,7 +47,10 @@ export const SCREEN_SCOPE: Record<Screen['kind'], Scope> = {
 };
 
 export const isFilterable = (screen: Screen) =>
-	screen.kind === 'streams' || screen.kind === 'stream' || screen.kind === 'tail';
+	screen.kind === 'streams' ||
+	screen.kind === 'stream' ||
+	screen.kind === 'tail' ||
+	screen.kind === 'firehose';
 
 /** What a screen may ask of the app. */
 export type Navigation = {

@@ -85,7 +85,8 @@ export const headerCells = (columns: StreamColumns): StreamCells => ({
 	retention: optional(columns.retention, () => 'RETENTION'),
 });
 
-export function streamCells(row: StreamRow, columns: StreamColumns): StreamCells {
+/** `alertMs`: the iterator-age alert's threshold; an age above it is marked with `!` (for NO_COLOR). */
+export function streamCells(row: StreamRow, columns: StreamColumns, alertMs?: number): StreamCells {
 	return {
 		name: cell(row.name, columns.name),
 		status: optional(columns.status, () => ` ${row.status}`, 'left'),
@@ -97,7 +98,9 @@ export function streamCells(row: StreamRow, columns: StreamColumns): StreamCells
 			'left',
 		),
 		age: optional(columns.age, () =>
-			row.iteratorAgeMs === undefined ? '' : formatLag(row.iteratorAgeMs),
+			row.iteratorAgeMs === undefined
+				? ''
+				: `${formatLag(row.iteratorAgeMs)}${alertMs !== undefined && row.iteratorAgeMs > alertMs ? '!' : ''}`,
 		),
 		mode: optional(columns.mode, () => ` ${row.mode}`, 'left'),
 		retention: optional(columns.retention, () => formatRetention(row.retentionHours)),

@@ -1,7 +1,8 @@
 /**
  * Fault tests for the live tail over the AWS driver, against an in-test `kinesis-top serve`: a server
- * restarted mid-tail, throttled puts and reads, iterators expiring while the tail is paused or idle, a
- * split followed into its children. After each fault, what the tail handed out must be exactly what the
+ * restarted mid-tail, connections dropped with requests in flight, a server answering 503, throttled
+ * puts and reads, iterators expiring while the tail is paused or idle, a split followed into its
+ * children. After each fault, what the tail handed out must be exactly what the
  * stream holds: every record once, each shard's in order, parents before children.
  */
 import {mkdtempSync, rmSync} from 'node:fs';
@@ -37,7 +38,6 @@ type Serve = {
 	url: string;
 	restart(): Promise<void>;
 	stop(): Promise<void>;
-	engine(): KinesisEngine;
 };
 
 async function startServe(options: EngineOptions = {}): Promise<Serve> {
@@ -62,7 +62,6 @@ async function startServe(options: EngineOptions = {}): Promise<Serve> {
 
 	const serve: Serve = {
 		url,
-		engine: () => engine,
 		stop,
 		async restart() {
 			engine = new KinesisEngine(engineOptions);
@@ -609,7 +608,20 @@ describe('expired iterators over the AWS driver', () => {
 		cleanups.push(() => tail.stop());
 		const reader = tail[Symbol.asyncIterator]();
 		const first = await put(driver, 'a');
-		const firstBatch = (await reader.next()).value as TailBatch;
+		// A tail that stalls must fail this test in seconds, not hang it.
+		const nextBatch = async () => {
+			let timer: NodeJS.Timeout | undefined;
+			const timeout = new Promise<never>((_, reject) => {
+				timer = setTimeout(() => reject(new Error('no batch within 10 s')), 10_000);
+			});
+			try {
+				return (await Promise.race([reader.next(), timeout])).value as TailBatch;
+			} finally {
+				clearTimeout(timer);
+			}
+		};
+
+		const firstBatch = await nextBatch();
 		expect(firstBatch.records.map((record) => record.SequenceNumber)).toEqual(first);
 
 		// The next batch is read and waits, untaken: the tail is paused, holding its next iterator.
@@ -620,7 +632,7 @@ describe('expired iterators over the AWS driver', () => {
 
 		const handedOut: string[] = [];
 		while (handedOut.length < 20) {
-			const batch = (await reader.next()).value as TailBatch;
+			const batch = await nextBatch();
 			handedOut.push(...batch.records.map((record) => record.SequenceNumber));
 		}
 

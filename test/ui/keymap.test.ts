@@ -8,7 +8,16 @@ import {
 	type Scope,
 } from '../../source/ui/keymap.js';
 
-const SCREENS: Scope[] = ['streams', 'stream', 'tail', 'record', 'help'];
+const SCREENS: Scope[] = [
+	'streams',
+	'stream',
+	'tail',
+	'record',
+	'help',
+	'metrics',
+	'firehose',
+	'delivery',
+];
 const labels = (scope: Scope) =>
 	KEYMAP.filter((binding) => binding.scope === scope).flatMap((binding) =>
 		binding.keys.map(keyLabel),
@@ -52,6 +61,6 @@ describe('keymap', () => {
 		}
 
 		const tail = fittingHints(footerHints(['tail', 'global']), 80).map((hint) => hint.hint);
-		expect(tail).toEqual(['pause', 'detail', 'decode', 'filter', 'from', 'save', 'help', 'quit']);
+		expect(tail).toEqual(['pause', 'detail', 'decode', 'filter', 'from', 'back', 'help', 'quit']);
 	});
 });

@@ -88,9 +88,9 @@ describe('navigation', () => {
 		await app.untilText('No stream named nosuch');
 		app.press(':');
 		await app.settle();
-		app.type('firehose');
+		app.type('shards');
 		app.press(keys.enter);
-		await app.untilText('Unknown command :firehose');
+		await app.untilText('Unknown command :shards');
 	});
 
 	test('keys typed in one burst after : or / are text, not commands', async () => {
@@ -203,7 +203,7 @@ describe('command line', () => {
 		expect(parseCommandLine('stream nope', streams).error).toBe('No stream named nope');
 		expect(parseCommandLine('stream nope').command).toEqual({name: 'stream', stream: 'nope'});
 		expect(parseCommandLine('tail').error).toBe('Usage: :tail NAME [SHARD]');
-		expect(parseCommandLine('query orders').error).toMatch(/^Unknown command :query/);
+		expect(parseCommandLine('queries orders').error).toMatch(/^Unknown command :queries/);
 		expect(parseCommandLine('')).toEqual({});
 	});
 
@@ -213,6 +213,7 @@ describe('command line', () => {
 			'stream',
 			'tail',
 			'put',
+			'query',
 			'metrics',
 			'firehose',
 			'alert',

@@ -23,6 +23,8 @@ export type PromptRequest = {
 	validate?: (value: string) => string | undefined;
 	onSubmit: (value: string) => void;
 	onCancel?: () => void;
+	/** Earlier answers, oldest first, recalled with ↑ and ↓. */
+	history?: readonly string[];
 };
 
 export type PromptProps = {
@@ -39,7 +41,7 @@ export type PromptProps = {
 export function Prompt({request, width, isActive, keymap, onClose, onQuit}: PromptProps) {
 	const theme = useTheme();
 	const [state, dispatch] = usePromptState(request.initial);
-	const {onChange, onSubmit, onCancel, complete, validate} = request;
+	const {onChange, onSubmit, onCancel, complete, validate, history} = request;
 	useEffect(() => {
 		onChange?.(state.value);
 	}, [onChange, state.value]);
@@ -63,6 +65,7 @@ export function Prompt({request, width, isActive, keymap, onClose, onQuit}: Prom
 			},
 			onQuit,
 			complete,
+			history,
 		},
 		{isActive, keymap},
 	);

@@ -1,6 +1,7 @@
 /** The streams table: a header line and the visible rows, the selected one marked and inverted. */
 import {Box, Text} from 'ink';
 import type {StreamStatus} from '../../driver/driver.js';
+import {isAbove} from '../../monitor/iterator-age-alert.js';
 import type {StreamRow} from '../../monitor/stream-poller.js';
 import {
 	headerCells,
@@ -21,6 +22,8 @@ export type StreamTableProps = {
 	height: number;
 	/** Shown instead of rows when there are none. */
 	empty: string;
+	/** The iterator-age alert's threshold: rows above it are drawn in the danger colour, age marked `!`. */
+	alertIteratorAgeMs?: number;
 };
 
 function statusColor(status: StreamStatus, theme: Theme) {
@@ -29,7 +32,8 @@ function statusColor(status: StreamStatus, theme: Theme) {
 	return theme.warning;
 }
 
-export function StreamTable({rows, selected, start, end, width, height, empty}: StreamTableProps) {
+export function StreamTable(props: StreamTableProps) {
+	const {rows, selected, start, end, width, height, empty, alertIteratorAgeMs} = props;
 	const theme = useTheme();
 	const columns = streamColumns(
 		width,
@@ -49,17 +53,24 @@ export function StreamTable({rows, selected, start, end, width, height, empty}: 
 			) : (
 				rows.slice(start, end).map((row, offset) => {
 					const isSelected = start + offset === selected;
-					const cells = streamCells(row, columns);
+					const cells = streamCells(row, columns, alertIteratorAgeMs);
+					const alarm = alertIteratorAgeMs !== undefined && isAbove(row, alertIteratorAgeMs);
 					return (
 						<Box key={row.name}>
-							<Text inverse={isSelected} bold={isSelected}>
+							<Text
+								inverse={isSelected}
+								bold={isSelected || alarm}
+								color={alarm ? theme.danger : undefined}
+							>
 								{isSelected ? '› ' : '  '}
 								{cells.name}
 							</Text>
 							<Text inverse={isSelected} color={statusColor(row.status, theme)}>
 								{cells.status}
 							</Text>
-							<Text inverse={isSelected}>{trailingCells(cells)}</Text>
+							<Text inverse={isSelected} color={alarm ? theme.danger : undefined}>
+								{trailingCells(cells)}
+							</Text>
 						</Box>
 					);
 				})

@@ -15,11 +15,15 @@ import {promptReducer, type PromptAction, type PromptState} from './use-prompt-s
 
 export type Completion = {value: string; candidates: readonly string[]};
 
+const NO_HISTORY: readonly string[] = [];
+
 export type PromptHandlers = {
 	onSubmit: (value: string) => void;
 	onCancel: () => void;
 	onQuit: () => void;
 	complete?: (value: string) => Completion;
+	/** Earlier answers, oldest first: ↑ and ↓ recall them. */
+	history?: readonly string[];
 };
 
 export function usePrompt(
@@ -29,8 +33,10 @@ export function usePrompt(
 	options: {isActive?: boolean; keymap?: readonly Binding[]} = {},
 ) {
 	const {isActive = true, keymap = KEYMAP} = options;
-	const {onSubmit, onCancel, onQuit, complete} = handlers;
+	const {onSubmit, onCancel, onQuit, complete, history = NO_HISTORY} = handlers;
 	const latest = useRef(state);
+	// Where ↑/↓ are in the history: history.length is "past the newest", the text being typed.
+	const recalled = useRef(history.length);
 	const handler = useCallback(
 		(input: string, key: Key) => {
 			const apply = (action: PromptAction) => {
@@ -60,6 +66,16 @@ export function usePrompt(
 						break;
 					}
 
+					case 'historyBack':
+					case 'historyForward': {
+						const step = commandFor(press, pressKey, ['prompt'], keymap) === 'historyBack' ? -1 : 1;
+						const next = Math.max(0, Math.min(history.length, recalled.current + step));
+						if (next === recalled.current) break;
+						recalled.current = next;
+						apply({type: 'complete', value: history[next] ?? '', candidates: []});
+						break;
+					}
+
 					case 'deleteBack': {
 						apply({type: 'deleteBack'});
 						break;
@@ -78,7 +94,7 @@ export function usePrompt(
 				}
 			}
 		},
-		[dispatch, onSubmit, onCancel, onQuit, complete, keymap],
+		[dispatch, onSubmit, onCancel, onQuit, complete, keymap, history],
 	);
 	useKeyCapture(handler, isActive);
 }

@@ -4,10 +4,10 @@ import type {Driver} from '../../driver/driver.js';
 import {StreamPoller, type StreamPollerOptions} from '../../monitor/stream-poller.js';
 
 export function useStreamPoller(driver: Driver, options: StreamPollerOptions = {}) {
-	const {intervalMs, maxBackoffMs, concurrency} = options;
+	const {intervalMs, maxBackoffMs, concurrency, metricsIntervalMs} = options;
 	const poller = useMemo(
-		() => new StreamPoller(driver, {intervalMs, maxBackoffMs, concurrency}),
-		[driver, intervalMs, maxBackoffMs, concurrency],
+		() => new StreamPoller(driver, {intervalMs, maxBackoffMs, concurrency, metricsIntervalMs}),
+		[driver, intervalMs, maxBackoffMs, concurrency, metricsIntervalMs],
 	);
 	useEffect(() => {
 		poller.start();

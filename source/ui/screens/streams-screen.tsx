@@ -1,12 +1,14 @@
 /** The streams table: every stream with its status, mode, open shards and retention. */
 import {Box} from 'ink';
 import {useCallback, useMemo, useState} from 'react';
+import {isAbove} from '../../monitor/iterator-age-alert.js';
 import type {StreamPollerState} from '../../monitor/stream-poller.js';
 import {StatusLine} from '../components/status-line.js';
 import {StreamTable} from '../components/stream-table.js';
 import {useScreenCommands} from '../hooks/use-keymap.js';
 import {isMovement, useSelection} from '../hooks/use-selection.js';
 import type {Command} from '../keymap.js';
+import {formatLag} from '../format.js';
 import {filterLabel, filterList} from '../list-filter.js';
 import type {ScreenProps} from '../navigation.js';
 import {nextOrder, ORDER_LABELS, sortStreams, type StreamOrder} from '../stream-order.js';
@@ -14,6 +16,8 @@ import {nextOrder, ORDER_LABELS, sortStreams, type StreamOrder} from '../stream-
 export type StreamsScreenProps = ScreenProps & {
 	state: StreamPollerState;
 	region: string;
+	/** The iterator-age alert's threshold, when one is set. */
+	alertIteratorAgeMs?: number;
 };
 
 export function StreamsScreen(props: StreamsScreenProps) {
@@ -54,6 +58,11 @@ export function StreamsScreen(props: StreamsScreenProps) {
 					break;
 				}
 
+				case 'query': {
+					if (name) navigation.push({kind: 'query', stream: name});
+					break;
+				}
+
 				case 'put': {
 					if (name) navigation.push({kind: 'put', stream: name});
 					break;
@@ -61,6 +70,11 @@ export function StreamsScreen(props: StreamsScreenProps) {
 
 				case 'sort': {
 					setOrder(nextOrder);
+					break;
+				}
+
+				case 'firehose': {
+					navigation.push({kind: 'firehose'});
 					break;
 				}
 			}
@@ -76,7 +90,14 @@ export function StreamsScreen(props: StreamsScreenProps) {
 			? ` (${selection.start + 1}–${selection.end})`
 			: '';
 	const sorted = order === 'name' ? '' : ` · by ${ORDER_LABELS[order]}`;
-	const title = `Streams ${count === total ? count : `${count} of ${total}`}${range}${sorted}${filterLabel(filter)}`;
+	const alertMs = props.alertIteratorAgeMs;
+	const alarms =
+		alertMs === undefined ? 0 : state.rows.filter((row) => isAbove(row, alertMs)).length;
+	const alert =
+		alertMs === undefined
+			? ''
+			: ` · age > ${formatLag(alertMs)}: ${alarms === 0 ? 'none' : `${alarms}!`}`;
+	const title = `Streams ${count === total ? count : `${count} of ${total}`}${range}${sorted}${filterLabel(filter)}${alert}`;
 	const empty = state.error
 		? 'Could not list the streams (see above).'
 		: !state.lastUpdated
@@ -95,6 +116,7 @@ export function StreamsScreen(props: StreamsScreenProps) {
 				width={width}
 				height={height - 1}
 				empty={empty}
+				alertIteratorAgeMs={alertMs}
 			/>
 		</Box>
 	);
