@@ -481,7 +481,8 @@ export const KEYMAP: readonly Binding[] = [
 		command: 'command',
 		scope: 'global',
 		keys: [{input: ':'}],
-		description: 'Command mode: :stream, :tail, :query, :put, :metrics, :firehose, :alert… (tab lists all)',
+		description:
+			'Command mode: :stream, :tail, :query, :put, :metrics, :firehose, :alert… (tab lists all)',
 		hint: 'cmd',
 	},
 	{
