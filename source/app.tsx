@@ -405,7 +405,15 @@ export function App(props: AppProps) {
 			}
 
 			case 'put': {
-				return <PutScreen {...common} driver={driver} stream={screen.stream} onPut={onPut} />;
+				return (
+					<PutScreen
+						{...common}
+						driver={driver}
+						name={screen.stream}
+						delivery={screen.delivery}
+						onPut={onPut}
+					/>
+				);
 			}
 
 			case 'query': {

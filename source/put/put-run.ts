@@ -1,12 +1,16 @@
 /**
- * A bounded put from the console: one record, N records, or a small load generator (N records at R
- * records/s), with a live count and a stop. Batches of up to 500 go through putReliably, so throttled
- * entries are retried rather than lost; the state is published to listeners at most every `publishMs`
+ * A bounded put from the console, to a stream or a Firehose delivery stream: one record, N records, or a
+ * small load generator (N records at R records/s), with a live count and a stop. Batches of up to 500
+ * go through putReliably (PutRecords) or putRecordBatchReliably, so throttled entries are retried
+ * rather than lost; the state is published to listeners at most every `publishMs`
  * (not per record), for the put screen to draw.
  */
 import {randomUUID} from 'node:crypto';
 import type {Driver, PutRecordsRequestEntry} from '../driver/driver.js';
 import {MAX_BATCH_RECORDS, putReliably} from './put-reliably.js';
+import {putRecordBatchReliably} from './put-record-batch-reliably.js';
+
+export type PutTarget = {kind: 'stream'; name: string} | {kind: 'delivery'; name: string};
 
 export type PutSpec = {
 	/** Undefined: a random key per record, which spreads records over the shards. */
@@ -19,7 +23,8 @@ export type PutSpec = {
 	ratePerSecond?: number;
 };
 
-export type PutOutcome = {shardId: string; sequenceNumber: string};
+/** Where the last record went: its shard and sequence number, or a delivery stream's RecordId. */
+export type PutOutcome = {shardId: string; sequenceNumber: string} | {recordId: string};
 
 export type PutRunState = {
 	running: boolean;
@@ -45,7 +50,7 @@ export class PutRun {
 
 	constructor(
 		private readonly driver: Driver,
-		private readonly stream: string,
+		private readonly target: PutTarget,
 		private readonly spec: PutSpec,
 		private readonly publishMs = 100,
 	) {}
@@ -103,23 +108,19 @@ export class PutRun {
 	}
 
 	private async send(size: number) {
-		const entries: PutRecordsRequestEntry[] = Array.from({length: size}, () => ({
-			PartitionKey: this.spec.partitionKey ?? randomUUID(),
-			ExplicitHashKey: this.spec.explicitHashKey,
-			Data: this.spec.data,
-		}));
 		let throttled = this.state.throttled;
-		const results = await putReliably(this.driver, this.stream, entries, {
+		const options = {
 			signal: this.controller.signal,
-			onThrottled: (n) => {
+			onThrottled: (n: number) => {
 				throttled += n;
 			},
-		});
+		};
+		const results = await this.put(size, options);
 		let {sent, failed, last, error} = this.state;
 		for (const result of results) {
 			if (result.ErrorCode === undefined) {
 				sent++;
-				last = {shardId: result.ShardId, sequenceNumber: result.SequenceNumber};
+				last = result.outcome;
 			} else {
 				failed++;
 				error = `${result.ErrorCode}: ${result.ErrorMessage}`;
@@ -127,6 +128,35 @@ export class PutRun {
 		}
 
 		this.update({sent, failed, throttled, last, error});
+	}
+
+	/** One batch to the target, each result as an outcome or an error. */
+	private async put(
+		size: number,
+		options: {signal: AbortSignal; onThrottled: (n: number) => void},
+	): Promise<
+		Array<{outcome: PutOutcome; ErrorCode?: undefined} | {ErrorCode: string; ErrorMessage: string}>
+	> {
+		const {data} = this.spec;
+		if (this.target.kind === 'delivery') {
+			const records = Array.from({length: size}, () => ({Data: data}));
+			const results = await putRecordBatchReliably(this.driver, this.target.name, records, options);
+			return results.map((result) =>
+				result.ErrorCode === undefined ? {outcome: {recordId: result.RecordId}} : result,
+			);
+		}
+
+		const entries: PutRecordsRequestEntry[] = Array.from({length: size}, () => ({
+			PartitionKey: this.spec.partitionKey ?? randomUUID(),
+			ExplicitHashKey: this.spec.explicitHashKey,
+			Data: data,
+		}));
+		const results = await putReliably(this.driver, this.target.name, entries, options);
+		return results.map((result) =>
+			result.ErrorCode === undefined
+				? {outcome: {shardId: result.ShardId, sequenceNumber: result.SequenceNumber}}
+				: result,
+		);
 	}
 
 	/** Publishes at most every `publishMs`, except `now` (start, end, stop), which always publishes. */

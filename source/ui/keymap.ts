@@ -363,6 +363,14 @@ export const KEYMAP: readonly Binding[] = [
 	},
 	filter('firehose', 'the delivery streams by name, source or destination'),
 	...movement('delivery', 'section', 'Scroll to'),
+	{
+		command: 'put',
+		scope: 'delivery',
+		keys: [{input: 'p'}],
+		description: 'Put records to this delivery stream (a form)',
+		hint: 'put',
+		dangerous: true,
+	},
 
 	// A live tail.
 	{

@@ -14,7 +14,8 @@ export type Screen =
 	| {kind: 'stream'; stream: string}
 	| {kind: 'tail'; stream: string; shardId?: string}
 	| {kind: 'record'; stream: string; entry: TailEntry; mode: DecodeMode}
-	| {kind: 'put'; stream: string}
+	/** The put form, for a stream or (`delivery`) a Firehose delivery stream. */
+	| {kind: 'put'; stream: string; delivery?: boolean}
 	| {kind: 'query'; stream: string}
 	| {
 			kind: 'reshard';

@@ -8,14 +8,18 @@ afterEach(async () => driver?.close());
 test('a burst beyond the shard limit is throttled, retried, and all of it lands', async () => {
 	driver = LocalDriver.open({enforceLimits: true});
 	await driver.createStream('one', {mode: 'PROVISIONED', shardCount: 1});
-	const run = new PutRun(driver, 'one', {data: new Uint8Array(10), count: 1500});
+	const run = new PutRun(
+		driver,
+		{kind: 'stream', name: 'one'},
+		{data: new Uint8Array(10), count: 3000},
+	);
 	const states: PutRunState[] = [];
 	run.subscribe((state) => states.push(state));
 	await run.start();
 	const state = run.getState();
-	expect(state).toMatchObject({running: false, sent: 1500, failed: 0, stopped: false});
+	expect(state).toMatchObject({running: false, sent: 3000, failed: 0, stopped: false});
 	expect(state.throttled).toBeGreaterThan(0);
-	expect(state.last?.shardId).toBe('shardId-000000000000');
+	expect(state.last).toMatchObject({shardId: 'shardId-000000000000'});
 	// Published per batch or tick, not per record.
 	expect(states.length).toBeLessThan(50);
 });
@@ -23,7 +27,11 @@ test('a burst beyond the shard limit is throttled, retried, and all of it lands'
 test('a rate spreads the records over time', async () => {
 	driver = LocalDriver.open({enforceLimits: false});
 	await driver.createStream('paced', {mode: 'PROVISIONED', shardCount: 1});
-	const run = new PutRun(driver, 'paced', {data: new Uint8Array(1), count: 10, ratePerSecond: 40});
+	const run = new PutRun(
+		driver,
+		{kind: 'stream', name: 'paced'},
+		{data: new Uint8Array(1), count: 10, ratePerSecond: 40},
+	);
 	const started = Date.now();
 	await run.start();
 	// 10 records at 40/s: the last is owed after 225 ms.
@@ -33,7 +41,11 @@ test('a rate spreads the records over time', async () => {
 
 test('a missing stream ends the run with the error', async () => {
 	driver = LocalDriver.open({});
-	const run = new PutRun(driver, 'nope', {data: new Uint8Array(1), count: 5});
+	const run = new PutRun(
+		driver,
+		{kind: 'stream', name: 'nope'},
+		{data: new Uint8Array(1), count: 5},
+	);
 	await run.start();
 	expect(run.getState()).toMatchObject({running: false, sent: 0});
 	expect(run.getState().error).toMatch(/nope/);

@@ -128,3 +128,34 @@ describe('put form', () => {
 		await app.untilText('Read-only: putting records is turned off');
 	});
 });
+
+test('put to a Firehose delivery stream from its screen: data only, a RecordId back', async () => {
+	const driver = await localDriver([['clicks', 1]]);
+	driver.firehose.createDeliveryStream({
+		DeliveryStreamName: 'archive',
+		DeliveryStreamType: 'DirectPut',
+		ExtendedS3DestinationConfiguration: {
+			RoleARN: 'arn:aws:iam::000000000000:role/firehose-delivery',
+			BucketARN: 'arn:aws:s3:::landing',
+			BufferingHints: {SizeInMBs: 1, IntervalInSeconds: 300},
+		},
+	});
+	const app = renderApp(driver);
+	await app.untilText('clicks');
+	app.press('F');
+	await app.untilText('› archive');
+	app.press(keys.enter);
+	await app.untilText(/p put/);
+	app.press('p');
+	const form = await app.untilText('Put records to delivery stream archive');
+	expect(form).not.toContain('Partition key');
+	expect(form).not.toContain('Explicit hash key');
+	await setField(app, 'Data', 'line from the form');
+	await setField(app, 'Records', '3');
+	app.press('p');
+	const frame = await app.untilText('✓ done: 3 of 3 put');
+	expect(frame).toMatch(/last record → RecordId \S+/);
+	const {Buffer} = await driver.describeDeliveryStream('archive');
+	expect(Buffer.BufferedRecords).toBe(3);
+	expect(Buffer.BufferedBytes).toBe(3 * 'line from the form'.length);
+});

@@ -207,10 +207,11 @@ export function DeliveryScreen(props: DeliveryScreenProps) {
 	const onCommand = useCallback(
 		(command: Command) => {
 			if (isMovement(command)) scroll(command);
-			// `p` — putting records to this delivery stream — belongs here, with the put form (issue 6 §1):
-			// bind 'put' in the 'delivery' scope and push the form for `deliveryStream`.
+			else if (command === 'put') {
+				props.navigation.push({kind: 'put', stream: deliveryStream, delivery: true});
+			}
 		},
-		[scroll],
+		[scroll, props.navigation, deliveryStream],
 	);
 	useScreenCommands(onCommand, active);
 

@@ -6,9 +6,9 @@
  * shard in the stream's shard map.
  */
 import {Box, Text} from 'ink';
-import {useCallback, useEffect, useState, useSyncExternalStore} from 'react';
+import {useCallback, useEffect, useMemo, useState, useSyncExternalStore} from 'react';
 import type {Driver} from '../../driver/driver.js';
-import {PutRun, type PutOutcome, type PutRunState} from '../../put/put-run.js';
+import {PutRun, type PutRunState, type PutTarget} from '../../put/put-run.js';
 import {escapeControls} from '../../decode/text.js';
 import {StatusLine} from '../components/status-line.js';
 import {useScreenCommands} from '../hooks/use-keymap.js';
@@ -22,37 +22,49 @@ import {useTheme} from '../theme.js';
 
 export type PutScreenProps = ScreenProps & {
 	driver: Driver;
-	stream: string;
-	/** Told where each put's last record went (for the shard map's marker). */
-	onPut?: (stream: string, outcome: PutOutcome & {partitionKey?: string}) => void;
+	/** The stream, or with `delivery` the Firehose delivery stream (which takes data only: no keys). */
+	name: string;
+	delivery?: boolean;
+	/** Told which shard each put's last record went to (for the shard map's marker). */
+	onPut?: (stream: string, outcome: {shardId: string; partitionKey?: string}) => void;
 };
 
 const LABEL_WIDTH = 19;
-const FIELD_IDS = FIELDS.map((spec) => spec.field);
+const STREAM_ONLY = new Set(['key', 'hashKey']);
+const fieldsFor = (target: PutTarget) =>
+	target.kind === 'stream' ? FIELDS : FIELDS.filter((spec) => !STREAM_ONLY.has(spec.field));
 const IDLE: PutRunState = {running: false, sent: 0, failed: 0, throttled: 0, stopped: false};
 const noRun = () => () => undefined;
 const idle = () => IDLE;
 
 export function PutScreen(props: PutScreenProps) {
-	const {driver, stream, width, height, active, navigation, onPut} = props;
+	const {driver, name, delivery, width, height, active, navigation, onPut} = props;
 	const theme = useTheme();
+	const target = useMemo<PutTarget>(
+		() => ({kind: delivery ? 'delivery' : 'stream', name}),
+		[delivery, name],
+	);
+	const fields = useMemo(() => fieldsFor(target), [target]);
+	const fieldIds = useMemo(() => fields.map((spec) => spec.field), [fields]);
 	const [values, setValues] = useState<PutFormValues>(EMPTY_FORM);
 	const [run, setRun] = useState<PutRun>();
 	const [problem, setProblem] = useState<string>();
-	const selection = useSelection(FIELD_IDS, FIELDS.length);
+	const selection = useSelection(fieldIds, fields.length);
 	const state = useSyncExternalStore(run?.subscribe ?? noRun, run?.getState ?? idle);
 
 	// A run still going when the screen closes is stopped: nothing keeps putting behind the user's back.
 	useEffect(() => () => void run?.stop(), [run]);
 	const last = state.last;
 	useEffect(() => {
-		if (last) onPut?.(stream, {...last, partitionKey: values.key || undefined});
+		if (last && 'shardId' in last) {
+			onPut?.(target.name, {shardId: last.shardId, partitionKey: values.key || undefined});
+		}
 		// Only a new outcome is news; the key typed since does not move the marker.
 		// eslint-disable-next-line react-hooks/exhaustive-deps
-	}, [last, onPut, stream]);
+	}, [last, onPut, target]);
 
 	const edit = useCallback(() => {
-		const spec = FIELDS[selection.index];
+		const spec = fields[selection.index];
 		navigation.openPrompt({
 			label: `${spec.label}: `,
 			initial: values[spec.field],
@@ -63,20 +75,20 @@ export function PutScreen(props: PutScreenProps) {
 				setProblem(undefined);
 			},
 		});
-	}, [navigation, selection.index, values]);
+	}, [fields, navigation, selection.index, values]);
 
 	const send = useCallback(() => {
 		if (run?.getState().running) return;
 		putSpecOf(values).then(
 			(spec) => {
-				const next = new PutRun(driver, stream, spec);
+				const next = new PutRun(driver, target, spec);
 				setRun(next);
 				setProblem(undefined);
 				void next.start();
 			},
 			(error: Error) => setProblem(error.message),
 		);
-	}, [driver, run, stream, values]);
+	}, [driver, run, target, values]);
 
 	const onCommand = useCallback(
 		(command: Command) => {
@@ -97,8 +109,11 @@ export function PutScreen(props: PutScreenProps) {
 	const progress = progressLine(state, values);
 	return (
 		<Box flexDirection="column" width={width} height={height}>
-			<StatusLine title={`Put records to ${stream}`} width={width} />
-			{FIELDS.map((spec, index) => {
+			<StatusLine
+				title={`Put records to ${target.kind === 'delivery' ? 'delivery stream ' : ''}${target.name}`}
+				width={width}
+			/>
+			{fields.map((spec, index) => {
 				const isSelected = index === selection.index;
 				const text = values[spec.field];
 				const bad = spec.check(text);
@@ -123,13 +138,16 @@ export function PutScreen(props: PutScreenProps) {
 			) : (
 				<Text color={theme.muted}>{truncate(progress, width)}</Text>
 			)}
-			{last && (
+			{last && 'shardId' in last && (
 				<>
 					<Text>
 						{truncate(`last record → shard ${shortShardId(last.shardId)} (${last.shardId})`, width)}
 					</Text>
 					<Text>{truncate(`  sequence number ${last.sequenceNumber}`, width)}</Text>
 				</>
+			)}
+			{last && 'recordId' in last && (
+				<Text>{truncate(`last record → RecordId ${last.recordId}`, width)}</Text>
 			)}
 			{state.error && <Text color={theme.danger}>{truncate(`✖ ${state.error}`, width)}</Text>}
 		</Box>
