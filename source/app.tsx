@@ -384,6 +384,7 @@ export function App(props: AppProps) {
 						shardId={screen.shardId}
 						pollIntervalMs={pollIntervalMs}
 						alertIteratorAgeMs={alertMs}
+						rateOptions={props.rateOptions}
 					/>
 				);
 			}

@@ -19,6 +19,8 @@ export const HOT_LOAD = 0.8;
 export type ShardRate = {
 	recordsPerSecond: number;
 	bytesPerSecond: number;
+	/** MillisBehindLatest of kinesis-top's own reads of the shard: how far its tail is behind. */
+	millisBehindLatest?: number;
 	/** The larger of the two shares of the shard's write limits (1 = at the limit). */
 	load: number;
 };
@@ -125,10 +127,11 @@ export class ShardRateSampler {
 
 		const rates = new Map<string, ShardRate>();
 		for (const shard of session.progress().shards) {
-			const {recordsPerSecond, bytesPerSecond} = shard;
+			const {recordsPerSecond, bytesPerSecond, millisBehindLatest} = shard;
 			rates.set(shard.shardId, {
 				recordsPerSecond,
 				bytesPerSecond,
+				millisBehindLatest,
 				load: loadOf(recordsPerSecond, bytesPerSecond),
 			});
 		}

@@ -18,13 +18,15 @@ import {chartHeight, MetricChart, statisticLabel} from '../components/metric-cha
 import {StatusLine} from '../components/status-line.js';
 import {useScreenCommands} from '../hooks/use-keymap.js';
 import {usePoller} from '../hooks/use-poller.js';
+import {useShardRates} from '../hooks/use-shard-rates.js';
 import {useStreamDescription} from '../hooks/use-stream-description.js';
 import {isMovement, type Movement} from '../hooks/use-selection.js';
 import type {Command} from '../keymap.js';
 import type {ScreenProps} from '../navigation.js';
 import {lastFirst, panelWindow} from '../panels.js';
 import {shortShardId} from '../shard-rows.js';
-import {cell, truncate} from '../format.js';
+import {cell, formatLag, truncate} from '../format.js';
+import type {ShardRate, ShardRateSamplerOptions} from '../../monitor/shard-rates.js';
 import {useTheme} from '../theme.js';
 import {compactBytes, compactDuration, compactNumber} from '../units.js';
 
@@ -37,7 +39,18 @@ export type MetricsScreenProps = ScreenProps & {
 	pollIntervalMs?: number;
 	/** Iterator age above this is drawn as an alarm. */
 	alertIteratorAgeMs?: number;
+	/** kinesis-top's own sampling tail (shared with the shard map), for the live MillisBehindLatest. */
+	rateOptions?: ShardRateSamplerOptions;
 };
+
+/** The shard's MillisBehindLatest, or the largest over the shards for the stream; undefined until read. */
+export function liveMillisBehind(rates: ReadonlyMap<string, ShardRate>, shardId?: string) {
+	const values = [...rates]
+		.filter(([id]) => shardId === undefined || id === shardId)
+		.map(([, rate]) => rate.millisBehindLatest)
+		.filter((value): value is number => value !== undefined);
+	return values.length === 0 ? undefined : Math.max(...values);
+}
 
 export const UNIT_FORMAT: Record<ChartUnit, (value: number) => string> = {
 	count: compactNumber,
@@ -119,6 +132,9 @@ export function MetricsScreen(props: MetricsScreenProps) {
 
 	// `:metrics NAME 3` names shard 3 by its number.
 	const shardId = resolveShard(shardIds, chosenShard);
+	// Next to CloudWatch's iterator age: how far kinesis-top's own tail is behind, live.
+	const rates = useShardRates(driver, stream, props.rateOptions);
+	const behind = liveMillisBehind(rates.rates, shardId);
 	const charts = usePoller(
 		(signal) => fetchStreamCharts(driver, stream, {minutes: range.minutes, shardId, signal}),
 		{intervalMs},
@@ -202,6 +218,10 @@ export function MetricsScreen(props: MetricsScreenProps) {
 	const shown = (series ?? []).slice(start, end);
 	const showConsumers = series !== undefined && registered.length > 0 && end > series.length;
 	const what = registered.length > 0 ? 'panels' : 'charts';
+	const liveNote = (each: ChartSeries) =>
+		each.metric.unit === 'ms' && behind !== undefined
+			? `live MillisBehindLatest ${formatLag(behind)} (kinesis-top's tail)`
+			: undefined;
 	const alarm = (each: ChartSeries) =>
 		each.metric.unit === 'ms'
 			? props.alertIteratorAgeMs !== undefined && (each.latest ?? 0) > props.alertIteratorAgeMs
@@ -231,7 +251,12 @@ export function MetricsScreen(props: MetricsScreenProps) {
 				shown.map((each) => (
 					<MetricChart
 						key={each.metric.metricName}
-						title={`${each.metric.title} · ${shardId === undefined ? each.metric.metricName : each.metric.shardMetricName} (${statisticLabel(each.metric.statistic)})`}
+						title={
+							// With the live figure beside it there is no room for the metric's name.
+							liveNote(each) === undefined
+								? `${each.metric.title} · ${shardId === undefined ? each.metric.metricName : each.metric.shardMetricName} (${statisticLabel(each.metric.statistic)})`
+								: each.metric.title
+						}
 						values={each.values}
 						start={charts.value!.start}
 						end={charts.value!.end}
@@ -240,6 +265,7 @@ export function MetricsScreen(props: MetricsScreenProps) {
 						width={width}
 						plotRows={plotRows}
 						alarm={alarm(each)}
+						note={liveNote(each)}
 					/>
 				))
 			)}
