@@ -8,41 +8,51 @@ import {useEffect, useMemo, useSyncExternalStore} from 'react';
 import type {Driver} from '../../driver/driver.js';
 import {ShardRateSampler, type ShardRateSamplerOptions} from '../../monitor/shard-rates.js';
 
-type Shared = {sampler: ShardRateSampler; users: number};
+const samplers = new WeakMap<Driver, Map<string, ShardRateSampler>>();
+const users = new Map<ShardRateSampler, number>();
 
-const shared = new WeakMap<Driver, Map<string, Shared>>();
-
-/** The stream's sampler, started for its first user and stopped after its last. */
-function acquire(driver: Driver, stream: string, options?: ShardRateSamplerOptions) {
-	let byStream = shared.get(driver);
+/** The stream's sampler, made for its first user. */
+function samplerFor(driver: Driver, stream: string, options?: ShardRateSamplerOptions) {
+	let byStream = samplers.get(driver);
 	if (!byStream) {
 		byStream = new Map();
-		shared.set(driver, byStream);
+		samplers.set(driver, byStream);
 	}
 
-	let entry = byStream.get(stream);
-	if (!entry) {
-		entry = {sampler: new ShardRateSampler(driver, stream, options), users: 0};
-		byStream.set(stream, entry);
+	let sampler = byStream.get(stream);
+	if (!sampler) {
+		sampler = new ShardRateSampler(driver, stream, options);
+		byStream.set(stream, sampler);
 	}
 
-	return entry;
+	return sampler;
+}
+
+function retain(driver: Driver, sampler: ShardRateSampler) {
+	samplers.get(driver)?.set(sampler.streamName, sampler);
+	users.set(sampler, (users.get(sampler) ?? 0) + 1);
+	sampler.start();
+}
+
+/** Stops the sampler after its last user, and forgets it. */
+function release(driver: Driver, sampler: ShardRateSampler) {
+	const left = (users.get(sampler) ?? 1) - 1;
+	if (left > 0) {
+		users.set(sampler, left);
+		return;
+	}
+
+	users.delete(sampler);
+	sampler.stop();
+	const byStream = samplers.get(driver);
+	if (byStream?.get(sampler.streamName) === sampler) byStream.delete(sampler.streamName);
 }
 
 export function useShardRates(driver: Driver, stream: string, options?: ShardRateSamplerOptions) {
-	const entry = useMemo(() => acquire(driver, stream, options), [driver, stream, options]);
+	const sampler = useMemo(() => samplerFor(driver, stream, options), [driver, stream, options]);
 	useEffect(() => {
-		// Back in the registry if its last user left in between (an effect run twice, say).
-		const byStream = shared.get(driver);
-		if (byStream && !byStream.has(stream)) byStream.set(stream, entry);
-		entry.users++;
-		entry.sampler.start();
-		return () => {
-			entry.users--;
-			if (entry.users > 0) return;
-			entry.sampler.stop();
-			if (shared.get(driver)?.get(stream) === entry) shared.get(driver)!.delete(stream);
-		};
-	}, [entry, driver, stream]);
-	return useSyncExternalStore(entry.sampler.subscribe, entry.sampler.getState);
+		retain(driver, sampler);
+		return () => release(driver, sampler);
+	}, [driver, sampler]);
+	return useSyncExternalStore(sampler.subscribe, sampler.getState);
 }

@@ -134,7 +134,7 @@ export function MetricsScreen(props: MetricsScreenProps) {
 	const shardId = resolveShard(shardIds, chosenShard);
 	// Next to CloudWatch's iterator age: how far kinesis-top's own tail is behind, live.
 	const rates = useShardRates(driver, stream, props.rateOptions);
-	const behind = liveMillisBehind(rates.rates, shardId);
+	const behind = useMemo(() => liveMillisBehind(rates.rates, shardId), [rates.rates, shardId]);
 	const charts = usePoller(
 		(signal) => fetchStreamCharts(driver, stream, {minutes: range.minutes, shardId, signal}),
 		{intervalMs},
