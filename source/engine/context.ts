@@ -4,6 +4,7 @@
  * the engine's own validation and wording, and the metadata save that keeps memory and disk in step.
  * The engine builds one and hands it to each module; the modules never reach into the engine otherwise.
  */
+import type {KinesisMetrics} from './kinesis-metrics.js';
 import type {Clock} from './clock.js';
 import type {EngineOptions, StreamRef} from './engine.js';
 import {resourceInUse} from './errors.js';
@@ -25,6 +26,8 @@ export type EngineContext = {
 	streams(): Stream[];
 	/** Saves the metadata; if that fails, runs `undo` and throws InternalFailure. */
 	saveOrUndo(undo: () => void): void;
+	/** The AWS/Kinesis metric hooks (SubscribeToShard records its calls and events through them). */
+	readonly metrics: KinesisMetrics;
 	/** GetShardIterator, for its validation and its positions. */
 	getShardIterator(input: {
 		StreamName: string;

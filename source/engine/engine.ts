@@ -161,8 +161,13 @@ export class KinesisEngine {
 				return [...this.streams.values()];
 			},
 			saveOrUndo: (undo) => this.saveOrUndo(undo),
+			get metrics() {
+				return metricsHooks();
+			},
 			getShardIterator: (input) => this.getShardIterator(input),
 		};
+		// The hooks are made after the feature modules (below); the context reads them when used.
+		const metricsHooks = () => this.kinesisMetrics;
 		this.consumers = new Consumers(context);
 		this.subscriptions = new Subscriptions(context, this.consumers);
 		this.channels = new Channels(context);

@@ -131,6 +131,7 @@ export class Subscriptions {
 		const key = `${consumerArn} ${iterator.shardIndex}`;
 		const existing = this.active.get(key);
 		if (existing && now - existing.startedAt < SUBSCRIPTION_DEFAULTS.takeoverAfterMs) {
+			this.context.metrics.subscribeToShard(stream, consumer.name, 'rate-exceeded', now);
 			throw resourceInUse(
 				`Another active subscription exists for this consumer: ${this.context.accountId}:${stream.name}:${shardIdOf(iterator.shardIndex)}:${consumer.name}`,
 			);
@@ -138,6 +139,7 @@ export class Subscriptions {
 
 		const last = this.lastCall.get(key);
 		if (this.context.enforceLimits() && last !== undefined && now - last < 1000) {
+			this.context.metrics.subscribeToShard(stream, consumer.name, 'rate-exceeded', now);
 			throw limitExceeded(
 				`Rate exceeded for consumer ${consumerArn} and shard ${shardIdOf(iterator.shardIndex)}: at most one SubscribeToShard call per second.`,
 			);
@@ -170,6 +172,7 @@ export class Subscriptions {
 		);
 		this.active.set(key, subscription);
 		this.lastCall.set(key, now);
+		this.context.metrics.subscribeToShard(stream, consumer.name, 'established', now);
 		return subscription;
 	}
 
@@ -261,6 +264,13 @@ export class ShardSubscription implements AsyncIterable<SubscribeToShardEvent> {
 				if (due) {
 					this.position = read.nextPosition;
 					lastEventAt = now;
+					this.context.metrics.subscribeToShardEvent(
+						stream,
+						shard,
+						this.target.consumerName,
+						{Records: read.records, MillisBehindLatest: read.millisBehindLatest},
+						now,
+					);
 					yield read.childShards
 						? {
 								Records: read.records,

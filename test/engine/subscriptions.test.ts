@@ -442,3 +442,60 @@ describe('SubscribeToShard', () => {
 		);
 	});
 });
+
+describe('SubscribeToShard metrics', () => {
+	test('calls and events are recorded as CloudWatch consumer metrics', async () => {
+		const {kinesis, consumer} = setup();
+		const events = iterate(
+			kinesis.subscribeToShard({
+				ConsumerARN: consumer,
+				ShardId: S0,
+				StartingPosition: {Type: 'LATEST'},
+			}),
+		);
+		await nextEvent(events);
+		// A second call within 5 s is refused: it counts as rate exceeded.
+		expectKinesisError(
+			() =>
+				kinesis.subscribeToShard({
+					ConsumerARN: consumer,
+					ShardId: S0,
+					StartingPosition: {Type: 'LATEST'},
+				}),
+			'ResourceInUseException',
+		);
+		await put(kinesis, 'abc');
+		await put(kinesis, 'de');
+		let received = 0;
+		while (received < 2) received += (await eventWithRecords(events)).Records.length;
+		await events.return?.();
+
+		const dimensions = [
+			{Name: 'StreamName', Value: 's'},
+			{Name: 'ConsumerName', Value: 'app'},
+		];
+		const sum = (MetricName: string) =>
+			kinesis.metrics
+				.getMetricStatistics({
+					Namespace: 'AWS/Kinesis',
+					MetricName,
+					Dimensions: dimensions,
+					StartTime: START - 60_000,
+					EndTime: START + 120_000,
+					Period: 60,
+					Statistics: ['Sum', 'SampleCount'],
+				})
+				.Datapoints.reduce(
+					(total, point) => ({
+						Sum: total.Sum + (point.Sum ?? 0),
+						SampleCount: total.SampleCount + (point.SampleCount ?? 0),
+					}),
+					{Sum: 0, SampleCount: 0},
+				);
+		expect(sum('SubscribeToShard.Success')).toEqual({Sum: 1, SampleCount: 2});
+		expect(sum('SubscribeToShard.RateExceeded').Sum).toBe(1);
+		expect(sum('SubscribeToShardEvent.Records').Sum).toBe(2);
+		expect(sum('SubscribeToShardEvent.Bytes').Sum).toBe(5);
+		expect(sum('SubscribeToShardEvent.Success').SampleCount).toBeGreaterThanOrEqual(2);
+	});
+});
