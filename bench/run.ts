@@ -1,11 +1,13 @@
 /**
  * `npm run bench`: every benchmark, medians of several runs, printed with ceilings and ratios.
- * `--quick`: fewer records and runs; `--only=engine`, `--only=wire` or `--only=query`: one benchmark; `--verbose`: every run.
+ * `--quick`: fewer records and runs; `--only=engine|wire|query|tail-ui`: one benchmark; `--verbose`:
+ * every run.
  */
 import {engineBenchmarks} from './engine.js';
 import {queryBenchmarks} from './query.js';
 import {printFigures} from './report.js';
 import {serverBenchmarks} from './server.js';
+import {tailUiBenchmarks} from './tail-ui.js';
 
 const quick = process.argv.includes('--quick');
 const only = process.argv.find((argument) => argument.startsWith('--only='))?.slice(7);
@@ -36,5 +38,17 @@ if (only === undefined || only === 'query') {
 	printFigures(
 		`Query: windowed SQL end to end through the query engine, ${records.toLocaleString('en-US')} JSON records of ~90 bytes, Zipf keys`,
 		await queryBenchmarks({records, runs}),
+	);
+}
+
+if (only === undefined || only === 'tail-ui') {
+	const fed = quick ? 500_000 : 5_000_000;
+	printFigures(
+		`Tail UI: the console (80×24 in tmux) tailing a 4-shard stream fed 20,000 records/s through serve, until ${fed.toLocaleString('en-US')} records (the console's CPU, frames and RSS from outside)`,
+		await tailUiBenchmarks({
+			records: fed,
+			presses: quick ? 10 : 25,
+			log: verbose ? (line) => console.log(line) : undefined,
+		}),
 	);
 }

@@ -9,11 +9,9 @@
  * another server). Every run measures every target one after the other, so the ratios compare figures
  * taken side by side under the same load from the rest of the machine.
  */
-import {spawn, type ChildProcess} from 'node:child_process';
 import {randomBytes} from 'node:crypto';
 import {Agent} from 'node:http';
 import {createRequire} from 'node:module';
-import {createInterface} from 'node:readline';
 import {fileURLToPath} from 'node:url';
 import {
 	CreateStreamCommand,
@@ -28,6 +26,7 @@ import {
 	type PutRecordsRequestEntry,
 } from '@aws-sdk/client-kinesis';
 import {NodeHttpHandler} from '@smithy/node-http-handler';
+import {spawnServer, stopChild} from './child-process.js';
 import {median, type Figure} from './report.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -46,43 +45,6 @@ type Sizes = {records: number; sequential: number};
 type Sample = {put: number; calls: number; p50: number; p99: number; read: number};
 
 const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
-
-/** Starts `args` with node and resolves with the first stdout line matching `ready`. */
-async function spawnServer(args: string[], ready: RegExp) {
-	const child = spawn(process.execPath, args, {stdio: ['ignore', 'pipe', 'pipe']});
-	// A benchmark that fails or is interrupted leaves no server behind.
-	const killChild = () => child.kill();
-	process.once('exit', killChild);
-	child.once('exit', () => process.off('exit', killChild));
-	let stderr = '';
-	child.stderr!.on('data', (chunk: Buffer) => {
-		stderr += chunk.toString();
-	});
-	const match = await new Promise<RegExpMatchArray>((resolve, reject) => {
-		const timer = setTimeout(
-			() => reject(new Error(`${args[0]} did not start: ${stderr}`)),
-			20_000,
-		);
-		child.once('exit', (code) =>
-			reject(new Error(`${args[0]} exited with ${code} before it listened: ${stderr}`)),
-		);
-		createInterface({input: child.stdout!}).on('line', (line) => {
-			const found = ready.exec(line);
-			if (found) {
-				clearTimeout(timer);
-				resolve(found);
-			}
-		});
-	});
-	return {child, match};
-}
-
-async function stopChild(child: ChildProcess) {
-	if (child.exitCode !== null) return;
-	const exited = new Promise((resolve) => child.once('exit', resolve));
-	child.kill('SIGTERM');
-	await exited;
-}
 
 /** The three servers, each in its own process. */
 async function startServers() {
