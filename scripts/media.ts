@@ -80,6 +80,21 @@ const SCENES: Scene[] = [
 			screen.includes('Buffer — exact') && /Recent deliveries \([1-9]/.test(screen),
 		settleMs: 1000,
 	},
+	{
+		file: 'split.svg',
+		title: 'kinesis-top: a guided split, previewed before it is confirmed',
+		keys: [':', 'stream clickstream', 'Enter', 'S'],
+		ready: (screen) => screen.includes('(the middle)') && screen.includes('c confirms'),
+		settleMs: 500,
+	},
+	{
+		file: 'query.svg',
+		title: 'kinesis-top: windowed SQL over the live stream',
+		keys: ['Escape', ':', 'query clickstream', 'Enter'],
+		// The default query's windows are 10 s: wait for two of them.
+		ready: (screen) => (screen.match(/^\d\d:\d\d:\d\d–/gm) ?? []).length >= 2,
+		settleMs: 500,
+	},
 ];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
