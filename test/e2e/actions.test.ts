@@ -3,33 +3,14 @@
  * record from the form and find it in the tail; split a shard (typed confirmation) and see its two
  * children in the shard map.
  */
-import {join} from 'node:path';
-import {afterAll, beforeAll, describe, expect, test} from 'vitest';
-import {Terminal} from '../../scripts/terminal.js';
-import {ensureBuilt, root} from '../helpers/build.js';
+import {describe, expect, test} from 'vitest';
+import {useConsoleTerminal} from '../helpers/console-terminal.js';
 
 describe('console actions in a terminal (tmux, 80×24)', () => {
-	let terminal: Terminal | undefined;
-
-	beforeAll(async () => {
-		await ensureBuilt();
-	}, 300_000);
-
-	afterAll(async () => {
-		await terminal?.close();
-	});
+	const kinesisTop = useConsoleTerminal();
 
 	test('put a record and see it in the tail; split a shard and see its children', async () => {
-		terminal = await Terminal.start({
-			command: [
-				process.execPath,
-				join(root, 'bin/kinesis-top.js'),
-				'--local',
-				'--in-memory',
-				'--demo',
-			],
-		});
-		const t = terminal;
+		const t = await kinesisTop.start('--local', '--in-memory', '--demo');
 		const keys = async (...sequence: string[]) => {
 			for (const key of sequence) {
 				await t.sendKeys(key);

@@ -4,10 +4,8 @@
  * q, and check the terminal was given back: the alternate screen left and the cursor shown again.
  * tmux is the pseudo-terminal: it draws what the program writes, and `pipe-pane` records the raw bytes.
  */
-import {join} from 'node:path';
-import {afterAll, beforeAll, describe, expect, test} from 'vitest';
-import {Terminal} from '../../scripts/terminal.js';
-import {ensureBuilt, root} from '../helpers/build.js';
+import {describe, expect, test} from 'vitest';
+import {useConsoleTerminal} from '../helpers/console-terminal.js';
 import {waitFor} from '../helpers/wait-for.js';
 
 const ENTER_ALTERNATE_SCREEN = '\u001B[?1049h';
@@ -16,26 +14,10 @@ const SHOW_CURSOR = '\u001B[?25h';
 
 // tmux is a test dependency: .ci/run installs it when the machine lacks it. Missing, this fails loudly.
 describe('the console in a terminal (tmux, 80×24)', () => {
-	let terminal: Terminal | undefined;
-
-	beforeAll(async () => {
-		await ensureBuilt();
-	}, 300_000);
-
-	afterAll(async () => {
-		await terminal?.close();
-	});
+	const kinesisTop = useConsoleTerminal();
 
 	test('navigate, tail, help, quit: the terminal is restored', async () => {
-		terminal = await Terminal.start({
-			command: [
-				process.execPath,
-				join(root, 'bin/kinesis-top.js'),
-				'--local',
-				'--in-memory',
-				'--demo',
-			],
-		});
+		const terminal = await kinesisTop.start('--local', '--in-memory', '--demo');
 		const sendKeys = terminal.sendKeys.bind(terminal);
 		const untilScreen = terminal.until.bind(terminal);
 
@@ -74,14 +56,14 @@ describe('the console in a terminal (tmux, 80×24)', () => {
 
 		// q: quit.
 		await sendKeys('q');
-		const status = await waitFor(() => terminal!.exitStatus(), {
+		const status = await waitFor(() => terminal.exitStatus(), {
 			timeoutMs: 10_000,
 			message: 'the program to exit',
 		});
 		expect(status).toBe(0);
 
 		// The terminal is given back: back from the alternate screen, cursor shown, the console gone.
-		await waitFor(() => terminal!.rawOutput().includes(LEAVE_ALTERNATE_SCREEN), {
+		await waitFor(() => terminal.rawOutput().includes(LEAVE_ALTERNATE_SCREEN), {
 			message: 'the raw output',
 		});
 		const output = terminal.rawOutput();

@@ -3,10 +3,8 @@
  * the streams overview, Enter on it, and its buffer gauge grows, then drops after a flush by size, with
  * the delivery listed. `--demo-rate 2000` fills the 1 MiB buffer in seconds rather than half a minute.
  */
-import {join} from 'node:path';
-import {afterAll, beforeAll, describe, expect, test} from 'vitest';
-import {Terminal} from '../../scripts/terminal.js';
-import {ensureBuilt, root} from '../helpers/build.js';
+import {describe, expect, test} from 'vitest';
+import {useConsoleTerminal} from '../helpers/console-terminal.js';
 
 /** The size gauge's percentage and the number of deliveries listed, from the screen. */
 function readGauge(screen: string) {
@@ -18,28 +16,16 @@ function readGauge(screen: string) {
 }
 
 describe('the Firehose screen in a terminal (tmux, 80×24)', () => {
-	let terminal: Terminal | undefined;
-
-	beforeAll(async () => {
-		await ensureBuilt();
-	}, 300_000);
-
-	afterAll(async () => {
-		await terminal?.close();
-	});
+	const kinesisTop = useConsoleTerminal();
 
 	test('the demo archive: the buffer gauge grows, then drops after a flush', async () => {
-		terminal = await Terminal.start({
-			command: [
-				process.execPath,
-				join(root, 'bin/kinesis-top.js'),
-				'--local',
-				'--in-memory',
-				'--demo',
-				'--demo-rate',
-				'2000',
-			],
-		});
+		const terminal = await kinesisTop.start(
+			'--local',
+			'--in-memory',
+			'--demo',
+			'--demo-rate',
+			'2000',
+		);
 		await terminal.until((s) => s.includes('clickstream'), 'the demo streams');
 		await terminal.sendKeys('F');
 		let text = await terminal.until(

@@ -55,6 +55,20 @@ describe('TailBuffer', () => {
 		expect(buffer.toArray()).toEqual([]);
 	});
 
+	test('also capped in bytes of data: big records push out old ones before the count is reached', () => {
+		const buffer = new TailBuffer(100, 1000);
+		const big = (n: number) => ({...record(n), Data: new Uint8Array(400)});
+		buffer.append('s', [big(1), big(2)]);
+		expect(buffer.size).toBe(2);
+		buffer.append('s', [big(3)]);
+		expect(buffer.toArray().map((entry) => entry.seq)).toEqual([1, 2]);
+		expect(buffer.dropped).toBe(1);
+		// A record larger than the cap on its own is still kept (alone): the newest is always shown.
+		buffer.append('s', [{...record(4), Data: new Uint8Array(5000)}]);
+		expect(buffer.toArray().map((entry) => entry.seq)).toEqual([3]);
+		expect(buffer.dropped).toBe(3);
+	});
+
 	test('the capacity must be a whole number from 1', () => {
 		expect(() => new TailBuffer(0)).toThrow(RangeError);
 		expect(() => new TailBuffer(1.5)).toThrow(RangeError);
