@@ -55,3 +55,8 @@ try {
 	process.off('SIGINT', onInterrupt);
 	process.off('SIGTERM', onInterrupt);
 }
+
+// Everything is closed and written by now, so the process ends on its own. Should a stray timer or
+// socket keep it alive, a quit console must still quit: the exit comes at the latest 3 s later (the
+// timer itself keeps nothing alive).
+setTimeout(() => process.exit(), 3000).unref();

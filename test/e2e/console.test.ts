@@ -59,6 +59,8 @@ describe('the console in a terminal (tmux, 80×24)', () => {
 		const status = await waitFor(() => terminal.exitStatus(), {
 			timeoutMs: 10_000,
 			message: 'the program to exit',
+		}).catch(async (error: Error) => {
+			throw new Error(`${error.message}; screen:\n${await terminal.screen()}`);
 		});
 		expect(status).toBe(0);
 
