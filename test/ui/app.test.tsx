@@ -99,8 +99,9 @@ describe('App', () => {
 		// 300 records in the current minute, so far: a rate above 300/60 = 5/s.
 		const rate = Number(/(\d+)\/s/.exec(busy)![1]);
 		expect(rate).toBeGreaterThanOrEqual(5);
-		expect(busy).toMatch(/▁{9}█/);
-		expect(busy).toMatch(/█ +\d+ms +1d/);
+		// The records sit in the current minute, or in the last one when a minute turned meanwhile.
+		expect(busy).toMatch(/▁{9}█|▁{8}█▁/);
+		expect(busy).toMatch(/[█▁] +\d+ms +1d/);
 		expect(frame).toMatch(/quiet +ACTIVE +1 +0\/s +▁{10} +1d/);
 
 		// s sorts by records/s (the busiest on top), then iterator age, shards, and back to the name.
