@@ -25,7 +25,7 @@ import {usePoller} from '../hooks/use-poller.js';
 import {isMovement, type Movement} from '../hooks/use-selection.js';
 import type {Command} from '../keymap.js';
 import type {ScreenProps} from '../navigation.js';
-import {lastFirst, panelWindow} from '../panels.js';
+import {panelWindow, scrollPanels} from '../panels.js';
 import {useTheme} from '../theme.js';
 import {compactBytes, compactDuration, compactNumber} from '../units.js';
 import {plotRowsFor} from './metrics-screen.js';
@@ -189,19 +189,7 @@ export function DeliveryScreen(props: DeliveryScreenProps) {
 	const heights = sections.map((section) => section.height);
 
 	const scroll = useCallback(
-		(movement: Movement) => {
-			const last = lastFirst(heights, room);
-			const page = Math.max(1, panelWindow(heights, first, room).end - first);
-			const step = {
-				down: 1,
-				up: -1,
-				pageDown: page,
-				pageUp: -page,
-				top: -Infinity,
-				bottom: Infinity,
-			}[movement];
-			setFirst(Math.min(Math.max(first + step, 0), last));
-		},
+		(movement: Movement) => setFirst(scrollPanels(heights, room, first, movement)),
 		[heights, room, first],
 	);
 	const onCommand = useCallback(

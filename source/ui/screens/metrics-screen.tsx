@@ -23,7 +23,7 @@ import {useStreamDescription} from '../hooks/use-stream-description.js';
 import {isMovement, type Movement} from '../hooks/use-selection.js';
 import type {Command} from '../keymap.js';
 import type {ScreenProps} from '../navigation.js';
-import {lastFirst, panelWindow} from '../panels.js';
+import {panelWindow, scrollPanels} from '../panels.js';
 import {shortShardId} from '../shard-rows.js';
 import {cell, formatLag, truncate} from '../format.js';
 import type {ShardRate, ShardRateSamplerOptions} from '../../monitor/shard-rates.js';
@@ -159,19 +159,7 @@ export function MetricsScreen(props: MetricsScreenProps) {
 	);
 
 	const scroll = useCallback(
-		(movement: Movement) => {
-			const last = lastFirst(heights, room);
-			const page = Math.max(1, panelWindow(heights, first, room).end - first);
-			const step = {
-				down: 1,
-				up: -1,
-				pageDown: page,
-				pageUp: -page,
-				top: -Infinity,
-				bottom: Infinity,
-			}[movement];
-			setFirst(Math.min(Math.max(first + step, 0), last));
-		},
+		(movement: Movement) => setFirst(scrollPanels(heights, room, first, movement)),
 		[heights, room, first],
 	);
 
