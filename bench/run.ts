@@ -14,11 +14,15 @@ const only = process.argv.find((argument) => argument.startsWith('--only='))?.sl
 const verbose = process.argv.includes('--verbose');
 const records = quick ? 100_000 : 500_000;
 const runs = quick ? 3 : 5;
+const warmups = quick ? 1 : 2;
 console.log(
 	`kinesis-top benchmarks (${records.toLocaleString('en-US')} records of 100 bytes, median of ${runs} runs)`,
 );
 if (only === undefined || only === 'engine') {
-	printFigures('Engine', await engineBenchmarks({records, runs}));
+	printFigures(
+		`Engine (after ${warmups} warm-up runs, not counted)`,
+		await engineBenchmarks({records, runs, warmups}),
+	);
 }
 
 if (only === undefined || only === 'wire') {

@@ -15,7 +15,6 @@ export type HashKeyWords = ArrayLike<number>;
 export const MAX_HASH_KEY = (1n << 128n) - 1n;
 
 const words = new Int32Array(16);
-const bytes = new Uint8Array(words.buffer);
 
 const swapBytes = (x: number) =>
 	(((x & 0xff) << 24) | ((x & 0xff_00) << 8) | ((x >>> 8) & 0xff_00) | (x >>> 24)) >>> 0;
@@ -42,14 +41,28 @@ export function hashPartitionKeyInto(partitionKey: string, out: Uint32Array): nu
 function md5ShortAscii(key: string, out: Uint32Array): boolean {
 	const n = key.length;
 	if (n > 55) return false;
-	for (let i = 0; i < n; i++) {
-		const c = key.charCodeAt(i);
-		if (c > 127) return false;
-		bytes[i] = c;
+	// The block is read as little-endian words: build each from four characters at once (faster than
+	// writing bytes and reading them back), then the 0x80 end marker, zero padding and the bit length.
+	let w = 0;
+	let i = 0;
+	for (; i + 4 <= n; i += 4) {
+		const c0 = key.charCodeAt(i);
+		const c1 = key.charCodeAt(i + 1);
+		const c2 = key.charCodeAt(i + 2);
+		const c3 = key.charCodeAt(i + 3);
+		if ((c0 | c1 | c2 | c3) > 127) return false;
+		words[w++] = c0 | (c1 << 8) | (c2 << 16) | (c3 << 24);
 	}
 
-	bytes[n] = 0x80;
-	for (let i = n + 1; i < 56; i++) bytes[i] = 0;
+	let last = 0x80 << ((n - i) * 8);
+	for (let shift = 0; i < n; i++, shift += 8) {
+		const c = key.charCodeAt(i);
+		if (c > 127) return false;
+		last |= c << shift;
+	}
+
+	words[w++] = last;
+	while (w < 14) words[w++] = 0;
 	words[14] = n * 8;
 	words[15] = 0;
 	const m0 = words[0];

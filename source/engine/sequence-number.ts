@@ -29,11 +29,27 @@ export function shardSuffix(shardIndex: number) {
 	return String(shardIndex).padStart(SHARD_DIGITS, '0');
 }
 
-const ZEROS = '0'.repeat(COUNTER_DIGITS);
+/**
+ * Every put formats one of these, so the digits above the last three are kept from the previous call
+ * (consecutive counters share them 999 times in 1,000) and the last three come from a table.
+ */
+const LOW_DIGITS = 3;
+const LOW_RANGE = 10 ** LOW_DIGITS;
+const LOW_TEXT = Array.from({length: LOW_RANGE}, (_, low) => String(low).padStart(LOW_DIGITS, '0'));
+let cachedPrefix = '';
+let cachedHigh = -1;
+let cachedHead = '';
 
 export function formatSequenceNumber(prefix: string, counter: number, suffix: string) {
-	const digits = String(counter);
-	return prefix + ZEROS.slice(digits.length) + digits + suffix;
+	const low = counter % LOW_RANGE;
+	const high = (counter - low) / LOW_RANGE;
+	if (high !== cachedHigh || prefix !== cachedPrefix) {
+		cachedPrefix = prefix;
+		cachedHigh = high;
+		cachedHead = prefix + String(high).padStart(COUNTER_DIGITS - LOW_DIGITS, '0');
+	}
+
+	return cachedHead + LOW_TEXT[low] + suffix;
 }
 
 /** Decodes one of our sequence numbers; undefined for any other string. */

@@ -1,6 +1,12 @@
 import {describe, expect, test} from 'vitest';
 import {ManualClock} from '../../source/engine/clock.js';
 import {KinesisEngine} from '../../source/engine/engine.js';
+import {
+	decodeSequenceNumber,
+	formatSequenceNumber,
+	sequencePrefix,
+	shardSuffix,
+} from '../../source/engine/sequence-number.js';
 import {bytes, readShard, shardId} from './helpers.js';
 
 const seq = (value: string) => BigInt(value);
@@ -25,6 +31,22 @@ async function put(kinesis: KinesisEngine, keys: string[]) {
 }
 
 describe('sequence numbers', () => {
+	test('format every counter exactly, whatever the order of calls (the formatter caches its high digits)', () => {
+		const prefixes = [sequencePrefix(1_700_000_000_000), sequencePrefix(1_800_000_000_123)];
+		const counters = [0, 1, 999, 1000, 1001, 999_999, 1_000_000, 123_456_789_012_345, 2 ** 53 - 1];
+		const plain = (prefix: string, counter: number, suffix: string) =>
+			prefix + String(counter).padStart(27, '0') + suffix;
+		for (const counter of counters) {
+			for (const prefix of prefixes) {
+				for (const shard of [0, 7]) {
+					const formatted = formatSequenceNumber(prefix, counter, shardSuffix(shard));
+					expect(formatted).toBe(plain(prefix, counter, shardSuffix(shard)));
+					expect(decodeSequenceNumber(formatted)?.counter).toBe(counter);
+				}
+			}
+		}
+	});
+
 	test('are 56 decimal digits', async () => {
 		const {kinesis} = engine();
 		const results = await put(
