@@ -48,7 +48,7 @@ if (only === undefined || only === 'query') {
 if (only === undefined || only === 'tail-ui') {
 	const fed = quick ? 500_000 : 5_000_000;
 	printFigures(
-		`Tail UI: the console (80×24 in tmux) tailing a 4-shard stream fed 20,000 records/s through serve, until ${fed.toLocaleString('en-US')} records (the console's CPU, frames and RSS from outside)`,
+		`Tail UI: the console (in an 80×24 pseudo-terminal) tailing a 4-shard stream fed 20,000 records/s through serve, until ${fed.toLocaleString('en-US')} records (the console's CPU, frames and RSS from outside)`,
 		await tailUiBenchmarks({
 			records: fed,
 			presses: quick ? 10 : 25,

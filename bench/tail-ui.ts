@@ -1,17 +1,17 @@
 /**
  * The tail-UI figure: the console tailing a 4-shard stream fed 20,000 records/s, in a real terminal
- * (an 80×24 tmux pane). Three processes, so the figure is the console's alone: `kinesis-top serve`
+ * (an 80×24 pseudo-terminal, see pty-terminal.ts). Three processes, so the figure is the console's alone: `kinesis-top serve`
  * (in memory, limits off), this process as the producer (PutRecords of 500 through the AWS driver, as
  * a real producer), and the console under test pointed at serve with --endpoint. Measured from outside:
  * the console's CPU and RSS from /proc, its frames per second from the synchronized-update markers Ink
- * wraps each frame in, and the time from a key press (tmux send-keys) to the first frame that shows it.
+ * wraps each frame in, and the time from a key press (written to the pty) to the first frame that shows it.
  */
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {Terminal} from '../scripts/terminal.js';
 import {AwsDriver} from '../source/driver/aws-driver.js';
 import type {PutRecordsRequestEntry} from '../source/driver/driver.js';
 import {processUsage, spawnServer, stopChild} from './child-process.js';
+import {PtyTerminal} from './pty-terminal.js';
 import {median, type Figure} from './report.js';
 
 const RATE = 20_000;
@@ -84,10 +84,10 @@ function startProducer(driver: AwsDriver) {
 }
 
 /** Milliseconds from a key press to the end of the first frame after it that contains `marker`. */
-async function timeKey(terminal: Terminal, key: string, marker: string) {
+async function timeKey(terminal: PtyTerminal, key: string, marker: string) {
 	const offset = terminal.rawLength();
 	const start = performance.now();
-	await terminal.sendKeys(key);
+	terminal.sendKeys(key);
 	for (;;) {
 		const output = terminal.rawOutput(offset);
 		const at = output.indexOf(marker);
@@ -107,7 +107,7 @@ export async function tailUiBenchmarks(options: TailUiOptions): Promise<Figure[]
 	const endpoint = serve.match[1];
 	const credentials = {accessKeyId: 'bench', secretAccessKey: 'bench'};
 	const driver = new AwsDriver({endpoint, region: 'us-east-1', credentials, environment: {}});
-	let terminal: Terminal | undefined;
+	let terminal: PtyTerminal | undefined;
 	let producer: ReturnType<typeof startProducer> | undefined;
 	try {
 		await driver.createStream(STREAM, {mode: 'PROVISIONED', shardCount: 4});
@@ -117,7 +117,7 @@ export async function tailUiBenchmarks(options: TailUiOptions): Promise<Figure[]
 			await sleep(50);
 		}
 
-		terminal = await Terminal.start({
+		terminal = PtyTerminal.start({
 			command: [
 				process.execPath,
 				join(root, 'bin/kinesis-top.js'),
@@ -132,13 +132,14 @@ export async function tailUiBenchmarks(options: TailUiOptions): Promise<Figure[]
 				AWS_SECRET_ACCESS_KEY: 'bench',
 			},
 		});
-		await terminal.until((screen) => screen.includes(STREAM), 'the streams list');
-		// The same key presses on the idle console first: the floor that tmux and the frame cap set.
+		await terminal.until(STREAM, 'the streams list');
+		// The same key presses on the idle console first: the floor that the terminal and the frame cap set.
 		const idle = await timeKeys(terminal, Math.max(5, Math.floor(options.presses / 2)));
 		producer = startProducer(driver);
 		// t on the selected (only) stream: the tail of all its shards.
-		await terminal.sendKeys('t');
-		await terminal.until((screen) => /Tail bench/.test(screen), 'the tail');
+		const beforeTail = terminal.rawLength();
+		terminal.sendKeys('t');
+		await terminal.until(`Tail ${STREAM}`, 'the tail', beforeTail);
 		const pid = await terminal.pid();
 
 		// Frames and CPU over a steady 10 s window.
@@ -168,11 +169,10 @@ export async function tailUiBenchmarks(options: TailUiOptions): Promise<Figure[]
 		const feedSeconds = (performance.now() - windowStart) / 1000;
 		await producer.stop();
 		const final = await processUsage(pid);
-		const screen = await terminal.screen();
-		log(screen);
-		const read = /([\d.,]+)(k?)\/s read/.exec(screen);
+		const screen = terminal.recentText(4000);
+		const read = [...screen.matchAll(/([\d.,]+)(k?)\/s read/g)].at(-1);
 		const readRate = read ? Number(read[1].replaceAll(',', '')) * (read[2] ? 1000 : 1) : 0;
-		await terminal.sendKeys('q');
+		terminal.sendKeys('q');
 		return [
 			{name: 'records fed', unit: 'records', value: fed},
 			{name: 'feed rate', unit: 'rec/s', value: fed / feedSeconds, target: RATE * 0.9},
@@ -208,7 +208,7 @@ export async function tailUiBenchmarks(options: TailUiOptions): Promise<Figure[]
 }
 
 /** Opens and closes the help `presses` times; the times from each key to the frame showing it. */
-async function timeKeys(terminal: Terminal, presses: number, back = 'NAME') {
+async function timeKeys(terminal: PtyTerminal, presses: number, back = 'NAME') {
 	const latencies: number[] = [];
 	for (let press = 0; press < presses; press++) {
 		latencies.push(await timeKey(terminal, '?', 'press ? or esc to close'));

@@ -10,6 +10,15 @@ import {deaggregate, hasKplMagic} from './kpl.js';
 import {Payload, type PayloadOrigin} from './payload.js';
 
 const encoder = new TextEncoder();
+const MESSAGE_TYPE_KEY = Buffer.from('"messageType"');
+
+/**
+ * Only JSON that names `messageType` can be a CloudWatch Logs envelope. A byte search spares every other
+ * record a JSON parse here: a live tail decodes thousands of records a second, and a view parses the
+ * ones it shows (or filters) when it needs them.
+ */
+const mayBeLogsEnvelope = (bytes: Uint8Array) =>
+	Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).includes(MESSAGE_TYPE_KEY);
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -51,7 +60,7 @@ function decodeData(data: Uint8Array, origin: PayloadOrigin): Payload[] {
 	}
 
 	const payload = new Payload(bytes, {...origin, layers});
-	const envelope = payload.json && logsEnvelopeOf(payload.json.value);
+	const envelope = mayBeLogsEnvelope(bytes) && payload.json && logsEnvelopeOf(payload.json.value);
 	if (!envelope) return [payload];
 	const logLayers = [...layers, 'cloudwatch-logs' as const];
 	if (envelope.messageType === 'CONTROL_MESSAGE' || envelope.logEvents.length === 0) {

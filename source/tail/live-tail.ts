@@ -13,6 +13,14 @@ import {
 	type TailOptions,
 } from './tail-session.js';
 
+/**
+ * GetRecords pages of at most 2,000 records for a live view, not the API's 10,000: the AWS SDK turns a
+ * page into objects in one go, ~10 ms per 1,000 records here, and a key press waits behind it. A shard
+ * takes at most 1,000 records/s, so a once-a-second read stays under a page; one that falls behind reads
+ * up to 4 pages a second (8,000 records/s) until it catches up.
+ */
+const LIVE_PAGE_SIZE = 2000;
+
 export type LiveTailOptions = TailOptions & {
 	/** Records kept (default 5,000); older ones are dropped and counted. */
 	bufferSize?: number;
@@ -50,10 +58,15 @@ export class LiveTail {
 		readonly streamName: string,
 		readonly options: LiveTailOptions = {},
 	) {
-		const {bufferSize = DEFAULT_TAIL_BUFFER_SIZE, flushMs = 100, ...tailOptions} = options;
+		const {
+			bufferSize = DEFAULT_TAIL_BUFFER_SIZE,
+			flushMs = 100,
+			pageSize = LIVE_PAGE_SIZE,
+			...tailOptions
+		} = options;
 		this.buffer = new TailBuffer(bufferSize);
 		this.flushMs = flushMs;
-		this.session = new TailSession(driver, streamName, {follow: true, ...tailOptions});
+		this.session = new TailSession(driver, streamName, {follow: true, pageSize, ...tailOptions});
 		this.state = {
 			records: [],
 			received: 0,

@@ -71,6 +71,26 @@ describe('LiveTail', () => {
 		expect(state.capacity).toBe(10);
 	});
 
+	test('reads pages of at most 2,000 records, so no key press waits behind a 10,000-record page', async () => {
+		const {driver, tail} = await setup(10_000, 20);
+		const pages: number[] = [];
+		tail.session.onBatch((batch) => pages.push(batch.records.length));
+		for (let call = 0; call < 12; call++) {
+			await driver.putRecords(
+				's',
+				Array.from({length: 500}, (_, i) => ({
+					PartitionKey: 'one-key',
+					Data: Buffer.from(`${call}.${i}`),
+				})),
+			);
+		}
+
+		tail.start();
+		await waitFor(() => tail.getState().received === 6000, {message: 'every record'});
+		expect(Math.max(...pages)).toBe(2000);
+		expect(pages.reduce((sum, page) => sum + page, 0)).toBe(6000);
+	});
+
 	test('stop ends the session; the last state stays', async () => {
 		const {driver, tail} = await setup(10, 20);
 		tail.start();
