@@ -25,14 +25,14 @@ const ESCAPE_SEQUENCE = /\u001B(?:\[[\d;?]*[ -/]*[@-~]|\][^\u0007]*\u0007|[()][\
 export class PtyTerminal {
 	/** Everything the program wrote, one character per byte (latin1). */
 	private output = '';
-	private readonly exited: Promise<void>;
+	private readonly ended: Promise<void>;
 
 	private constructor(private readonly relay: ChildProcess) {
 		relay.stdout!.setEncoding('latin1');
 		relay.stdout!.on('data', (chunk: string) => {
 			this.output += chunk;
 		});
-		this.exited = new Promise((resolve) => relay.once('exit', () => resolve()));
+		this.ended = new Promise((resolve) => relay.once('exit', () => resolve()));
 	}
 
 	static start(options: PtyTerminalOptions) {
@@ -95,6 +95,17 @@ export class PtyTerminal {
 		return Number(children.trim().split(' ')[0]);
 	}
 
+	/** Waits up to `timeoutMs` for the program to end by itself; whether it did. */
+	async exited(timeoutMs: number) {
+		let timer: NodeJS.Timeout | undefined;
+		const timeout = new Promise<false>((resolve) => {
+			timer = setTimeout(() => resolve(false), timeoutMs);
+		});
+		const ended = await Promise.race([this.ended.then(() => true), timeout]);
+		clearTimeout(timer);
+		return ended;
+	}
+
 	/** Ends the program if it still runs, and the relay. */
 	async close() {
 		if (this.relay.exitCode === null) {
@@ -102,6 +113,6 @@ export class PtyTerminal {
 			this.relay.kill('SIGTERM');
 		}
 
-		await this.exited;
+		await this.ended;
 	}
 }

@@ -173,6 +173,7 @@ export async function tailUiBenchmarks(options: TailUiOptions): Promise<Figure[]
 		const read = [...screen.matchAll(/([\d.,]+)(k?)\/s read/g)].at(-1);
 		const readRate = read ? Number(read[1].replaceAll(',', '')) * (read[2] ? 1000 : 1) : 0;
 		terminal.sendKeys('q');
+		if (!(await terminal.exited(5000))) throw new Error('the console did not quit on q');
 		return [
 			{name: 'records fed', unit: 'records', value: fed},
 			{name: 'feed rate', unit: 'rec/s', value: fed / feedSeconds, target: RATE * 0.9},

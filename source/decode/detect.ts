@@ -59,7 +59,7 @@ function decodeData(data: Uint8Array, origin: PayloadOrigin): Payload[] {
 		}
 	}
 
-	const payload = new Payload(bytes, {...origin, layers});
+	const payload = new Payload(bytes, layers === origin.layers ? origin : {...origin, layers});
 	const envelope = mayBeLogsEnvelope(bytes) && payload.json && logsEnvelopeOf(payload.json.value);
 	if (!envelope) return [payload];
 	const logLayers = [...layers, 'cloudwatch-logs' as const];

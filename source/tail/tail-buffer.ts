@@ -5,6 +5,7 @@
  * say how many it no longer holds.
  */
 import type {KinesisRecord} from '../driver/driver.js';
+import type {TailEntry} from './tail-entries.js';
 
 export const DEFAULT_TAIL_BUFFER_SIZE = 5000;
 /** The most `--tail-buffer` allows: 200,000 records of up to 1 MiB could already fill a small machine. */
@@ -17,6 +18,8 @@ export type BufferedRecord = {
 	readonly seq: number;
 	readonly shardId: string;
 	readonly record: KinesisRecord;
+	/** Its decoded entries, once a view has needed them (tail-entries.ts). */
+	entries?: TailEntry[];
 };
 
 export class TailBuffer {

@@ -17,60 +17,50 @@ export type TailEntry = {
 	payload: Payload;
 	/** The payload's own partition key (a KPL user record's) or else the record's. */
 	partitionKey: string;
+	/** What filters test, made on first use. */
+	subject?: FilterSubject;
+	/** The last filter tested and its verdict: a view refreshing with the same filter tests only new entries. */
+	verdict?: {filter: RecordFilter; passes: boolean};
 };
 
-const decoded = new WeakMap<BufferedRecord, TailEntry[]>();
-const subjects = new WeakMap<TailEntry, FilterSubject>();
-const verdicts = new WeakMap<RecordFilter, WeakMap<TailEntry, boolean>>();
-
+// The caches live on the objects themselves, not in WeakMaps: a busy tail turns over thousands of
+// records a second, and every WeakMap entry is extra work for each garbage collection.
 export function entriesOf(buffered: BufferedRecord): TailEntry[] {
-	let entries = decoded.get(buffered);
-	if (!entries) {
+	if (!buffered.entries) {
 		const payloads = decodeRecord(buffered.record.Data);
-		entries = payloads.map((payload, index) => ({
+		buffered.entries = payloads.map((payload, index) => ({
 			key: payloads.length === 1 ? String(buffered.seq) : `${buffered.seq}.${index}`,
 			buffered,
 			payload,
 			partitionKey: payload.origin.partitionKey ?? buffered.record.PartitionKey,
 		}));
-		decoded.set(buffered, entries);
 	}
 
-	return entries;
+	return buffered.entries;
 }
 
 export function subjectOf(entry: TailEntry): FilterSubject {
-	let subject = subjects.get(entry);
-	if (!subject) {
+	if (!entry.subject) {
 		const {payload} = entry;
 		const text = payload.text ?? decodeUtf8Lenient(payload.bytes);
-		subject = {
+		entry.subject = {
 			shardId: entry.buffered.shardId,
 			partitionKey: entry.partitionKey,
 			sequenceNumber: entry.buffered.record.SequenceNumber,
 			text,
 			data: payload.json ? payload.json.value : text,
 		};
-		subjects.set(entry, subject);
 	}
 
-	return subject;
+	return entry.subject;
 }
 
 export function passes(entry: TailEntry, filter: RecordFilter) {
-	let cache = verdicts.get(filter);
-	if (!cache) {
-		cache = new WeakMap();
-		verdicts.set(filter, cache);
+	if (entry.verdict?.filter !== filter) {
+		entry.verdict = {filter, passes: filter.test(subjectOf(entry))};
 	}
 
-	let verdict = cache.get(entry);
-	if (verdict === undefined) {
-		verdict = filter.test(subjectOf(entry));
-		cache.set(entry, verdict);
-	}
-
-	return verdict;
+	return entry.verdict.passes;
 }
 
 /** Every payload of the records, oldest first, that passes the filter (all without one). */
