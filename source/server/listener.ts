@@ -80,9 +80,10 @@ export async function listen(handler: RequestHandler, options: ListenOptions): P
 		socket.setTimeout(idleTimeoutMs, () => socket.destroy());
 		// Small frames (HTTP/2 WINDOW_UPDATEs, a response's headers) go out at once, not after Nagle's wait.
 		socket.setNoDelay(true);
-		let received = Buffer.alloc(0);
+		let received: Buffer = Buffer.alloc(0);
 		const route = (chunk: Buffer) => {
-			received = Buffer.concat([received, chunk]);
+			// Usually the first chunk holds the whole preface: no copy of it then.
+			received = received.length === 0 ? chunk : Buffer.concat([received, chunk]);
 			const compared = Math.min(received.length, PREFACE.length);
 			const isHttp2 = received.subarray(0, compared).equals(PREFACE.subarray(0, compared));
 			if (isHttp2 && received.length < PREFACE.length) return;

@@ -11,7 +11,8 @@
  * request never reaches the engine: it is answered with an AWS error.
  */
 import {randomBytes, randomUUID} from 'node:crypto';
-import {constants as http2Constants} from 'node:http2';
+import type {OutgoingHttpHeaders} from 'node:http';
+import {constants as http2Constants, type Http2ServerResponse} from 'node:http2';
 import type {KinesisEngine} from '../engine/engine.js';
 import type {FirehoseEngine} from '../engine/firehose/firehose-engine.js';
 import {KinesisError} from '../engine/errors.js';
@@ -48,6 +49,20 @@ import {
 } from './query-protocol.js';
 import {decode, SerializationError, type Shape} from './shapes.js';
 import {SignatureVerifier, type SignatureFailure, type SigningCredentials} from './signature.js';
+
+/** `x-amz-id-2` is 72 random bytes in base64, as AWS's; they are drawn for 64 answers at a time. */
+const ID2_BYTES = 72;
+let id2Pool = Buffer.alloc(0);
+let id2Offset = 0;
+function id2() {
+	if (id2Offset + ID2_BYTES > id2Pool.length) {
+		id2Pool = randomBytes(64 * ID2_BYTES);
+		id2Offset = 0;
+	}
+
+	id2Offset += ID2_BYTES;
+	return id2Pool.toString('base64', id2Offset - ID2_BYTES, id2Offset);
+}
 
 /** Larger bodies are refused with 413 before they are read, as AWS does. */
 const MAX_REQUEST_BYTES = 7 * 1024 * 1024;
@@ -129,7 +144,11 @@ function addressOf(request: AnyRequest) {
 }
 
 /** An action of one service, bound to the engine that answers it. */
-type BoundAction = {shape: Record<string, Shape>; run(input: Input): unknown};
+type BoundAction = {
+	shape: Record<string, Shape>;
+	run(input: Input): unknown;
+	json?(output: unknown): Buffer;
+};
 
 /** What answers one `X-Amz-Target` service prefix. */
 type Service = {
@@ -146,7 +165,7 @@ function bind<Engine>(
 	return (operation) => {
 		if (!Object.hasOwn(actions, operation)) return undefined;
 		const action = actions[operation];
-		return {shape: action.shape, run: (input) => action.run(engine, input)};
+		return {shape: action.shape, run: (input) => action.run(engine, input), json: action.json};
 	};
 }
 
@@ -200,6 +219,29 @@ function readBody(request: AnyRequest, timeoutMs: number): Promise<Buffer | unde
 		// A connection that closes before the end of the body (no 'aborted' on every Node version).
 		request.on('close', () => settle(undefined, new Error('client went away')));
 	});
+}
+
+/**
+ * An answer over HTTP/2, written on the stream itself: the same headers the compatibility API would
+ * send (its lower-cased names, in the same order; `date` added by the stream), without its per-header
+ * checks and without the empty trailing DATA frame it sends to end every answer.
+ */
+function sendHttp2(response: Http2ServerResponse, reply: Reply, requestId: string) {
+	const stream = response.stream;
+	if (stream.destroyed || stream.closed || stream.headersSent) return;
+	const headers: OutgoingHttpHeaders = {
+		'x-amzn-requestid': requestId,
+		'x-amz-id-2': id2(),
+	};
+	if (reply.contentType) headers['content-type'] = reply.contentType;
+	if (reply.headers) {
+		for (const name in reply.headers) headers[name.toLowerCase()] = reply.headers[name];
+	}
+
+	headers['content-length'] = Buffer.byteLength(reply.body);
+	headers[':status'] = reply.status;
+	stream.respond(headers);
+	stream.end(reply.body);
 }
 
 export class KinesisServer {
@@ -277,10 +319,15 @@ export class KinesisServer {
 				return;
 			}
 
+			if ('stream' in response && request.method === 'POST') {
+				sendHttp2(response, reply, requestId);
+				return;
+			}
+
 			if (response.destroyed || response.writableEnded) return;
 			response.statusCode = reply.status;
 			response.setHeader('x-amzn-RequestId', requestId);
-			response.setHeader('x-amz-id-2', randomBytes(72).toString('base64'));
+			response.setHeader('x-amz-id-2', id2());
 			if (reply.contentType) response.setHeader('Content-Type', reply.contentType);
 			for (const [name, value] of Object.entries(reply.headers ?? {}))
 				response.setHeader(name, value);
@@ -370,7 +417,8 @@ export class KinesisServer {
 				return {status: 200, body: '', events: {output, protocol}};
 			return {
 				status: 200,
-				body: protocol.encode(output),
+				body:
+					protocol === jsonProtocol && action.json ? action.json(output) : protocol.encode(output),
 				contentType: protocol.contentType,
 				headers: protocol.headers,
 			};

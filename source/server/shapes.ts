@@ -47,9 +47,15 @@ function decodeBase64(text: string): Buffer | undefined {
 	return bytes.length === (length / 4) * 3 - padding ? bytes : undefined;
 }
 
-/** Where a value sits in the input, for error messages: text, or how to make it when it is needed. */
+/**
+ * Where a value sits in the input, for error messages: text, or how to make it when it is needed; a list
+ * item's decoder also gets its index, which follows the list's path (`Records[3]`).
+ */
 type Path = string | (() => string);
-const pathText = (path: Path) => (typeof path === 'string' ? path : path());
+const pathText = (path: Path, index?: number) => {
+	const text = typeof path === 'string' ? path : path();
+	return index === undefined ? text : `${text}[${index}]`;
+};
 
 /** Checks and converts `value` against `shape`; throws SerializationError as AWS would. */
 export function decode(
@@ -58,115 +64,156 @@ export function decode(
 	path: Path,
 	format: WireFormat = 'json',
 ): unknown {
-	if (value === null || value === undefined) return undefined;
-	if (shape === 'any') return value;
-	if (typeof shape === 'object') {
-		if ('list' in shape) {
-			if (!Array.isArray(value)) {
-				throw new SerializationError(`Start of list found where not expected at ${pathText(path)}`);
-			}
+	return decoderOf(shape)(value, path, format);
+}
 
-			// The item's path is only spelled out for an error message, not for each of 500 good records.
-			return value.map((item, index) =>
-				decode(item, shape.list, () => `${pathText(path)}[${index}]`, format),
+/**
+ * One shape's check and conversion. Each structure and list shape gets its own, made once: a put's 500
+ * records then go through a closure that knows its members, instead of dispatching on the shape anew
+ * for each record and member.
+ */
+type Decoder = (value: unknown, path: Path, format: WireFormat, index?: number) => unknown;
+
+const compiled = new WeakMap<object, Decoder>();
+
+function decoderOf(shape: Shape): Decoder {
+	if (typeof shape !== 'object') return primitiveDecoders[shape];
+	// A structure's decoder is kept by its member table, so `{structure: table}` made per request hits.
+	const key = 'list' in shape ? shape : shape.structure;
+	let decoder = compiled.get(key);
+	if (!decoder) {
+		decoder = 'list' in shape ? listDecoder(shape.list) : structureDecoder(shape.structure);
+		compiled.set(key, decoder);
+	}
+
+	return decoder;
+}
+
+function listDecoder(itemShape: Shape): Decoder {
+	let item: Decoder | undefined;
+	return (value, path, format, index) => {
+		if (value === null || value === undefined) return undefined;
+		if (!Array.isArray(value)) {
+			throw new SerializationError(
+				`Start of list found where not expected at ${pathText(path, index)}`,
 			);
 		}
 
+		item ??= decoderOf(itemShape);
+		// Each item's path is this list's path and the item's index, spelled out only for an error
+		// message: nothing is made for each of 500 good records.
+		const listPath: Path = index === undefined ? path : () => pathText(path, index);
+		const decoded = new Array<unknown>(value.length);
+		for (let i = 0; i < value.length; i++) decoded[i] = item(value[i], listPath, format, i);
+		return decoded;
+	};
+}
+
+function structureDecoder(members: Record<string, Shape>): Decoder {
+	let names: string[] | undefined;
+	let decoders: Decoder[] | undefined;
+	return (value, path, format, index) => {
+		if (value === null || value === undefined) return undefined;
 		if (typeof value !== 'object' || Array.isArray(value)) {
 			throw new SerializationError(
-				`Start of structure or map found where not expected at ${pathText(path)}`,
+				`Start of structure or map found where not expected at ${pathText(path, index)}`,
 			);
+		}
+
+		if (!names || !decoders) {
+			names = [];
+			for (const member in members) names.push(member);
+			decoders = names.map((member) => decoderOf(members[member]));
 		}
 
 		const decoded: Record<string, unknown> = {};
-		for (const member in shape.structure) {
-			const memberValue = decode(
-				(value as Record<string, unknown>)[member],
-				shape.structure[member],
-				member,
-				format,
-			);
+		for (let i = 0; i < names.length; i++) {
+			const member = names[i];
+			const memberValue = decoders[i]((value as Record<string, unknown>)[member], member, format);
 			if (memberValue !== undefined) decoded[member] = memberValue;
 		}
 
 		return decoded;
-	}
-
-	switch (shape) {
-		case 'string': {
-			if (typeof value !== 'string')
-				throw new SerializationError(`${typeof value} can not be converted to a String`);
-			return value;
-		}
-
-		case 'integer': {
-			// Kinesis's Integer members are Java ints: a larger number does not deserialize.
-			if (
-				typeof value !== 'number' ||
-				!Number.isInteger(value) ||
-				value < INT32_MIN ||
-				value > INT32_MAX
-			) {
-				throw new SerializationError(`${describe(value)} can not be converted to an Integer`);
-			}
-
-			return value;
-		}
-
-		case 'boolean': {
-			if (typeof value !== 'boolean')
-				throw new SerializationError(`${describe(value)} can not be converted to a Boolean`);
-			return value;
-		}
-
-		case 'blob': {
-			if (format !== 'json') {
-				if (!(value instanceof Uint8Array)) {
-					throw new SerializationError(`Byte string expected at ${pathText(path)}`);
-				}
-
-				return value;
-			}
-
-			const bytes = typeof value === 'string' ? decodeBase64(value) : undefined;
-			if (!bytes) throw new SerializationError(`Base64 encoded blob expected at ${pathText(path)}`);
-			return bytes;
-		}
-
-		case 'timestamp': {
-			const milliseconds =
-				value instanceof Date
-					? value.getTime()
-					: typeof value === 'number'
-						? format === 'cbor'
-							? value
-							: value * 1000
-						: Number.NaN;
-			// Beyond ±8.64e15 ms a Date is invalid: such a number is not a timestamp.
-			const date = new Date(Math.round(milliseconds));
-			if (Number.isNaN(date.getTime())) {
-				throw new SerializationError(`${describe(value)} can not be converted to a Timestamp`);
-			}
-
-			return date;
-		}
-
-		case 'map': {
-			if (typeof value !== 'object' || Array.isArray(value)) {
-				throw new SerializationError(
-					`Start of structure or map found where not expected at ${pathText(path)}`,
-				);
-			}
-
-			for (const entry of Object.values(value as object)) {
-				if (typeof entry !== 'string')
-					throw new SerializationError(`Map values must be strings at ${pathText(path)}`);
-			}
-
-			return value;
-		}
-	}
+	};
 }
+
+const primitiveDecoders: Record<Exclude<Shape, object>, Decoder> = {
+	any: (value) => (value === null ? undefined : value),
+	string(value) {
+		if (value === null || value === undefined) return undefined;
+		if (typeof value !== 'string')
+			throw new SerializationError(`${typeof value} can not be converted to a String`);
+		return value;
+	},
+	integer(value) {
+		if (value === null || value === undefined) return undefined;
+		// Kinesis's Integer members are Java ints: a larger number does not deserialize.
+		if (
+			typeof value !== 'number' ||
+			!Number.isInteger(value) ||
+			value < INT32_MIN ||
+			value > INT32_MAX
+		) {
+			throw new SerializationError(`${describe(value)} can not be converted to an Integer`);
+		}
+
+		return value;
+	},
+	boolean(value) {
+		if (value === null || value === undefined) return undefined;
+		if (typeof value !== 'boolean')
+			throw new SerializationError(`${describe(value)} can not be converted to a Boolean`);
+		return value;
+	},
+	blob(value, path, format, index) {
+		if (value === null || value === undefined) return undefined;
+		if (format !== 'json') {
+			if (!(value instanceof Uint8Array)) {
+				throw new SerializationError(`Byte string expected at ${pathText(path, index)}`);
+			}
+
+			return value;
+		}
+
+		const bytes = typeof value === 'string' ? decodeBase64(value) : undefined;
+		if (!bytes)
+			throw new SerializationError(`Base64 encoded blob expected at ${pathText(path, index)}`);
+		return bytes;
+	},
+	timestamp(value, _path, format) {
+		if (value === null || value === undefined) return undefined;
+		const milliseconds =
+			value instanceof Date
+				? value.getTime()
+				: typeof value === 'number'
+					? format === 'cbor'
+						? value
+						: value * 1000
+					: Number.NaN;
+		// Beyond ±8.64e15 ms a Date is invalid: such a number is not a timestamp.
+		const date = new Date(Math.round(milliseconds));
+		if (Number.isNaN(date.getTime())) {
+			throw new SerializationError(`${describe(value)} can not be converted to a Timestamp`);
+		}
+
+		return date;
+	},
+	map(value, path, _format, index) {
+		if (value === null || value === undefined) return undefined;
+		if (typeof value !== 'object' || Array.isArray(value)) {
+			throw new SerializationError(
+				`Start of structure or map found where not expected at ${pathText(path, index)}`,
+			);
+		}
+
+		for (const entry of Object.values(value as object)) {
+			if (typeof entry !== 'string')
+				throw new SerializationError(`Map values must be strings at ${pathText(path, index)}`);
+		}
+
+		return value;
+	},
+};
 
 function describe(value: unknown) {
 	if (typeof value === 'bigint') return String(value);

@@ -50,6 +50,32 @@ describe('JSON blobs', () => {
 			'Start of structure or map found where not expected at Records[1]',
 		);
 	});
+
+	test('items of nested lists are named by every index', () => {
+		const lists = {list: {list: 'blob'}} as const;
+		expect(() => decode([['aGk='], ['aGk=', 'bad']], lists, 'Outer')).toThrow(
+			'Base64 encoded blob expected at Outer[1][1]',
+		);
+		expect(() => decode([[], 'x'], lists, 'Outer')).toThrow(
+			'Start of list found where not expected at Outer[1]',
+		);
+		expect(() => decode([{}, 3], {list: 'map'}, 'Maps')).toThrow(
+			'Start of structure or map found where not expected at Maps[1]',
+		);
+		expect(() => decode({Blobs: ['aGk=', 'x']}, {structure: {Blobs: {list: 'blob'}}}, '')).toThrow(
+			'Base64 encoded blob expected at Blobs[1]',
+		);
+	});
+
+	test('a shape decodes the same each time, whether its structure is built anew or not', () => {
+		const members = {Name: 'string', Count: 'integer', Extra: 'any'} as const;
+		const value = {Name: 'n', Count: 3, Unknown: true, Extra: null};
+		expect(decode(value, {structure: members}, '')).toEqual({Name: 'n', Count: 3});
+		expect(decode(value, {structure: members}, '')).toEqual({Name: 'n', Count: 3});
+		expect(() => decode({Count: 1.5}, {structure: members}, '')).toThrow(
+			'1.5 can not be converted to an Integer',
+		);
+	});
 });
 
 describe('toWire', () => {
