@@ -76,6 +76,27 @@ export function previewLine(payload: Payload, mode: DecodeMode, maxChars = 240):
 	}
 }
 
+/**
+ * The line cut to `width` characters, ending in `…` when something was cut. A list row cut here fits
+ * as it is, so Ink need not slice its coloured text to the width, which costs more than drawing it.
+ */
+export function fitLine(line: Line, width: number): Line {
+	let length = 0;
+	for (const segment of line) length += segment.text.length;
+	if (length <= width) return line;
+	const fitted: Line = [];
+	let room = width - 1;
+	for (const segment of line) {
+		if (room <= 0) break;
+		const text = segment.text.length <= room ? segment.text : segment.text.slice(0, room);
+		fitted.push(text === segment.text ? segment : {kind: segment.kind, text});
+		room -= text.length;
+	}
+
+	fitted.push({kind: 'note', text: '…'});
+	return fitted;
+}
+
 /** A payload's full rendering as lines, formatted only as far as asked for (a hex dump can be long). */
 export type LineSource = {
 	readonly representation: Representation;

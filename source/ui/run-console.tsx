@@ -34,8 +34,8 @@ const SHOW_CURSOR = '\u001B[?25h';
 /** The terminal bell: the iterator-age alert rings it, straight to the terminal (not through Ink). */
 const BELL = '\u0007';
 const EXIT_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
-/** The frame rate cap: enough for live numbers, cheap for a terminal over SSH. */
-const MAX_FPS = 15;
+/** The frame rate cap: a key press waits at most 33 ms for a frame; a busy tail draws far fewer. */
+const MAX_FPS = 30;
 
 export class NotATerminalError extends Error {
 	override readonly name = 'NotATerminalError';

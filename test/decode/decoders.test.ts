@@ -10,6 +10,7 @@ import {deaggregate, isKplAggregate} from '../../source/decode/kpl.js';
 import {Payload} from '../../source/decode/payload.js';
 import {
 	DECODE_MODES,
+	fitLine,
 	nextDecodeMode,
 	payloadLines,
 	previewLine,
@@ -316,6 +317,19 @@ describe('presentation', () => {
 		for (const mode of DECODE_MODES) {
 			expect(lineText(previewLine(binary, mode))).not.toMatch(TERMINAL_CONTROL);
 		}
+	});
+
+	test('a preview fits its column: cut with … where needed, colours kept', () => {
+		const line = previewLine(json, 'auto');
+		expect(fitLine(line, 40)).toBe(line);
+		expect(fitLine(line, 22)).toBe(line);
+		const cut = fitLine(line, 10);
+		expect(lineText(cut)).toBe('{"user":{…');
+		expect(lineText(cut)).toHaveLength(10);
+		expect(cut.slice(0, -1).map((segment) => segment.kind)).toEqual(
+			line.slice(0, cut.length - 1).map((segment) => segment.kind),
+		);
+		expect(lineText(fitLine(line, 1))).toBe('…');
 	});
 
 	test('full payloads: pretty JSON, wrapped text, hex only as far as asked', () => {

@@ -8,7 +8,7 @@ import {isAbsolute, relative, sep} from 'node:path';
 import {Box, Text} from 'ink';
 import {useCallback, useMemo, useRef, useState} from 'react';
 import type {Driver, IteratorStart} from '../../driver/driver.js';
-import {nextDecodeMode, previewLine, type DecodeMode} from '../../decode/present.js';
+import {fitLine, nextDecodeMode, previewLine, type DecodeMode} from '../../decode/present.js';
 import type {LiveTailOptions} from '../../tail/live-tail.js';
 import {parseRecordFilter} from '../../tail/record-filter.js';
 import {saveRecords} from '../../tail/save-records.js';
@@ -240,7 +240,12 @@ export function TailScreen(props: TailScreenProps) {
 							</Text>
 							<Box width={dataWidth}>
 								<Text wrap="truncate-end">
-									<Segments line={previewLine(entry.payload, mode, Math.max(16, dataWidth + 8))} />
+									<Segments
+										line={fitLine(
+											previewLine(entry.payload, mode, Math.max(16, dataWidth + 8)),
+											dataWidth,
+										)}
+									/>
 								</Text>
 							</Box>
 						</Box>
