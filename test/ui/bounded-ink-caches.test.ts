@@ -20,6 +20,7 @@ async function moduleOf(source: string) {
 	const wrapAnsi = (text: string) => text;
 	const cliTruncate = (text: string) => text;
 	const widestLine = (text: string) => Math.max(...text.split('\n').map((line) => line.length));
+	// eslint-disable-next-line no-new-func, @typescript-eslint/no-implied-eval
 	return new Function('wrapAnsi', 'cliTruncate', 'widestLine', body)(
 		wrapAnsi,
 		cliTruncate,
