@@ -3,7 +3,7 @@
  * panels as fit. Scrolling stops once the last panel is in view, so the screen never shows blank space
  * it could fill.
  */
-import type {Movement} from './hooks/use-selection.js';
+import {movementStep, type Movement} from './hooks/use-selection.js';
 
 /** The panels [first, end) shown from `first` in `room` lines (at least one, even if cut). */
 export function panelWindow(heights: readonly number[], first: number, room: number) {
@@ -37,13 +37,5 @@ export function scrollPanels(
 	movement: Movement,
 ) {
 	const page = Math.max(1, panelWindow(heights, first, room).end - first);
-	const step = {
-		down: 1,
-		up: -1,
-		pageDown: page,
-		pageUp: -page,
-		top: -Infinity,
-		bottom: Infinity,
-	}[movement];
-	return Math.min(Math.max(first + step, 0), lastFirst(heights, room));
+	return Math.min(Math.max(first + movementStep(movement, page), 0), lastFirst(heights, room));
 }

@@ -11,6 +11,12 @@ export type Movement = 'down' | 'up' | 'pageDown' | 'pageUp' | 'top' | 'bottom';
 export const isMovement = (command: string): command is Movement =>
 	['down', 'up', 'pageDown', 'pageUp', 'top', 'bottom'].includes(command);
 
+/** How far a movement moves, a page being `page` rows: ±Infinity to either end (callers clamp). */
+export function movementStep(movement: Movement, page: number) {
+	const steps = {down: 1, up: -1, pageDown: page, pageUp: -page, top: -Infinity, bottom: Infinity};
+	return steps[movement];
+}
+
 export type SelectionState = {name?: string; index: number; offset: number};
 
 export type ResolvedSelection = {
@@ -42,9 +48,7 @@ export function selectionReducer(state: SelectionState, action: SelectionAction)
 	const current = resolveSelection(state, names, height);
 	const last = names.length - 1;
 	const page = Math.max(1, height - 1);
-	const step = {down: 1, up: -1, pageDown: page, pageUp: -page, top: -Infinity, bottom: Infinity}[
-		action.movement
-	];
+	const step = movementStep(action.movement, page);
 	const index = Math.min(Math.max(current.index + step, 0), last);
 	const {start} = visibleWindow(names.length, index, height, current.start);
 	return {name: names[index], index, offset: start};

@@ -2,6 +2,7 @@
 import {useCallback, useState} from 'react';
 import {HelpOverlay, helpLines} from '../components/help-overlay.js';
 import {useScreenCommands} from '../hooks/use-keymap.js';
+import {isMovement, movementStep} from '../hooks/use-selection.js';
 import type {Binding, Command} from '../keymap.js';
 import type {ScreenProps} from '../navigation.js';
 
@@ -16,16 +17,9 @@ export function HelpScreen({keymap, readOnly, width, height, active}: HelpScreen
 	const maxOffset = Math.max(0, helpLines(keymap).length - room);
 	const onCommand = useCallback(
 		(command: Command) => {
-			const step: Partial<Record<Command, number>> = {
-				down: 1,
-				up: -1,
-				pageDown: room,
-				pageUp: -room,
-				top: -Infinity,
-				bottom: Infinity,
-			};
-			const by = step[command];
-			if (by !== undefined) setOffset((current) => Math.min(Math.max(current + by, 0), maxOffset));
+			if (!isMovement(command)) return;
+			const by = movementStep(command, room);
+			setOffset((current) => Math.min(Math.max(current + by, 0), maxOffset));
 		},
 		[room, maxOffset],
 	);

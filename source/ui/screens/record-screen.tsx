@@ -12,6 +12,7 @@ import {hashKeyOf} from '../../routing.js';
 import type {TailEntry} from '../../tail/tail-entries.js';
 import {Segments} from '../components/segments.js';
 import {useScreenCommands} from '../hooks/use-keymap.js';
+import {isMovement, movementStep} from '../hooks/use-selection.js';
 import type {Command} from '../keymap.js';
 import type {ScreenProps} from '../navigation.js';
 import {shortShardId} from '../shard-rows.js';
@@ -111,17 +112,8 @@ export function RecordScreen(props: RecordScreenProps) {
 
 	const onCommand = useCallback(
 		(command: Command) => {
-			const page = Math.max(1, viewHeight - 1);
-			const step: Partial<Record<Command, number>> = {
-				down: 1,
-				up: -1,
-				pageDown: page,
-				pageUp: -page,
-				top: -Infinity,
-				bottom: Infinity,
-			};
-			const by = step[command];
-			if (by !== undefined) {
+			if (isMovement(command)) {
+				const by = movementStep(command, Math.max(1, viewHeight - 1));
 				setOffset((current) => Math.min(Math.max(Math.min(current, maxOffset) + by, 0), maxOffset));
 				return;
 			}
