@@ -3,7 +3,9 @@
  * a private tmux server (its own socket, so nothing else running in tmux is touched). tmux draws what
  * the program writes exactly as a terminal would; `capture-pane` reads the screen (with colours on
  * request) and `pipe-pane` records the raw bytes, from the program's first one: the program waits for a
- * go file that is only created once the recording runs.
+ * go file that is only created once the recording runs. The pane's shell waits for the program and
+ * writes its exit status to a file (a signal meant for the program does not end the shell first): tmux's own #{pane_dead_status} is not reliable (tmux 3.3a can miss
+ * the SIGCHLD of a program that renamed itself, as meow's process.title does, and never reaps it).
  */
 import {execFile} from 'node:child_process';
 import {
@@ -40,12 +42,14 @@ const quote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
 export class Terminal {
 	/** The raw bytes the program wrote, as they arrive. */
 	readonly rawFile: string;
+	private readonly statusFile: string;
 
 	private constructor(
 		private readonly socket: string,
 		private readonly work: string,
 	) {
 		this.rawFile = join(work, 'raw-output');
+		this.statusFile = join(work, 'exit-status');
 	}
 
 	/** Starts `command` in a new pane (80×24 unless told otherwise) and returns once it runs. */
@@ -57,7 +61,7 @@ export class Terminal {
 			.map(([name, value]) => `${name}=${quote(value)} `)
 			.join('');
 		const program = options.command.map((part) => quote(part)).join(' ');
-		const script = `while [ ! -e ${quote(go)} ]; do sleep 0.02; done; exec env ${environment}${program}`;
+		const script = `while [ ! -e ${quote(go)} ]; do sleep 0.02; done; trap : INT TERM HUP; env ${environment}${program}; echo $? > ${quote(terminal.statusFile)}`;
 		await terminal.tmux(
 			'new-session',
 			'-d',
@@ -109,20 +113,10 @@ export class Terminal {
 		}
 	}
 
-	/** The program's process id (tmux's shell exec'd into it). */
-	async pid() {
-		return Number((await this.tmux('display-message', '-p', '-t', 'main', '#{pane_pid}')).trim());
-	}
-
 	/** The exit status once the program has ended, else undefined. */
-	async exitStatus(): Promise<number | undefined> {
-		const [dead, status] = (
-			await this.tmux('display-message', '-p', '-t', 'main', '#{pane_dead} #{pane_dead_status}')
-		)
-			.trim()
-			.split(' ');
-		// tmux may report the pane dead a moment before it knows the status.
-		return dead === '1' && status ? Number(status) : undefined;
+	exitStatus(): number | undefined {
+		const status = existsSync(this.statusFile) ? readFileSync(this.statusFile, 'utf8').trim() : '';
+		return status === '' ? undefined : Number(status);
 	}
 
 	/** What the program has written so far, from byte `from` on (latin1: one character per byte). */
