@@ -4,6 +4,7 @@
  * status from its answer. Ctrl-C stops the running command cleanly (the data directory is released); a
  * second Ctrl-C exits at once.
  */
+import {register} from 'node:module';
 import {isatty} from 'node:tty';
 import {setFlagsFromString} from 'node:v8';
 import type {CommandIo, ConsoleOptions} from './commands/command.js';
@@ -47,6 +48,8 @@ const io: CommandIo = {
 		// several times that between major collections. V8 reads this at every collection, so setting it
 		// now (not on the command line) takes effect.
 		setFlagsFromString(`--heap-growing-percent=${CONSOLE_HEAP_GROWING_PERCENT}`);
+		// Before Ink loads: bound the two text caches Ink 6 never empties (see bounded-ink-caches.ts).
+		register('./ui/bounded-ink-caches.js', import.meta.url);
 		// Loaded only for the console, so the headless commands start without Ink and React.
 		const {runConsole} = await import('./ui/run-console.js');
 		await runConsole(options);
