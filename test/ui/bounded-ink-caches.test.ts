@@ -20,7 +20,6 @@ async function moduleOf(source: string) {
 	const wrapAnsi = (text: string) => text;
 	const cliTruncate = (text: string) => text;
 	const widestLine = (text: string) => Math.max(...text.split('\n').map((line) => line.length));
-	// eslint-disable-next-line no-new-func, @typescript-eslint/no-implied-eval
 	return new Function('wrapAnsi', 'cliTruncate', 'widestLine', body)(
 		wrapAnsi,
 		cliTruncate,
