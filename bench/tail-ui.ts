@@ -191,6 +191,7 @@ export async function tailUiBenchmarks(options: TailUiOptions): Promise<Figure[]
 				target: 100,
 				atMost: true,
 			},
+			{name: 'key → frame max', unit: 'ms', value: Math.max(...latencies), decimals: 1},
 			{name: 'console RSS at the end', unit: 'MB', value: final.rssBytes / 1e6},
 			{
 				name: 'console RSS peak',

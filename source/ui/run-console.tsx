@@ -34,8 +34,14 @@ const SHOW_CURSOR = '\u001B[?25h';
 /** The terminal bell: the iterator-age alert rings it, straight to the terminal (not through Ink). */
 const BELL = '\u0007';
 const EXIT_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
-/** The frame rate cap: a key press waits at most 33 ms for a frame; a busy tail draws far fewer. */
-const MAX_FPS = 30;
+/**
+ * The frame rate cap. Ink holds a frame back until 1/MAX_FPS after the last one, so this is also the
+ * longest a key press waits behind a frame just drawn: 17 ms here. What draws steadily is bounded
+ * elsewhere — a live tail publishes at most 10 times a second (live-tail.ts), the clock once — so the
+ * cap only matters for bursts of keys. At 30 a key behind a tail frame waited up to 33 ms, a third of
+ * the 100 ms key-to-frame budget.
+ */
+const MAX_FPS = 60;
 
 export class NotATerminalError extends Error {
 	override readonly name = 'NotATerminalError';
