@@ -4,8 +4,9 @@
  * the program writes exactly as a terminal would; `capture-pane` reads the screen (with colours on
  * request) and `pipe-pane` records the raw bytes, from the program's first one: the program waits for a
  * go file that is only created once the recording runs. The pane's shell waits for the program and
- * writes its exit status to a file (a signal meant for the program does not end the shell first): tmux's own #{pane_dead_status} is not reliable (tmux 3.3a can miss
- * the SIGCHLD of a program that renamed itself, as meow's process.title does, and never reaps it).
+ * writes its exit status to a file (a signal meant for the program does not end the shell first).
+ * tmux's own #{pane_dead_status} is not to be trusted: tmux 3.3a here can miss the SIGCHLD of a program
+ * that renamed itself (as meow's process.title does) and then never reaps it or knows its status.
  */
 import {execFile} from 'node:child_process';
 import {
