@@ -28,6 +28,13 @@ export function formatRate(perSecond: number | undefined) {
 	return `${Math.round(perSecond)}/s`;
 }
 
+/** Bytes per second, in the units of the per-shard limit (KiB/s, MiB/s). */
+export function formatBytesRate(bytesPerSecond: number) {
+	if (bytesPerSecond >= 1024 * 1024) return `${(bytesPerSecond / 1024 / 1024).toFixed(2)} MiB/s`;
+	if (bytesPerSecond >= 1024) return `${(bytesPerSecond / 1024).toFixed(1)} KiB/s`;
+	return `${Math.round(bytesPerSecond)} B/s`;
+}
+
 /** A lag or an age, short: 850ms, 12s, 4m, 2h; '?' when unknown. */
 export function formatLag(ms: number | undefined) {
 	if (ms === undefined) return '?';

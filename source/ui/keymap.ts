@@ -195,7 +195,7 @@ export const KEYMAP: readonly Binding[] = [
 		command: 'sort',
 		scope: 'streams',
 		keys: [{input: 's'}],
-		description: 'Sort by the next column: name, records/s, iterator age, shards',
+		description: 'Sort by the next column: name, records/s, bytes/s, iterator age, shards',
 		hint: 'sort',
 	},
 

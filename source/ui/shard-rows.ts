@@ -160,13 +160,6 @@ export function shardColumns(width: number, rows: readonly ShardRow[]): ShardCol
 	return {...columns, bar: Math.max(1, width - used)};
 }
 
-/** Bytes per second, in the units of the per-shard limit (KiB/s, MiB/s). */
-export function formatBytesRate(bytesPerSecond: number) {
-	if (bytesPerSecond >= 1024 * 1024) return `${(bytesPerSecond / 1024 / 1024).toFixed(2)} MiB/s`;
-	if (bytesPerSecond >= 1024) return `${(bytesPerSecond / 1024).toFixed(1)} KiB/s`;
-	return `${Math.round(bytesPerSecond)} B/s`;
-}
-
 /** A right-aligned column of `width` whose first character is always a space. */
 export const numberColumn = (text: string, width: number) =>
 	width > 0 ? ` ${cell(text, width - 1, 'right')}` : '';

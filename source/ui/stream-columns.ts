@@ -1,9 +1,25 @@
 /** The streams table's columns and its pure row renderer: a row in, fixed-width cells out. */
 import type {StreamRow} from '../monitor/stream-poller.js';
-import {cell, formatLag, formatRate, formatRetention, sparkline} from './format.js';
+import {
+	cell,
+	formatBytesRate,
+	formatLag,
+	formatRate,
+	formatRetention,
+	sparkline,
+} from './format.js';
 
 /** Every column but the name, in the order they are shown. */
-const OPTIONAL = ['status', 'shards', 'rate', 'trend', 'age', 'mode', 'retention'] as const;
+const OPTIONAL = [
+	'status',
+	'shards',
+	'rate',
+	'bytes',
+	'trend',
+	'age',
+	'mode',
+	'retention',
+] as const;
 type OptionalColumn = (typeof OPTIONAL)[number];
 
 export type StreamColumns = {name: number} & Record<OptionalColumn, number>;
@@ -12,6 +28,7 @@ const WIDTHS: Record<OptionalColumn, number> = {
 	status: 9,
 	shards: 7,
 	rate: 9,
+	bytes: 11,
 	trend: 11,
 	age: 7,
 	mode: 12,
@@ -20,17 +37,22 @@ const WIDTHS: Record<OptionalColumn, number> = {
 
 /**
  * Which columns stay when the terminal is narrow, most important first: what an on-call engineer looks
- * for (is it active, how much comes in, is anyone behind) before the settings (mode, retention).
+ * for (is it active, how much comes in, is anyone behind) before the settings (mode, retention), which
+ * the stream's own screen shows anyway. At 80 columns both settings give way.
  */
 const PRIORITY: readonly OptionalColumn[] = [
 	'status',
 	'shards',
 	'rate',
+	'bytes',
 	'age',
 	'trend',
 	'retention',
 	'mode',
 ];
+
+/** The columns that come from the stream metrics, shown once some row has them. */
+const METRIC_COLUMNS = new Set<OptionalColumn>(['rate', 'bytes', 'trend', 'age']);
 
 /** Width of the selection marker before each row. */
 export const MARKER_WIDTH = 2;
@@ -46,6 +68,7 @@ export function streamColumns(width: number, withMetrics: boolean): StreamColumn
 		status: 0,
 		shards: 0,
 		rate: 0,
+		bytes: 0,
 		trend: 0,
 		age: 0,
 		mode: 0,
@@ -53,7 +76,7 @@ export function streamColumns(width: number, withMetrics: boolean): StreamColumn
 	};
 	let left = width - MARKER_WIDTH - MIN_NAME;
 	for (const column of PRIORITY) {
-		if (!withMetrics && (column === 'rate' || column === 'trend' || column === 'age')) continue;
+		if (!withMetrics && METRIC_COLUMNS.has(column)) continue;
 		if (WIDTHS[column] > left) continue;
 		columns[column] = WIDTHS[column];
 		left -= WIDTHS[column];
@@ -79,6 +102,7 @@ export const headerCells = (columns: StreamColumns): StreamCells => ({
 	status: optional(columns.status, () => ' STATUS', 'left'),
 	shards: optional(columns.shards, () => 'SHARDS'),
 	rate: optional(columns.rate, () => 'IN/S'),
+	bytes: optional(columns.bytes, () => 'BYTES/S'),
 	trend: optional(columns.trend, () => ` LAST ${columns.trend - 1}M`, 'left'),
 	age: optional(columns.age, () => 'AGE'),
 	mode: optional(columns.mode, () => ' MODE', 'left'),
@@ -92,6 +116,9 @@ export function streamCells(row: StreamRow, columns: StreamColumns, alertMs?: nu
 		status: optional(columns.status, () => ` ${row.status}`, 'left'),
 		shards: optional(columns.shards, () => String(row.openShards)),
 		rate: optional(columns.rate, () => formatRate(row.rate)),
+		bytes: optional(columns.bytes, () =>
+			row.bytesRate === undefined ? '' : formatBytesRate(row.bytesRate),
+		),
 		trend: optional(
 			columns.trend,
 			() => (row.history ? ` ${sparkline(row.history, columns.trend - 1)}` : ''),

@@ -1,12 +1,13 @@
 /** The orders the streams table cycles through with `s`: the busiest or the most behind on top. */
 import type {StreamRow} from '../monitor/stream-poller.js';
 
-export const STREAM_ORDERS = ['name', 'rate', 'age', 'shards'] as const;
+export const STREAM_ORDERS = ['name', 'rate', 'bytes', 'age', 'shards'] as const;
 export type StreamOrder = (typeof STREAM_ORDERS)[number];
 
 export const ORDER_LABELS: Record<StreamOrder, string> = {
 	name: 'name',
 	rate: 'records/s',
+	bytes: 'bytes/s',
 	age: 'iterator age',
 	shards: 'shards',
 };
@@ -17,6 +18,7 @@ export const nextOrder = (order: StreamOrder): StreamOrder =>
 /** Largest first (unknown values last), ties by name; `name` is alphabetical. */
 const figure: Record<Exclude<StreamOrder, 'name'>, (row: StreamRow) => number | undefined> = {
 	rate: (row) => row.rate,
+	bytes: (row) => row.bytesRate,
 	age: (row) => row.iteratorAgeMs,
 	shards: (row) => row.openShards,
 };

@@ -65,10 +65,11 @@ describe('App', () => {
 		expect(frame).toContain('kinesis-top local · us-east-1 · 000000000000 · in memory');
 		expect(frame).toContain('● ok');
 		expect(frame).toContain('Streams 2');
-		// At 80 columns the mode gives way to the traffic figures.
-		expect(frame).toMatch(/NAME +STATUS +SHARDS +IN\/S +LAST 10M +AGE +RETENTION/);
-		expect(frame).toMatch(/› clickstream +ACTIVE +4 +0\/s +▁{10} +1d/);
-		expect(frame).toMatch(/ {2}orders +ACTIVE +2 +0\/s +▁{10} +1d/);
+		// At 80 columns the settings (mode, retention) give way to the traffic figures.
+		expect(frame).toMatch(/NAME +STATUS +SHARDS +IN\/S +BYTES\/S +LAST 10M +AGE\n/);
+		expect(frame).toMatch(/› clickstream +ACTIVE +4 +0\/s +0 B\/s +▁{10} *\n/);
+		expect(frame).toMatch(/ {2}orders +ACTIVE +2 +0\/s +0 B\/s +▁{10} *\n/);
+		expect(frame).not.toContain('RETENTION');
 		expect(app.lines().at(-1)).toBe(
 			'j/k move  enter open  t tail  / filter  p put  s sort  esc back  ? help  q quit',
 		);
@@ -96,15 +97,19 @@ describe('App', () => {
 		const app = renderApp(driver);
 		const frame = await app.until((f) => /busy .*\d+\/s/.test(f), 'the rates');
 		const busy = frame.split('\n').find((line) => line.includes('busy'))!;
-		// 300 records in the current minute, so far: a rate above 300/60 = 5/s.
+		// 300 records in the current minute, so far: a rate above 300/60 = 5/s, and 100 times that in
+		// bytes (the partition keys do not count).
 		const rate = Number(/(\d+)\/s/.exec(busy)![1]);
 		expect(rate).toBeGreaterThanOrEqual(5);
+		const [, figure, unit] = /([\d.]+) (B|KiB)\/s/.exec(busy)!;
+		expect(Number(figure) * (unit === 'KiB' ? 1024 : 1)).toBeGreaterThanOrEqual(500);
 		// The records sit in the current minute, or in the last one when a minute turned meanwhile.
 		expect(busy).toMatch(/▁{9}█|▁{8}█▁/);
-		expect(busy).toMatch(/[█▁] +\d+ms +1d/);
-		expect(frame).toMatch(/quiet +ACTIVE +1 +0\/s +▁{10} +1d/);
+		expect(busy).toMatch(/[█▁] +\d+ms *$/);
+		expect(frame).toMatch(/quiet +ACTIVE +1 +0\/s +0 B\/s +▁{10}/);
 
-		// s sorts by records/s (the busiest on top), then iterator age, shards, and back to the name.
+		// s sorts by records/s (the busiest on top), then bytes/s, iterator age, shards, and back to the
+		// name.
 		expect(app.selected()).toMatch(/^› another/);
 		app.press('s');
 		await app.until((f) => f.includes('Streams 3 · by records/s'), 'sorted by rate');
@@ -113,6 +118,9 @@ describe('App', () => {
 				.lines()
 				.filter((line) => /^[› ] \w/.test(line) && !line.includes('NAME'))
 				.map((line) => line.slice(2).split(' ')[0]);
+		expect(order()).toEqual(['busy', 'another', 'quiet']);
+		app.press('s');
+		await app.until((f) => f.includes('by bytes/s'), 'sorted by bytes');
 		expect(order()).toEqual(['busy', 'another', 'quiet']);
 		app.press('s');
 		await app.until((f) => f.includes('by iterator age'), 'sorted by age');
@@ -138,7 +146,9 @@ describe('App', () => {
 		);
 		unmounts.push(app.unmount);
 		await waitFor(() => app.lastFrame()?.includes('PROVISIONED'), {message: 'the mode column'});
-		expect(app.lastFrame()).toMatch(/NAME +STATUS +SHARDS +IN\/S +LAST 10M +AGE +MODE +RETENTION/);
+		expect(app.lastFrame()).toMatch(
+			/NAME +STATUS +SHARDS +IN\/S +BYTES\/S +LAST 10M +AGE +MODE +RETENTION/,
+		);
 	});
 
 	test('fits 80×24: long names are truncated, nothing wraps', async () => {
@@ -219,18 +229,18 @@ describe('App', () => {
 		expect(frame).toMatch(/q, ctrl\+c +Quit kinesis-top/);
 		expect(frame).toMatch(/j, ↓ +Select the next stream/);
 		expect(frame).toMatch(/esc +Back: clear the filter, or close this screen/);
-		expect(frame).not.toContain('RETENTION');
+		expect(frame).not.toContain('SHARDS');
 		expect(app.lines().at(-1)).toBe('j/k move  : cmd  esc back  ? help  q quit');
 
 		app.press('j'); // the table's keys do nothing under the help
 		app.press('?');
-		frame = await app.until((f) => f.includes('RETENTION'), 'the table again');
+		frame = await app.until((f) => f.includes('SHARDS'), 'the table again');
 		expect(app.selected()).toMatch(/^› alpha/);
 
 		app.press('?');
 		await app.until((f) => f.includes('Keys —'), 'help again');
 		app.press(escape);
-		await app.until((f) => f.includes('RETENTION'), 'the table after esc');
+		await app.until((f) => f.includes('SHARDS'), 'the table after esc');
 	});
 
 	test('shows the READ-ONLY badge for a read-only driver', async () => {

@@ -6,8 +6,8 @@
 import {Box, Text} from 'ink';
 import type {HotKey} from '../../monitor/hot-keys.js';
 import {escapeControls} from '../../decode/text.js';
-import {cell, formatRate, truncate} from '../format.js';
-import {formatBytesRate, shortShardId} from '../shard-rows.js';
+import {cell, formatBytesRate, formatRate, truncate} from '../format.js';
+import {shortShardId} from '../shard-rows.js';
 import {useTheme} from '../theme.js';
 
 export type HotKeyPanelProps = {hotKeys: readonly HotKey[]; width: number; rows: number};

@@ -5,9 +5,8 @@
  */
 import {Box, Text} from 'ink';
 import {HOT_LOAD, type ShardRate} from '../../monitor/shard-rates.js';
-import {cell, formatRate} from '../format.js';
+import {cell, formatBytesRate, formatRate} from '../format.js';
 import {
-	formatBytesRate,
 	keyRangeBar,
 	numberColumn,
 	keySpaceShare,
