@@ -128,12 +128,21 @@ function backendOptions(flags: Flags): BackendOptions {
 		throw new UsageError(`--endpoint must be an http:// or https:// URL, not "${flags.endpoint}"`);
 	}
 
+	if (flags.http1 && flags.http2) {
+		throw new UsageError('--http1 and --http2 name different HTTP versions: use one');
+	}
+
+	if (flags.local && (flags.http1 || flags.http2)) {
+		throw new UsageError('--http1 and --http2 are for endpoints: the bundled engine has no HTTP');
+	}
+
 	return {
 		local: flags.local,
 		dataDirectory: flags.dataDir,
 		inMemory: flags.inMemory,
 		enforceLimits: flags.limits,
 		endpoint: flags.endpoint,
+		httpVersion: flags.http1 ? '1.1' : flags.http2 ? '2' : 'auto',
 		region: flags.region,
 		profile: flags.profile,
 		readOnly: flags.readOnly,

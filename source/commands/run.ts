@@ -166,6 +166,9 @@ async function execute(commandLine: CommandLine, action: Action, io: CommandIo) 
 		status = out.closed || io.signal?.aborted ? 0 : report(io, error);
 	}
 
+	const lost = driver?.lostPutAnswers() ?? 0;
+	if (lost > 0) io.stderr.write(lostAnswersWarning(lost));
+
 	try {
 		// Waits for pending writes and releases the data directory.
 		await driver?.close();
@@ -181,6 +184,12 @@ async function execute(commandLine: CommandLine, action: Action, io: CommandIo) 
 	if (io.signal?.aborted) return 130;
 	return status;
 }
+
+/** Said once a command ends: a retried put whose first answer was lost may have stored records twice. */
+const lostAnswersWarning = (lost: number) =>
+	lost === 1
+		? 'warning: 1 put request lost its answer after it was sent and was retried: its records may be stored twice\n'
+		: `warning: ${lost} put requests lost their answers after they were sent and were retried: their records may be stored twice\n`;
 
 function report(io: CommandIo, error: unknown) {
 	io.stderr.write(errorLine(error));

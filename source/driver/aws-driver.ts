@@ -34,9 +34,7 @@ import {
 	type KinesisClientConfig,
 } from '@aws-sdk/client-kinesis';
 import {defaultProvider} from '@aws-sdk/credential-provider-node';
-import {NodeHttpHandler} from '@smithy/node-http-handler';
-import {Agent as HttpAgent} from 'node:http';
-import {Agent as HttpsAgent} from 'node:https';
+import {endpointsFromEnvironment, type Service, type ServiceEndpoints} from './configured-endpoint.js';
 import {
 	DriverError,
 	type Consumer,
@@ -61,7 +59,9 @@ import {
 	estimateRequest,
 	hintsOnlyBuffer,
 } from './firehose-buffer-estimate.js';
+import {EndpointHttpHandler, type ConnectionLog, type HttpVersionChoice} from './http-handler.js';
 import {fetchMetricSeries} from './metric-queries.js';
+import {notOfferedError, tagOperations} from './not-offered.js';
 
 // The SDK warns on Node 20 that versions published after January 2027 will need Node 22. The lockfile
 // pins versions that run on Node 20, so the warning only alarms users; silence it unless they chose.
@@ -74,8 +74,16 @@ export type AwsDriverOptions = {
 	/** Attempts per call, retries of throttling and transient errors included (default 3, as the SDK). */
 	maxAttempts?: number;
 	environment?: NodeJS.ProcessEnv;
-	/** The SDK's Kinesis client speaks HTTP/2; '1.1' makes it use HTTP/1.1 (keep-alive), as older clients do. */
-	httpVersion?: '1.1' | '2';
+	/**
+	 * HTTP/2 where the endpoint speaks it, else HTTP/1.1, detected once per endpoint (`auto`, the default);
+	 * '1.1' or '2' forces one for all three clients (`--http1`, `--http2`).
+	 */
+	httpVersion?: HttpVersionChoice;
+	/**
+	 * Each service's endpoint as {@link configuredEndpoints} found them (profile files included); without
+	 * it, `endpoint` and the environment's AWS_ENDPOINT_URL… decide.
+	 */
+	endpoints?: ServiceEndpoints;
 	/** Static credentials instead of the SDK's provider chain (a `serve --verify-signatures` owner's key). */
 	credentials?: {accessKeyId: string; secretAccessKey: string};
 };
@@ -162,25 +170,25 @@ const SILENT_LOGGER = {
 /** The settings every client of the driver shares, for one service's endpoint. */
 function clientConfig(
 	options: AwsDriverOptions,
-	environment: NodeJS.ProcessEnv,
-	endpointVariable: string,
-	useHttp1: boolean,
+	endpoint: string | undefined,
+	service: Service,
+	log: ConnectionLog,
 ): KinesisClientConfig {
-	const endpoint =
-		options.endpoint ?? environment[endpointVariable] ?? environment.AWS_ENDPOINT_URL;
 	const config: KinesisClientConfig = {
 		maxAttempts: options.maxAttempts ?? 3,
 		logger: SILENT_LOGGER,
+		requestHandler: new EndpointHttpHandler({
+			choice: options.httpVersion ?? 'auto',
+			customEndpoint: endpoint !== undefined,
+			// What AWS serves, as the SDK's own defaults for each client: Kinesis over HTTP/2 (it needs it
+			// for SubscribeToShard), Firehose and CloudWatch over HTTP/1.1.
+			awsVersion: service === 'kinesis' ? '2' : '1.1',
+			log,
+		}),
 	};
 	if (options.region) config.region = options.region;
 	if (options.profile) config.profile = options.profile;
-	if (options.endpoint) config.endpoint = options.endpoint;
-	if (useHttp1) {
-		config.requestHandler = new NodeHttpHandler({
-			httpAgent: new HttpAgent({keepAlive: true}),
-			httpsAgent: new HttpsAgent({keepAlive: true}),
-		});
-	}
+	if (endpoint) config.endpoint = endpoint;
 
 	// A local endpoint (LocalStack, `kinesis-top serve`) does not check credentials by default: let it
 	// work out of the box when the machine has none, as AWS CLI users of LocalStack would expect.
@@ -193,6 +201,7 @@ function clientConfig(
 				return {accessKeyId: 'kinesis-top-local', secretAccessKey: 'kinesis-top-local'};
 			}
 		};
+		const environment = options.environment ?? process.env;
 		config.region ??= environment.AWS_REGION ?? environment.AWS_DEFAULT_REGION ?? 'us-east-1';
 	}
 
@@ -207,16 +216,16 @@ export class AwsDriver implements Driver {
 	private account: string | undefined;
 	private firehoseClient: Promise<FirehoseClient> | undefined;
 	private cloudWatchClient: Promise<CloudWatchClient> | undefined;
-	private readonly environment: NodeJS.ProcessEnv;
+	private readonly endpoints: ServiceEndpoints;
+	private readonly connections: ConnectionLog = {lostPutAnswers: 0};
 
 	constructor(private readonly options: AwsDriverOptions = {}) {
 		const environment = options.environment ?? process.env;
-		this.environment = environment;
-		const endpoint =
-			options.endpoint ?? environment.AWS_ENDPOINT_URL_KINESIS ?? environment.AWS_ENDPOINT_URL;
-		this.client = new KinesisClient(
-			clientConfig(options, environment, 'AWS_ENDPOINT_URL_KINESIS', options.httpVersion === '1.1'),
-		);
+		this.endpoints =
+			options.endpoints ?? endpointsFromEnvironment(options.endpoint, environment);
+		const endpoint = this.endpoints.kinesis;
+		this.client = new KinesisClient(clientConfig(options, endpoint, 'kinesis', this.connections));
+		tagOperations(this.client, endpoint);
 		this.target = {
 			backend: endpoint ? 'endpoint' : 'aws',
 			region: options.region ?? environment.AWS_REGION ?? environment.AWS_DEFAULT_REGION ?? '',
@@ -253,6 +262,8 @@ export class AwsDriver implements Driver {
 			signal,
 		);
 		const summary = output.StreamDescriptionSummary as StreamDescriptionSummary;
+		// Endpoints older than on-demand streams (kinesalite) leave the mode out: all were provisioned.
+		summary.StreamModeDetails ??= {StreamMode: 'PROVISIONED'};
 		this.learnAccount(summary.StreamARN);
 		return summary;
 	}
@@ -530,6 +541,11 @@ export class AwsDriver implements Driver {
 		};
 	}
 
+	/** Puts whose answers were lost after they were sent: each retry of one may have stored it twice. */
+	lostPutAnswers() {
+		return this.connections.lostPutAnswers;
+	}
+
 	async close() {
 		this.client.destroy();
 		const others = await Promise.allSettled([this.firehoseClient, this.cloudWatchClient]);
@@ -541,7 +557,7 @@ export class AwsDriver implements Driver {
 	/** The Firehose client, created (and its SDK loaded) on first use. */
 	private firehose() {
 		this.firehoseClient ??= import('@aws-sdk/client-firehose').then(
-			({FirehoseClient}) => new FirehoseClient(this.sharedConfig('AWS_ENDPOINT_URL_FIREHOSE')),
+			({FirehoseClient}) => this.tagged(new FirehoseClient(this.sharedConfig('firehose')), 'firehose'),
 		);
 		return this.firehoseClient;
 	}
@@ -550,18 +566,18 @@ export class AwsDriver implements Driver {
 	private cloudWatch() {
 		this.cloudWatchClient ??= import('@aws-sdk/client-cloudwatch').then(
 			({CloudWatchClient}) =>
-				new CloudWatchClient(this.sharedConfig('AWS_ENDPOINT_URL_CLOUDWATCH')),
+				this.tagged(new CloudWatchClient(this.sharedConfig('cloudwatch')), 'cloudwatch'),
 		);
 		return this.cloudWatchClient;
 	}
 
-	private sharedConfig(endpointVariable: string) {
-		return clientConfig(
-			this.options,
-			this.environment,
-			endpointVariable,
-			this.options.httpVersion === '1.1',
-		);
+	private tagged<Client extends {middlewareStack: unknown}>(client: Client, service: Service) {
+		tagOperations(client, this.endpoints[service]);
+		return client;
+	}
+
+	private sharedConfig(service: Service) {
+		return clientConfig(this.options, this.endpoints[service], service, this.connections);
 	}
 
 	/** Every shard of the stream, open and closed, through ListShards' pages. */
@@ -599,7 +615,7 @@ export class AwsDriver implements Driver {
 		try {
 			return await request({abortSignal: signal});
 		} catch (error) {
-			throw toDriverError(error);
+			throw notOfferedError(error) ?? toDriverError(error);
 		}
 	}
 }

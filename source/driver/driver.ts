@@ -208,6 +208,11 @@ export type Driver = {
 		records: FirehoseRecord[],
 		signal?: AbortSignal,
 	): Promise<PutRecordBatchOutput>;
+	/**
+	 * Puts (putRecords, putRecordBatch) whose answers were lost after the request was sent, so far: each
+	 * may have been stored, and a retry of it stored again. Always 0 for the engine in this process.
+	 */
+	lostPutAnswers(): number;
 	/** Releases whatever the driver holds (files, sockets, the data directory). */
 	close(): Promise<void>;
 };

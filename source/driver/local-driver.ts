@@ -213,6 +213,11 @@ export class LocalDriver implements Driver {
 		);
 	}
 
+	/** No answer is lost between a caller and the engine in its own process. */
+	lostPutAnswers() {
+		return 0;
+	}
+
 	close() {
 		return this.backend.close();
 	}

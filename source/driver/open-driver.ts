@@ -14,7 +14,9 @@ import {
 	readOwner,
 	type Owner,
 } from '../engine/log/data-directory.js';
+import {configuredEndpoints} from './configured-endpoint.js';
 import type {Driver} from './driver.js';
+import type {HttpVersionChoice} from './http-handler.js';
 import {LocalDriver} from './local-driver.js';
 import {readOnly} from './read-only-driver.js';
 
@@ -29,6 +31,8 @@ export type BackendOptions = {
 	enforceLimits?: boolean;
 	/** A Kinesis-compatible endpoint (LocalStack, `kinesis-top serve`, …). */
 	endpoint?: string;
+	/** HTTP version to endpoints: detected per endpoint (`auto`), or forced (`--http1`, `--http2`). */
+	httpVersion?: HttpVersionChoice;
 	region?: string;
 	profile?: string;
 	readOnly?: boolean;
@@ -46,7 +50,9 @@ export async function openDriver(
 	options: BackendOptions,
 	environment: NodeJS.ProcessEnv = process.env,
 ): Promise<Driver> {
-	const driver = options.local ? await openLocal(options, environment) : await openRemote(options);
+	const driver = options.local
+		? await openLocal(options, environment)
+		: await openRemote(options, environment);
 	return options.readOnly ? readOnly(driver) : driver;
 }
 
@@ -116,13 +122,19 @@ async function openOwner(
 	return driver;
 }
 
-/** AWS, or the endpoint named; the SDK is loaded only when a remote backend is used. */
-async function openRemote(options: BackendOptions): Promise<Driver> {
+/**
+ * AWS, or the endpoints named by the flag, the environment or the profile; the SDK is loaded only when a
+ * remote backend is used.
+ */
+async function openRemote(options: BackendOptions, environment: NodeJS.ProcessEnv): Promise<Driver> {
 	const {AwsDriver} = await import('./aws-driver.js');
 	const driver = new AwsDriver({
 		region: options.region,
 		profile: options.profile,
 		endpoint: options.endpoint,
+		endpoints: await configuredEndpoints(options, environment),
+		httpVersion: options.httpVersion,
+		environment,
 	});
 	await driver.resolveRegion().catch(() => undefined);
 	return driver;

@@ -5,6 +5,7 @@
  * subscribes through useSyncExternalStore, and a headless command can subscribe the same way.
  */
 import {DriverError} from '../driver/driver.js';
+import {NOT_OFFERED} from '../driver/not-offered.js';
 
 export type PollerError = {
 	/** The AWS error name where there is one. */
@@ -14,6 +15,11 @@ export type PollerError = {
 	failures: number;
 	/** When the next attempt is due. */
 	retryAt: Date;
+	/**
+	 * The endpoint does not offer the API the value needs (UnknownOperationException): polling stopped,
+	 * since asking again cannot help, and views say so once instead of showing an error loop.
+	 */
+	notOffered?: boolean;
 };
 
 export type PollState<T> = {
@@ -111,12 +117,14 @@ export class Poller<T> {
 					}
 
 					this.failures++;
+					const code = error instanceof DriverError ? error.code : undefined;
 					this.update({
 						error: {
-							code: error instanceof DriverError ? error.code : undefined,
+							code,
 							message: error instanceof Error ? error.message : String(error),
 							failures: this.failures,
 							retryAt: new Date(Date.now() + this.delay()),
+							...(code === NOT_OFFERED ? {notOffered: true} : {}),
 						},
 						loading: false,
 					});
@@ -125,7 +133,7 @@ export class Poller<T> {
 			.finally(() => {
 				this.inFlight = undefined;
 				if (this.controller === controller) this.controller = undefined;
-				if (!this.running) return;
+				if (!this.running || this.state.error?.notOffered) return;
 				// An aborted load (stop, then start again) is followed by a fresh one at once.
 				const delay = controller.signal.aborted ? 0 : this.delay();
 				this.timer = setTimeout(() => void this.refresh(), delay);

@@ -17,6 +17,7 @@ describe('choosing the backend', () => {
 			inMemory: false,
 			enforceLimits: false,
 			endpoint: undefined,
+			httpVersion: 'auto',
 			region: 'eu-west-1',
 			profile: undefined,
 			readOnly: false,
@@ -24,6 +25,16 @@ describe('choosing the backend', () => {
 		expect(
 			parseCommandLine(['streams', '--local', '--data-dir', '/tmp/x', '--read-only']).backend,
 		).toMatchObject({local: true, dataDirectory: '/tmp/x', enforceLimits: true, readOnly: true});
+	});
+
+	test('--http1 and --http2 force the HTTP version to endpoints; together, or with --local, they are usage errors', () => {
+		const endpoint = ['--endpoint', 'http://127.0.0.1:1'];
+		expect(parseCommandLine(['streams', ...endpoint, '--http1']).backend.httpVersion).toBe('1.1');
+		expect(parseCommandLine(['streams', ...endpoint, '--http2']).backend.httpVersion).toBe('2');
+		expect(() => parseCommandLine(['streams', ...endpoint, '--http1', '--http2'])).toThrow(
+			/--http1 and --http2/,
+		);
+		expect(() => parseCommandLine(['streams', '--local', '--http2'])).toThrow(/bundled engine/);
 	});
 
 	test('--local opens the engine, in memory or in the data directory, with or without limits', async () => {

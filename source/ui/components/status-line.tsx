@@ -11,6 +11,7 @@ export type StatusLineProps = {
 };
 
 export function errorText(error: PollerError) {
+	if (error.notOffered) return `⚠ ${error.message}`;
 	const attempt = error.failures > 1 ? ` (${error.failures} failures)` : '';
 	return `✖ ${error.code ?? 'Error'}: ${error.message}${attempt} · retry at ${formatClock(error.retryAt)}`;
 }
@@ -20,7 +21,9 @@ export function StatusLine({title, error, width}: StatusLineProps) {
 	return (
 		<Box width={width}>
 			{error ? (
-				<Text color={theme.danger}>{truncate(errorText(error), width)}</Text>
+				<Text color={error.notOffered ? theme.warning : theme.danger}>
+					{truncate(errorText(error), width)}
+				</Text>
 			) : (
 				<Text bold>{truncate(title, width)}</Text>
 			)}

@@ -97,7 +97,9 @@ export function StreamsScreen(props: StreamsScreenProps) {
 		alertMs === undefined
 			? ''
 			: ` · age > ${formatLag(alertMs)}: ${alarms === 0 ? 'none' : `${alarms}!`}`;
-	const title = `Streams ${count === total ? count : `${count} of ${total}`}${range}${sorted}${filterLabel(filter)}${alert}`;
+	// An endpoint without CloudWatch (kinesalite, kinesis-mock): the rate columns stay empty, and say why.
+	const metrics = state.metricsError?.notOffered ? ' · metrics: not offered by this endpoint' : '';
+	const title = `Streams ${count === total ? count : `${count} of ${total}`}${range}${sorted}${filterLabel(filter)}${alert}${metrics}`;
 	const empty = state.error
 		? 'Could not list the streams (see above).'
 		: !state.lastUpdated
