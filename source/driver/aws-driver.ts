@@ -34,7 +34,11 @@ import {
 	type KinesisClientConfig,
 } from '@aws-sdk/client-kinesis';
 import {defaultProvider} from '@aws-sdk/credential-provider-node';
-import {endpointsFromEnvironment, type Service, type ServiceEndpoints} from './configured-endpoint.js';
+import {
+	endpointsFromEnvironment,
+	type Service,
+	type ServiceEndpoints,
+} from './configured-endpoint.js';
 import {
 	DriverError,
 	type Consumer,
@@ -221,8 +225,7 @@ export class AwsDriver implements Driver {
 
 	constructor(private readonly options: AwsDriverOptions = {}) {
 		const environment = options.environment ?? process.env;
-		this.endpoints =
-			options.endpoints ?? endpointsFromEnvironment(options.endpoint, environment);
+		this.endpoints = options.endpoints ?? endpointsFromEnvironment(options.endpoint, environment);
 		const endpoint = this.endpoints.kinesis;
 		this.client = new KinesisClient(clientConfig(options, endpoint, 'kinesis', this.connections));
 		tagOperations(this.client, endpoint);
@@ -556,17 +559,16 @@ export class AwsDriver implements Driver {
 
 	/** The Firehose client, created (and its SDK loaded) on first use. */
 	private firehose() {
-		this.firehoseClient ??= import('@aws-sdk/client-firehose').then(
-			({FirehoseClient}) => this.tagged(new FirehoseClient(this.sharedConfig('firehose')), 'firehose'),
+		this.firehoseClient ??= import('@aws-sdk/client-firehose').then(({FirehoseClient}) =>
+			this.tagged(new FirehoseClient(this.sharedConfig('firehose')), 'firehose'),
 		);
 		return this.firehoseClient;
 	}
 
 	/** The CloudWatch client, created (and its SDK loaded) on first use. */
 	private cloudWatch() {
-		this.cloudWatchClient ??= import('@aws-sdk/client-cloudwatch').then(
-			({CloudWatchClient}) =>
-				this.tagged(new CloudWatchClient(this.sharedConfig('cloudwatch')), 'cloudwatch'),
+		this.cloudWatchClient ??= import('@aws-sdk/client-cloudwatch').then(({CloudWatchClient}) =>
+			this.tagged(new CloudWatchClient(this.sharedConfig('cloudwatch')), 'cloudwatch'),
 		);
 		return this.cloudWatchClient;
 	}

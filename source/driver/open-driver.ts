@@ -126,7 +126,10 @@ async function openOwner(
  * AWS, or the endpoints named by the flag, the environment or the profile; the SDK is loaded only when a
  * remote backend is used.
  */
-async function openRemote(options: BackendOptions, environment: NodeJS.ProcessEnv): Promise<Driver> {
+async function openRemote(
+	options: BackendOptions,
+	environment: NodeJS.ProcessEnv,
+): Promise<Driver> {
 	const {AwsDriver} = await import('./aws-driver.js');
 	const driver = new AwsDriver({
 		region: options.region,
