@@ -7,7 +7,7 @@
  *   preface is no request to an HTTP/1.1 server, so probing never changes anything on the endpoint.
  */
 import {connect as connectTcp, isIP, type Socket} from 'node:net';
-import {connect as connectTls, type TLSSocket} from 'node:tls';
+import {connect as connectTls, type ConnectionOptions, type TLSSocket} from 'node:tls';
 
 export type HttpVersion = '1.1' | '2';
 
@@ -27,8 +27,16 @@ export const PROBE_TIMEOUT_MS = 5000;
  */
 export async function probeHttpVersion(
 	url: URL,
-	signal?: AbortSignal,
-	timeoutMs = PROBE_TIMEOUT_MS,
+	{
+		signal,
+		timeoutMs = PROBE_TIMEOUT_MS,
+		tls,
+	}: {
+		signal?: AbortSignal;
+		timeoutMs?: number;
+		/** TLS options beyond Node's defaults (a certificate authority to trust). */
+		tls?: Pick<ConnectionOptions, 'ca'>;
+	} = {},
 ): Promise<HttpVersion | undefined> {
 	const secure = url.protocol === 'https:';
 	const host = url.hostname.replace(/^\[(.*)]$/, '$1');
@@ -36,6 +44,7 @@ export async function probeHttpVersion(
 	return new Promise((resolve, reject) => {
 		const socket: Socket = secure
 			? connectTls({
+					...tls,
 					host,
 					port,
 					ALPNProtocols: ['h2', 'http/1.1'],

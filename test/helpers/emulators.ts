@@ -58,8 +58,9 @@ export async function startKinesalite({tls = false} = {}): Promise<Emulator> {
 	const {port} = server.address() as AddressInfo;
 	const url = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
 	return {
-		endpoint: tls ? `http://127.0.0.1:${port}` : url,
-		tlsEndpoint: tls ? url : undefined,
+		// Over TLS, the cleartext endpoint is the same port: it answers nothing useful there.
+		endpoint: url,
+		tlsEndpoint: tls ? `https://localhost:${port}` : undefined,
 		output: () => '',
 		async stop() {
 			server.closeAllConnections?.();
