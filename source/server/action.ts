@@ -16,10 +16,4 @@ export type ServiceAction<Engine> = {
 	 * for an action whose answers are large and frequent (PutRecords).
 	 */
 	json?(output: unknown): Buffer;
-	/**
-	 * The decoded input read straight from an AWS JSON 1.1 body, or undefined to take the general path
-	 * (JSON.parse, then the shape decoder). It may give a value only where the general path would give
-	 * the same one, for an action whose requests are large and frequent (PutRecords).
-	 */
-	readJson?(body: Buffer): Input | undefined;
 };

@@ -7,7 +7,6 @@ import {invalidArgument} from '../engine/errors.js';
 import type {PutRecordsOutput} from '../engine/types.js';
 import type {Input, ServiceAction} from './action.js';
 import {featureActions} from './kinesis-api-features.js';
-import {readPutRecordsJson} from './put-records-json.js';
 import {toWire, type Shape} from './shapes.js';
 
 export type Action = ServiceAction<KinesisEngine>;
@@ -246,7 +245,6 @@ export const kinesisActions: Record<string, Action> = {
 		},
 		run: (engine, input) => engine.putRecords({...ref(input), Records: input.Records ?? []}),
 		json: (output) => putRecordsJson(output as PutRecordsOutput),
-		readJson: readPutRecordsJson,
 	},
 	GetShardIterator: {
 		shape: {

@@ -148,7 +148,6 @@ type BoundAction = {
 	shape: Record<string, Shape>;
 	run(input: Input): unknown;
 	json?(output: unknown): Buffer;
-	readJson?(body: Buffer): Input | undefined;
 };
 
 /** What answers one `X-Amz-Target` service prefix. */
@@ -166,12 +165,7 @@ function bind<Engine>(
 	return (operation) => {
 		if (!Object.hasOwn(actions, operation)) return undefined;
 		const action = actions[operation];
-		return {
-			shape: action.shape,
-			run: (input) => action.run(engine, input),
-			json: action.json,
-			readJson: action.readJson,
-		};
+		return {shape: action.shape, run: (input) => action.run(engine, input), json: action.json};
 	};
 }
 
@@ -402,28 +396,22 @@ export class KinesisServer {
 		// An RPC v2 request without input has no body at all.
 		if (body.length === 0 && !rpcV2)
 			return error(action ? 'SerializationException' : 'UnknownOperationException');
-		// A body the action reads itself is a well-formed JSON object, already decoded: the checks of the
-		// general path below would all pass, so it skips them.
-		const read = protocol === jsonProtocol ? action?.readJson?.(body) : undefined;
-		let input: unknown = read ?? {};
-		if (read === undefined) {
-			try {
-				if (body.length > 0) input = protocol.parse(body);
-			} catch {
-				return error('SerializationException');
-			}
+		let input: unknown = {};
+		try {
+			if (body.length > 0) input = protocol.parse(body);
+		} catch {
+			return error('SerializationException');
+		}
 
-			if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-				return error('SerializationException');
-			}
+		if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+			return error('SerializationException');
 		}
 
 		if (!action) return error('UnknownOperationException');
 		const denied = await this.authenticate(request, body, service!.signingName);
 		if (denied) return error(denied.type, denied.message, denied.status);
 		try {
-			const decoded =
-				read ?? (decode(input, {structure: action.shape}, '', protocol.format) as Input);
+			const decoded = decode(input, {structure: action.shape}, '', protocol.format) as Input;
 			const output = await action.run(decoded);
 			if (output instanceof EventStreamOutput)
 				return {status: 200, body: '', events: {output, protocol}};
