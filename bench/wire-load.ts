@@ -233,14 +233,14 @@ export async function wireLoadBenchmarks(options: WireLoadOptions): Promise<Figu
 		median(of(a).map((sample, round) => of(b)[round].serverCpu / sample.serverCpu));
 	figures.push(
 		{
-			name: '  serve ÷ kinesalite, per server CPU-s',
+			name: '  serve ÷ kinesalite, by CPU',
 			unit: '×',
 			value: capacityRatio('serve', 'kinesalite'),
 			decimals: 1,
 			target: 20,
 		},
 		{
-			name: '  serve ÷ null, per server CPU-s',
+			name: '  serve ÷ null, by CPU',
 			unit: '×',
 			value: capacityRatio('serve', 'null'),
 			decimals: 2,
