@@ -92,7 +92,8 @@ async function measure(
 	let failed = 0;
 	let firstError = '';
 	let checked = false;
-	let last = process.hrtime.bigint();
+	// The time of the last answer: the measurement ends there, not when autocannon's timer notices.
+	let last = 0n;
 	const onResponse = (status: number, body: string) => {
 		last = process.hrtime.bigint();
 		const failedRecords = Number(FAILED_RECORD_COUNT.exec(body)?.[1] ?? Number.NaN);
@@ -114,6 +115,7 @@ async function measure(
 	const cpuBefore = await processCpuSeconds(target.pid);
 	const generatorBefore = process.cpuUsage();
 	const start = process.hrtime.bigint();
+	last = start;
 	const instance = autocannon({
 		url: target.url,
 		connections: CONNECTIONS,
