@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every benchmark, medians of several runs, printed with ceilings and ratios.
- * `--quick`: fewer records and runs; `--only=engine|wire|query|tail-ui`: one benchmark; `--verbose`:
+ * `--quick`: fewer records and runs; `--only=engine|wire|wire-load|query|tail-ui`: one benchmark; `--verbose`:
  * every run.
  */
 import {engineBenchmarks} from './engine.js';
@@ -8,6 +8,7 @@ import {queryBenchmarks} from './query.js';
 import {printFigures} from './report.js';
 import {serverBenchmarks} from './server.js';
 import {tailUiBenchmarks} from './tail-ui.js';
+import {wireLoadBenchmarks} from './wire-load.js';
 
 const quick = process.argv.includes('--quick');
 const only = process.argv.find((argument) => argument.startsWith('--only='))?.slice(7);
@@ -33,6 +34,18 @@ if (only === undefined || only === 'wire') {
 			records: wireRecords,
 			sequential: quick ? 500 : 2000,
 			runs,
+			log: verbose ? (line) => console.log(line) : undefined,
+		}),
+	);
+}
+
+if (only === undefined || only === 'wire-load') {
+	const seconds = quick ? 1 : 2;
+	printFigures(
+		`Wire, server-bound: autocannon (HTTP/1.1, 8 connections, pre-built PutRecords bodies of 500 records of 100 bytes) against serve, kinesalite and the null server, each in a child process (4 shards, limits off; ${seconds} s per server per round, median of ${runs} rounds after a warm-up; ratios are medians of each round's side-by-side ratios)`,
+		await wireLoadBenchmarks({
+			runs,
+			seconds,
 			log: verbose ? (line) => console.log(line) : undefined,
 		}),
 	);

@@ -33,7 +33,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const RECORD_BYTES = 100;
 const BATCH = 500;
-const SHARDS = 4;
+export const SHARDS = 4;
 /** PutRecords calls in flight at once, as a producer with a few threads (or a KPL) keeps. */
 const CONCURRENCY = 8;
 const PAGE = 10_000;
@@ -55,7 +55,7 @@ type Sample = {
 const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
 
 /** The three servers, each in its own process. */
-async function startServers() {
+export async function startServers() {
 	const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 	const serve = await spawnServer(
 		[
@@ -98,7 +98,7 @@ async function startServers() {
 }
 
 /** The one client code: the SDK's default (HTTP/2) handler, or its HTTP/1.1 keep-alive handler. */
-function makeClient(endpoint: string, protocol: Protocol) {
+export function makeClient(endpoint: string, protocol: Protocol) {
 	return new KinesisClient({
 		endpoint,
 		region: 'us-east-1',
@@ -132,7 +132,7 @@ function makeBatches(records: number): PutRecordsRequestEntry[][] {
 	return batches;
 }
 
-async function createStream(client: KinesisClient, StreamName: string) {
+export async function createStream(client: KinesisClient, StreamName: string) {
 	await client.send(new CreateStreamCommand({StreamName, ShardCount: SHARDS}));
 	for (let attempt = 0; attempt < 500; attempt++) {
 		const {StreamDescriptionSummary: summary} = await client.send(
