@@ -72,7 +72,9 @@ Backend (every command and the console)
     --data-dir DIR      where it keeps its streams (default ${dataDirectory})
     --in-memory         keep nothing on disk
     --no-limits         do not enforce the per-shard throughput limits
-  --endpoint URL        a Kinesis-compatible endpoint (kinesis-top serve, LocalStack, …)
+  --endpoint URL        a Kinesis-compatible endpoint (kinesis-top serve, LocalStack, kinesalite, …);
+                        also AWS_ENDPOINT_URL(_KINESIS…) or the profile's endpoint_url
+    --http1, --http2    force the HTTP version (default: detected once per endpoint)
   (neither)             Amazon Kinesis in your AWS account
   --region REGION       the AWS region
   --profile NAME        the AWS profile to take credentials from
