@@ -10,8 +10,7 @@
  * - AWS's own endpoints keep the SDK's choice (Kinesis over HTTP/2, Firehose and CloudWatch over
  *   HTTP/1.1): nothing to detect.
  * - Any other endpoint is asked first (ALPN for https, the HTTP/2 preface for http: see
- *   http-protocol-probe.ts); HTTP/2 requests share one connection per endpoint, as the SDK's own
- *   handler does for every service but Kinesis.
+ *   http-protocol-probe.ts); its HTTP/2 calls share one connection.
  * - An endpoint whose HTTP/2 fails with a protocol error is spoken to over HTTP/1.1 from then on, and
  *   the failed call is marked transient so the SDK retries it, signed anew, over HTTP/1.1.
  * - A put whose answer was lost after it was sent may have been stored: each is counted in the shared
@@ -184,8 +183,10 @@ export class EndpointHttpHandler implements HttpHandler<Record<string, unknown>>
 	}
 
 	private http2Handler() {
-		// One connection per endpoint for every call (event streams get their own regardless).
-		this.http2 ??= new NodeHttp2Handler({disableConcurrentStreams: false});
+		// AWS keeps the SDK's own choice for Kinesis, a connection per call, each with its own flow-control
+		// window (a shared connection's 64 KiB window would cap a far-away tail of many shards). Other
+		// endpoints share one connection: kinesis-mock breaks answers on connections closed as they start.
+		this.http2 ??= new NodeHttp2Handler({disableConcurrentStreams: !this.options.customEndpoint});
 		return this.http2;
 	}
 }
