@@ -159,7 +159,8 @@ export class EndpointHttpHandler implements HttpHandler<Record<string, unknown>>
 	) {
 		if (signal?.aborted || !(error instanceof Error)) return error;
 		const codes = causeCodes(error);
-		if (version === '2' && this.options.choice === 'auto' && isHttp2ProtocolFailure(error)) {
+		const {choice, customEndpoint} = this.options;
+		if (version === '2' && choice === 'auto' && customEndpoint && isHttp2ProtocolFailure(error)) {
 			knownVersions.set(origin, '1.1');
 			this.current = '1.1';
 			// The SDK retries what it takes as transient; this call will work over HTTP/1.1.
