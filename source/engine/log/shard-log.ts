@@ -99,16 +99,26 @@ export class ShardLog {
 		return bytes;
 	}
 
-	/** Arrival time of the oldest record in a sealed segment, which {@link dropOldest} would drop. */
-	get oldestSealedArrival(): number | undefined {
+	/** Arrival time of the oldest record held, which {@link dropOldest} would drop; undefined if none. */
+	get oldestArrival(): number | undefined {
 		const first = this.segments[0];
-		return first?.sealed && first.count > 0 ? first.firstArrival : undefined;
+		return first && first.count > 0 ? first.firstArrival : undefined;
 	}
 
-	/** Drops the oldest sealed segment: memory-only mode's bound on memory, like an early retention. */
-	dropOldest() {
-		const first = this.segments[0];
-		if (first?.sealed) this.drop(this.segments.shift()!);
+	/** Whether the oldest segment is sealed (no longer appended to). */
+	get oldestSealed() {
+		return this.segments[0]?.sealed ?? false;
+	}
+
+	/**
+	 * Memory-only mode's bound on memory, like an early retention: drops the oldest segment (the open one
+	 * too, if it is the only one: the next append starts a new one) and says how many bytes that freed.
+	 */
+	dropOldest(): number {
+		const first = this.segments.shift();
+		if (!first) return 0;
+		this.drop(first);
+		return first.memoryBytes;
 	}
 
 	get hasUnflushed() {
