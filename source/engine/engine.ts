@@ -83,13 +83,13 @@ export type EngineOptions = {
 	syncEveryWrite?: boolean;
 	syncIntervalMs?: number;
 	segmentBytes?: number;
-	/** On-disk mode: how much segment data to keep cached in memory (default `memoryBudgetBytes`). */
+	/** On-disk mode: segment data kept cached in memory (default `memoryBudgetBytes`, else 256 MiB). */
 	cacheBytes?: number;
 	/**
 	 * The memory budget for record data (default 512 MiB). In memory-only mode, the most record data
 	 * kept: beyond it the oldest records of the largest streams are trimmed, as if retention had expired
 	 * them (memory-budget.ts), so a long-running demo cannot exhaust memory. With a data directory every
-	 * record stays on disk and this bounds the segment cache instead, unless `cacheBytes` is given.
+	 * record stays on disk and, when given, this bounds the segment cache instead (unless `cacheBytes` is).
 	 */
 	memoryBudgetBytes?: number;
 	/** How long a consumer shows CREATING after RegisterStreamConsumer / DELETING after deregistering. */
@@ -112,6 +112,8 @@ type Metadata = {
 	channels?: ChannelMetadata[];
 };
 
+/** With a data directory and no budget given: the segment cache, as before the memory budget existed. */
+const DEFAULT_CACHE_BYTES = 256 * 1024 * 1024;
 const STREAM_NAME = /^[a-zA-Z0-9_.-]+$/;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -150,7 +152,9 @@ export class KinesisEngine {
 		this.accountId = options.accountId ?? '000000000000';
 		this.enforceLimits = options.enforceLimits ?? true;
 		const budget = options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES;
-		this.cache = new SegmentCache(options.cacheBytes ?? budget);
+		this.cache = new SegmentCache(
+			options.cacheBytes ?? options.memoryBudgetBytes ?? DEFAULT_CACHE_BYTES,
+		);
 		this.memory = options.dataDirectory
 			? undefined
 			: new MemoryBudget(budget, () => this.clock.now());
@@ -1350,9 +1354,20 @@ export class KinesisEngine {
 		return (index) =>
 			new ShardLog({
 				directory: streamDirectory && `${streamDirectory}/${shardIdOf(index)}`,
-				segmentBytes: this.options.segmentBytes ?? 16 * 1024 * 1024,
+				segmentBytes: this.segmentBytes(),
 				cache: this.cache,
 			});
+	}
+
+	/**
+	 * Segments are what the memory budget trims, whole, and an open one cannot go without its newest
+	 * records: in memory, a segment is at most 1/16 of the budget (down to 64 KiB), so a small budget is
+	 * kept by trimming old segments rather than everything a shard holds.
+	 */
+	private segmentBytes() {
+		const bytes = this.options.segmentBytes ?? 16 * 1024 * 1024;
+		if (!this.memory) return bytes;
+		return Math.min(bytes, Math.max(64 * 1024, Math.floor(this.memory.budgetBytes / 16)));
 	}
 
 	private streamDirectories() {

@@ -17,6 +17,8 @@ export type MemoryTrimNotice = {
 	/** When the first records were trimmed early (engine clock, ms). */
 	since: number;
 	budgetBytes: number;
+	/** The budget as people write it: 512 MiB. */
+	budget: string;
 	/** One line for a person: what happens and why. */
 	message: string;
 };
@@ -94,6 +96,7 @@ export class MemoryBudget {
 		const notice: MemoryTrimNotice = {
 			since: this.now(),
 			budgetBytes: this.budgetBytes,
+			budget: formatBytes(this.budgetBytes),
 			message: `records trimmed before their retention: the in-memory engine is at its ${formatBytes(this.budgetBytes)} memory budget (--max-memory), so the oldest records of the largest streams go first`,
 		};
 		this.notice = notice;
