@@ -35,21 +35,31 @@ async function runChild(args: string[]): Promise<MemoryChildResult> {
 	return JSON.parse(output.trim().split('\n').at(-1)!) as MemoryChildResult;
 }
 
-/** Bytes per record between the sample nearest `from` of the way through and the last sample. */
+/**
+ * Bytes of RSS per record: the least-squares slope over the samples from `from` of the way through (once
+ * the segment cache is full). A slope over many samples, because RSS moves by tens of MB as 16 MiB
+ * segment buffers are allocated and freed, and the difference of two samples would mostly be that noise.
+ */
 function slope(result: MemoryChildResult, from: number) {
 	const last = result.samples.at(-1)!;
-	const target = last.records * from;
-	const start = result.samples.reduce((best, sample) =>
-		Math.abs(sample.records - target) < Math.abs(best.records - target) ? sample : best,
-	);
-	return (last.rssBytes - start.rssBytes) / (last.records - start.records);
+	const points = result.samples.filter((sample) => sample.records >= last.records * from);
+	const meanX = points.reduce((sum, point) => sum + point.records, 0) / points.length;
+	const meanY = points.reduce((sum, point) => sum + point.rssBytes, 0) / points.length;
+	let covariance = 0;
+	let variance = 0;
+	for (const point of points) {
+		covariance += (point.records - meanX) * (point.rssBytes - meanY);
+		variance += (point.records - meanX) ** 2;
+	}
+
+	return covariance / variance;
 }
 
 /**
  * Time to reach a position: GetShardIterator (AT_SEQUENCE_NUMBER or AT_TIMESTAMP) then a GetRecords of
  * one record, at random positions over `records` stored records; the median of `runs` runs, µs per read.
  */
-async function lookupTimes(records: number, runs: number) {
+export async function lookupTimes(records: number, runs: number) {
 	const clock = new ManualClock();
 	const engine = new KinesisEngine({clock, enforceLimits: false, memoryBudgetBytes: 2 ** 40});
 	engine.createStream({StreamName: 'lookup', ShardCount: 1});
@@ -111,20 +121,24 @@ async function lookupTimes(records: number, runs: number) {
 }
 
 /**
- * `npm start` (the console, in-memory engine, demo traffic) fed at `rate` records/s for `seconds`; its
- * RSS is sampled from outside every second, and the growth per record over the second half of the run
- * extrapolates the RSS after an hour at the demo's default 300 records/s.
+ * `npm start` (the console, in-memory engine, demo traffic), fed at `rate` records/s (limits off, so
+ * the demo is not throttled) for `seconds`, with `extra` flags; its RSS is read from outside every
+ * second. The growth per record over the second half of the run, once every shard has sealed segments
+ * (before that, RSS also holds the copies left by growing buffers), extrapolates the RSS after an hour
+ * at the demo's default 300 records/s.
  */
-async function consoleHour(rate: number, seconds: number) {
+export async function consoleRun(rate: number, seconds: number, extra: string[] = []) {
 	const terminal = PtyTerminal.start({
 		command: [
 			process.execPath,
 			join(root, 'bin/kinesis-top.js'),
 			'--local',
 			'--in-memory',
+			'--no-limits',
 			'--demo',
 			'--demo-rate',
 			String(rate),
+			...extra,
 		],
 		environment: {TERM: 'xterm-256color', FORCE_COLOR: '1'},
 	});
@@ -132,22 +146,23 @@ async function consoleHour(rate: number, seconds: number) {
 		await terminal.until('clickstream', 'the console to list the demo streams', 0, 30_000);
 		const pid = await terminal.pid();
 		const started = performance.now();
-		const samples: Array<{seconds: number; rssBytes: number}> = [];
+		const samples: Array<{records: number; rssBytes: number}> = [];
 		while (performance.now() - started < seconds * 1000) {
 			await sleep(1000);
 			const usage = await processUsage(pid);
-			samples.push({seconds: (performance.now() - started) / 1000, rssBytes: usage.rssBytes});
+			samples.push({
+				records: ((performance.now() - started) / 1000) * rate,
+				rssBytes: usage.rssBytes,
+			});
 		}
 
-		const middle = samples[Math.floor(samples.length / 2)];
 		const last = samples.at(-1)!;
-		const perRecord = (last.rssBytes - middle.rssBytes) / ((last.seconds - middle.seconds) * rate);
+		const perRecord = slope({records: last.records, frameBytes: 0, samples}, 0.5);
 		const hourRecords = 3600 * 300;
-		const measuredRecords = last.seconds * rate;
 		return {
 			measured: last.rssBytes,
 			perRecord,
-			hour: last.rssBytes + perRecord * Math.max(0, hourRecords - measuredRecords),
+			hour: last.rssBytes + perRecord * Math.max(0, hourRecords - last.records),
 		};
 	} finally {
 		terminal.sendKeys('q');
@@ -173,7 +188,7 @@ export async function memoryBenchmarks(options: {
 			`--directory=${join(directory, 'data')}`,
 			'--records=20000000',
 			`--seconds=${options.quick ? 15 : 60}`,
-			'--sample-every=500000',
+			'--sample-every=250000',
 		]);
 	} finally {
 		rmSync(directory, {recursive: true, force: true});
@@ -183,8 +198,10 @@ export async function memoryBenchmarks(options: {
 	const inMemoryPerRecord =
 		(inMemory.samples.at(-1)!.rssBytes - inMemory.samples[0].rssBytes) / inMemory.records;
 	const lookups = await lookupTimes(options.quick ? 200_000 : 1_000_000, options.quick ? 3 : 5);
-	const demoRate = 3000;
-	const hour = await consoleHour(demoRate, options.quick ? 20 : 60);
+	const demoRate = 10_000;
+	const consoleSeconds = options.quick ? 20 : 60;
+	const hour = await consoleRun(demoRate, consoleSeconds);
+	const capped = await consoleRun(demoRate, consoleSeconds, ['--max-memory', '64MiB']);
 	return [
 		{
 			name: `RSS/record in memory (${(inMemory.records / 1e6).toFixed(1)} M)`,
@@ -198,8 +215,8 @@ export async function memoryBenchmarks(options: {
 		},
 		{
 			name: `RSS/record durable (${(durable.records / 1e6).toFixed(1)} M)`,
-			unit: 'B, growth over the second half',
-			value: slope(durable, 0.5),
+			unit: 'B, RSS growth from 1/4 of the way on',
+			value: slope(durable, 0.25),
 			decimals: 2,
 			target: 2,
 			atMost: true,
@@ -212,15 +229,21 @@ export async function memoryBenchmarks(options: {
 		{name: 'read at a sequence number', unit: 'µs', value: lookups.bySequence, decimals: 1},
 		{name: 'read at a timestamp', unit: 'µs', value: lookups.byTimestamp, decimals: 1},
 		{
-			name: `npm start, measured`,
-			unit: `MB after ${options.quick ? 20 : 60} s at ${demoRate} rec/s`,
+			name: 'npm start, measured',
+			unit: `MB after ${consoleSeconds} s at ${demoRate.toLocaleString('en-US')} rec/s`,
 			value: hour.measured / 1e6,
 		},
-		{name: '  growth per record', unit: 'B', value: hour.perRecord},
+		{name: '  growth per record', unit: 'B, second half', value: hour.perRecord},
 		{
 			name: 'npm start after an hour',
 			unit: 'MB at 300 rec/s (extrapolated)',
 			value: hour.hour / 1e6,
 		},
+		{
+			name: 'npm start --max-memory 64MiB',
+			unit: `MB after ${consoleSeconds} s at ${demoRate.toLocaleString('en-US')} rec/s`,
+			value: capped.measured / 1e6,
+		},
+		{name: '  growth per record', unit: 'B, second half', value: capped.perRecord},
 	];
 }
