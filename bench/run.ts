@@ -28,7 +28,7 @@ if (only === undefined || only === 'engine') {
 
 if (only === undefined || only === 'memory') {
 	printFigures(
-		'Memory: RSS per stored record (demo clickstream records, each engine in its own process), reads to a position (1 shard, median µs of 2,000 random reads), the console over an hour of demo traffic',
+		'Memory: RSS per stored record (demo clickstream records, each engine in its own process), reads to a position (1 shard, median CPU µs of 5,000 random reads), the console over an hour of demo traffic',
 		await memoryBenchmarks({quick, log: verbose ? (line) => console.log(line) : undefined}),
 	);
 }
