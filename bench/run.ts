@@ -1,9 +1,11 @@
 /**
  * `npm run bench`: every benchmark, medians of several runs, printed with ceilings and ratios.
- * `--quick`: fewer records and runs; `--only=engine|wire|wire-load|query|tail-ui`: one benchmark; `--verbose`:
+ * `--quick`: fewer records and runs; `--only=engine|memory|wire|wire-load|query|tail-ui`: one
+ * benchmark; `--verbose`:
  * every run.
  */
 import {engineBenchmarks} from './engine.js';
+import {memoryBenchmarks} from './memory.js';
 import {queryBenchmarks} from './query.js';
 import {printFigures} from './report.js';
 import {serverBenchmarks} from './server.js';
@@ -23,6 +25,13 @@ if (only === undefined || only === 'engine') {
 	printFigures(
 		`Engine (after ${warmups} warm-up runs, not counted)`,
 		await engineBenchmarks({records, runs, warmups}),
+	);
+}
+
+if (only === undefined || only === 'memory') {
+	printFigures(
+		'Memory: RSS per stored record (demo clickstream records, each engine in its own process), reads to a position (1 shard, median CPU µs of 5,000 random reads), the console over an hour of demo traffic',
+		await memoryBenchmarks({quick, log: verbose ? (line) => console.log(line) : undefined}),
 	);
 }
 

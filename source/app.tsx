@@ -489,7 +489,13 @@ export function App(props: AppProps) {
 		<ThemeContext.Provider value={activeTheme}>
 			<CommandRouterContext.Provider value={router}>
 				<Box flexDirection="column" width={columns} height={rows}>
-					<Header target={driver.target} demo={demo} health={healthOf(streams)} width={columns} />
+					<Header
+						target={driver.target}
+						demo={demo}
+						health={healthOf(streams)}
+						width={columns}
+						notice={streams.notice}
+					/>
 					<Box flexDirection="column" width={columns} height={bodyHeight}>
 						{stack.map((each) => (
 							<Box

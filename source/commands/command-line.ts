@@ -7,6 +7,7 @@ import meow from 'meow';
 import type {BackendOptions} from '../driver/open-driver.js';
 import {UsageError, type AnyCommand} from './command.js';
 import {resolveCommand} from './commands.js';
+import {parseSize} from './size.js';
 import {CONSOLE_FLAGS, FLAGS, flagText, GLOBAL_FLAGS, type FlagName, type Flags} from './flags.js';
 
 export type CommandLine = {
@@ -118,9 +119,15 @@ function backendOptions(flags: Flags): BackendOptions {
 		throw new UsageError('--data-dir and --in-memory cannot be used together');
 	}
 
-	if (!flags.local && (flags.dataDir !== undefined || flags.inMemory || !flags.limits)) {
+	if (
+		!flags.local &&
+		(flags.dataDir !== undefined ||
+			flags.inMemory ||
+			!flags.limits ||
+			flags.maxMemory !== undefined)
+	) {
 		throw new UsageError(
-			'--data-dir, --in-memory and --no-limits are for the bundled engine: add --local',
+			'--data-dir, --in-memory, --max-memory and --no-limits are for the bundled engine: add --local',
 		);
 	}
 
@@ -140,6 +147,8 @@ function backendOptions(flags: Flags): BackendOptions {
 		local: flags.local,
 		dataDirectory: flags.dataDir,
 		inMemory: flags.inMemory,
+		maxMemoryBytes:
+			flags.maxMemory === undefined ? undefined : parseSize(flags.maxMemory, '--max-memory'),
 		enforceLimits: flags.limits,
 		endpoint: flags.endpoint,
 		httpVersion: flags.http1 ? '1.1' : flags.http2 ? '2' : 'auto',

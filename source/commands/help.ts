@@ -54,6 +54,10 @@ Serve (kinesis-top serve)
   --port N              the port (default 4567; 0 picks a free one, printed at start)
   --data-dir DIR        where the engine keeps its streams (default as for --local)
   --in-memory           keep nothing on disk
+  --max-memory SIZE     memory for record data (512MiB, 2GiB, 1G; default 512MiB): in memory, the
+                        oldest records of the largest streams are trimmed early beyond it (said once
+                        in the log); with a data directory nothing is trimmed and it bounds the
+                        cache of segments read back from disk (default there 256MiB)
   --region R            the region in ARNs (default us-east-1)
   --account-id ID       the account in ARNs and messages (default 000000000000)
   --no-limits           do not enforce the per-shard throughput limits
@@ -71,6 +75,9 @@ Backend (every command and the console)
                         process that serves the same data directory (serve, or a --local console)
     --data-dir DIR      where it keeps its streams (default ${dataDirectory})
     --in-memory         keep nothing on disk
+    --max-memory SIZE   memory for record data (512MiB, 2GiB, 1G; default 512MiB): in memory, the
+                        oldest records of the largest streams are trimmed early beyond it (the
+                        header says so); with a data directory it bounds the segment cache instead
     --no-limits         do not enforce the per-shard throughput limits
   --endpoint URL        a Kinesis-compatible endpoint (kinesis-top serve, LocalStack, kinesalite, …);
                         also AWS_ENDPOINT_URL(_KINESIS…) or the profile's endpoint_url

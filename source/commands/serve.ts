@@ -10,6 +10,7 @@ import {defaultDataDirectory} from '../engine/log/data-directory.js';
 import type {SigningCredentials} from '../server/signature.js';
 import {parseCount, UsageError, type EngineCommand} from './command.js';
 import {flagText, type FlagName, type Flags} from './flags.js';
+import {parseSize} from './size.js';
 
 export const SERVE_DEFAULTS = {
 	host: '127.0.0.1',
@@ -25,6 +26,7 @@ const SERVE_FLAGS: readonly FlagName[] = [
 	'local',
 	'dataDir',
 	'inMemory',
+	'maxMemory',
 	'region',
 	'accountId',
 	'limits',
@@ -101,6 +103,8 @@ export const serveCommand: EngineCommand = {
 				? undefined
 				: (flags.dataDir ?? defaultDataDirectory(environment)),
 			enforceLimits: flags.limits,
+			memoryBudgetBytes:
+				flags.maxMemory === undefined ? undefined : parseSize(flags.maxMemory, '--max-memory'),
 			region: flags.region,
 			accountId: flags.accountId,
 			createDelayMs: delay(flags.createMs, 'createMs'),
@@ -139,6 +143,10 @@ export const serveCommand: EngineCommand = {
 					await out.write(
 						`kinesis-top serve: Kinesis, Firehose and CloudWatch APIs on ${url} (HTTP/1.1 and h2c), ${where}${checks}\n`,
 					);
+					// Said once, when the in-memory engine first trims records to stay within its budget.
+					backend.kinesis.onMemoryTrim((notice) => {
+						void out.write(`kinesis-top serve: ${notice.message}\n`);
+					});
 					if (!signal.aborted) {
 						await new Promise((resolve) => signal.addEventListener('abort', resolve, {once: true}));
 					}

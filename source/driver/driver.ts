@@ -213,6 +213,20 @@ export type Driver = {
 	 * may have been stored, and a retry of it stored again. Always 0 for the engine in this process.
 	 */
 	lostPutAnswers(): number;
+	/**
+	 * A standing notice from the backend for the console's header, or undefined: the local engine says
+	 * here, once it happens, that it trims records before their retention to stay within its memory
+	 * budget. Optional: remote backends have nothing to say.
+	 */
+	backendNotice?(): BackendNotice | undefined;
 	/** Releases whatever the driver holds (files, sockets, the data directory). */
 	close(): Promise<void>;
+};
+
+/** A condition of the backend itself that the console shows until it ends. */
+export type BackendNotice = {
+	/** A few words for the header. */
+	summary: string;
+	/** The whole sentence: what happens and why. */
+	detail: string;
 };

@@ -218,6 +218,13 @@ export class LocalDriver implements Driver {
 		return 0;
 	}
 
+	backendNotice() {
+		const trim = this.engine.memoryTrimNotice;
+		return trim
+			? {summary: `trimming early: ${trim.budget} memory budget`, detail: trim.message}
+			: undefined;
+	}
+
 	close() {
 		return this.backend.close();
 	}

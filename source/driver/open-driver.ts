@@ -27,6 +27,11 @@ export type BackendOptions = {
 	dataDirectory?: string;
 	/** The local engine keeps nothing on disk. */
 	inMemory?: boolean;
+	/**
+	 * The local engine's memory budget for record data (default 512 MiB): in memory, the oldest records
+	 * of the largest streams are trimmed beyond it; with a data directory, it bounds the segment cache.
+	 */
+	maxMemoryBytes?: number;
 	/** The local engine enforces Kinesis's per-shard throughput limits (default true). */
 	enforceLimits?: boolean;
 	/** A Kinesis-compatible endpoint (LocalStack, `kinesis-top serve`, …). */
@@ -65,6 +70,7 @@ async function openLocal(options: BackendOptions, environment: NodeJS.ProcessEnv
 			dataDirectory,
 			enforceLimits: options.enforceLimits ?? true,
 			region: options.region,
+			memoryBudgetBytes: options.maxMemoryBytes,
 		});
 	const deadline = Date.now() + OWNER_STARTUP_MS;
 	for (;;) {

@@ -28,6 +28,7 @@ import {
 import {bigIntToHashKey, hashPartitionKeyInto, MAX_HASH_KEY, parseHashKey} from './hash-key.js';
 import {amazonUtcString, decodeIterator, encodeIterator} from './iterator.js';
 import {LIMITS} from './limits.js';
+import {DEFAULT_MEMORY_BUDGET_BYTES, MemoryBudget, type MemoryTrimNotice} from './memory-budget.js';
 import {DataDirectory} from './log/data-directory.js';
 import {GroupCommit} from './log/group-commit.js';
 import {SegmentCache} from './log/segment-cache.js';
@@ -82,11 +83,13 @@ export type EngineOptions = {
 	syncEveryWrite?: boolean;
 	syncIntervalMs?: number;
 	segmentBytes?: number;
-	/** On-disk mode: how much segment data to keep cached in memory. */
+	/** On-disk mode: segment data kept cached in memory (default `memoryBudgetBytes`, else 256 MiB). */
 	cacheBytes?: number;
 	/**
-	 * Memory-only mode: the most record bytes kept. Beyond it the oldest segments are dropped, as if
-	 * retention had expired them, so a long-running demo cannot exhaust memory. Default 512 MiB.
+	 * The memory budget for record data (default 512 MiB). In memory-only mode, the most record data
+	 * kept: beyond it the oldest records of the largest streams are trimmed, as if retention had expired
+	 * them (memory-budget.ts), so a long-running demo cannot exhaust memory. With a data directory every
+	 * record stays on disk and, when given, this bounds the segment cache instead (unless `cacheBytes` is).
 	 */
 	memoryBudgetBytes?: number;
 	/** How long a consumer shows CREATING after RegisterStreamConsumer / DELETING after deregistering. */
@@ -109,6 +112,8 @@ type Metadata = {
 	channels?: ChannelMetadata[];
 };
 
+/** With a data directory and no budget given: the segment cache, as before the memory budget existed. */
+const DEFAULT_CACHE_BYTES = 256 * 1024 * 1024;
 const STREAM_NAME = /^[a-zA-Z0-9_.-]+$/;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -124,6 +129,8 @@ export class KinesisEngine {
 	private readonly directory: DataDirectory | undefined;
 	private readonly commit: GroupCommit | undefined;
 	private readonly cache: SegmentCache;
+	/** Memory-only mode's budget; undefined with a data directory (the cache is bounded instead). */
+	private readonly memory: MemoryBudget | undefined;
 	private readonly options: EngineOptions;
 	private readonly consumers: Consumers;
 	private readonly subscriptions: Subscriptions;
@@ -144,7 +151,13 @@ export class KinesisEngine {
 		this.region = options.region ?? 'us-east-1';
 		this.accountId = options.accountId ?? '000000000000';
 		this.enforceLimits = options.enforceLimits ?? true;
-		this.cache = new SegmentCache(options.cacheBytes ?? 256 * 1024 * 1024);
+		const budget = options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES;
+		this.cache = new SegmentCache(
+			options.cacheBytes ?? options.memoryBudgetBytes ?? DEFAULT_CACHE_BYTES,
+		);
+		this.memory = options.dataDirectory
+			? undefined
+			: new MemoryBudget(budget, () => this.clock.now());
 		const context: EngineContext = {
 			clock: this.clock,
 			region: this.region,
@@ -194,6 +207,19 @@ export class KinesisEngine {
 
 	get dataDirectory() {
 		return this.directory?.path;
+	}
+
+	/**
+	 * Set once memory-only mode has trimmed records before their retention to stay within its memory
+	 * budget: when, and why, in words for a person. Not an AWS API: the local engine's own status.
+	 */
+	get memoryTrimNotice(): MemoryTrimNotice | undefined {
+		return this.memory?.notice;
+	}
+
+	/** Calls `listener` once, when records are first trimmed early (see {@link memoryTrimNotice}). */
+	onMemoryTrim(listener: (notice: MemoryTrimNotice) => void): () => void {
+		return this.memory?.onTrim(listener) ?? (() => undefined);
 	}
 
 	/** Waits for pending writes, closes every file and releases the data directory. */
@@ -508,6 +534,7 @@ export class KinesisEngine {
 		let failed = 0;
 		let lastLog: ShardLog | undefined;
 		let bytes = 0;
+		let appended = 0;
 		const shardMetrics = this.kinesisMetrics.shardWrites(stream);
 		for (let i = 0; i < entries.length; i++) {
 			const entry = entries[i];
@@ -536,6 +563,7 @@ export class KinesisEngine {
 			const counter = stream.nextCounter++;
 			shard.log.append(counter, now, entry.PartitionKey, keyBytes, entry.Data);
 			bytes += entry.Data.length;
+			appended += keyBytes + entry.Data.length;
 			shardMetrics?.put(shard, entry.Data.length);
 			if (this.commit && shard.log !== lastLog) {
 				lastLog = shard.log;
@@ -548,6 +576,7 @@ export class KinesisEngine {
 			};
 		}
 
+		if (this.memory?.appended(appended)) this.memory.keep(this.streams.values());
 		if (this.commit && lastLog) {
 			try {
 				await this.commit.request(lastLog);
@@ -1294,30 +1323,7 @@ export class KinesisEngine {
 		// The metadata keeps each stream's counter: once the records that carried the highest counters
 		// are gone from disk, only it stops a restart from numbering records again from a lower one.
 		if (dropped > 0) this.save();
-		if (!this.directory) this.keepWithinMemoryBudget();
-	}
-
-	/** Memory-only mode: drops the globally oldest sealed segments while over the budget. */
-	private keepWithinMemoryBudget() {
-		const logs = [...this.streams.values()].flatMap((stream) =>
-			stream.shards.map((shard) => shard.log),
-		);
-		let bytes = 0;
-		for (const log of logs) bytes += log.memoryBytes;
-		const budget = this.options.memoryBudgetBytes ?? 512 * 1024 * 1024;
-		while (bytes > budget) {
-			let oldest: ShardLog | undefined;
-			for (const log of logs) {
-				const arrival = log.oldestSealedArrival;
-				if (arrival !== undefined && (!oldest || arrival < oldest.oldestSealedArrival!))
-					oldest = log;
-			}
-
-			if (!oldest) return;
-			const before = oldest.memoryBytes;
-			oldest.dropOldest();
-			bytes -= before - oldest.memoryBytes;
-		}
+		this.memory?.keep(this.streams.values());
 	}
 
 	/** Finishes deletions whose DELETING time has passed. */
@@ -1348,9 +1354,20 @@ export class KinesisEngine {
 		return (index) =>
 			new ShardLog({
 				directory: streamDirectory && `${streamDirectory}/${shardIdOf(index)}`,
-				segmentBytes: this.options.segmentBytes ?? 16 * 1024 * 1024,
+				segmentBytes: this.segmentBytes(),
 				cache: this.cache,
 			});
+	}
+
+	/**
+	 * Segments are what the memory budget trims, whole, and an open one cannot go without its newest
+	 * records: in memory, a segment is at most 1/16 of the budget (down to 64 KiB), so a small budget is
+	 * kept by trimming old segments rather than everything a shard holds.
+	 */
+	private segmentBytes() {
+		const bytes = this.options.segmentBytes ?? 16 * 1024 * 1024;
+		if (!this.memory) return bytes;
+		return Math.min(bytes, Math.max(64 * 1024, Math.floor(this.memory.budgetBytes / 16)));
 	}
 
 	private streamDirectories() {

@@ -7,6 +7,7 @@
  */
 import {KinesisEngine, type EngineOptions} from './engine.js';
 import {FirehoseEngine} from './firehose/firehose-engine.js';
+import {DEFAULT_MEMORY_BUDGET_BYTES} from './memory-budget.js';
 import type {MetricsRecorder} from './metrics.js';
 
 export type LocalBackendOptions = EngineOptions & {
@@ -31,6 +32,8 @@ export class LocalBackend {
 				clock: options.clock,
 				dataDirectory: kinesis.dataDirectory,
 				bucketDirectory: options.bucketDirectory,
+				// Delivered objects kept in memory share the memory budget: an eighth of it.
+				memoryBucketBytes: (options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES) / 8,
 				enforceLimits: options.enforceLimits,
 				createDelayMs: options.createDelayMs,
 				deleteDelayMs: options.deleteDelayMs,

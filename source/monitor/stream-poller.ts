@@ -3,7 +3,13 @@
  * (DescribeStreamSummary), publishing rows to its listeners. Scheduling, joining of overlapping
  * refreshes and backoff are the {@link Poller}'s; the last good rows stay on screen while it backs off.
  */
-import {DriverError, type Driver, type StreamMode, type StreamStatus} from '../driver/driver.js';
+import {
+	DriverError,
+	type BackendNotice,
+	type Driver,
+	type StreamMode,
+	type StreamStatus,
+} from '../driver/driver.js';
 import {Poller, type PollerError} from './poller.js';
 import {fetchStreamMetrics, type StreamMinute} from './stream-metrics.js';
 
@@ -37,6 +43,8 @@ export type StreamPollerState = {
 	 * without rates.
 	 */
 	metricsError?: PollerError;
+	/** The backend's standing notice (Driver.backendNotice), read at each refresh. */
+	notice?: BackendNotice;
 };
 
 export type StreamPollerOptions = {
@@ -100,6 +108,7 @@ export class StreamPoller {
 			lastUpdated: list.lastUpdated,
 			loading: list.loading,
 			metricsError: metrics.error,
+			notice: this.driver.backendNotice?.(),
 		};
 	}
 

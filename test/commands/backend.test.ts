@@ -37,6 +37,51 @@ describe('choosing the backend', () => {
 		expect(() => parseCommandLine(['streams', '--local', '--http2'])).toThrow(/bundled engine/);
 	});
 
+	test('--max-memory is read once, for the bundled engine only', () => {
+		expect(
+			parseCommandLine(['--local', '--in-memory', '--max-memory', '2GiB', 'streams']).backend,
+		).toMatchObject({local: true, inMemory: true, maxMemoryBytes: 2 * 2 ** 30});
+		expect(() => parseCommandLine(['--max-memory', '1G', 'streams'])).toThrow(
+			'--data-dir, --in-memory, --max-memory and --no-limits are for the bundled engine: add --local',
+		);
+		expect(() => parseCommandLine(['--local', '--max-memory', 'big'])).toThrow(
+			'--max-memory must be a size such as 512MiB, 2GiB, 1G or a number of bytes, not "big"',
+		);
+	});
+
+	test('the in-memory engine keeps to --max-memory and says so through the driver', async () => {
+		const driver = await openDriver({
+			local: true,
+			inMemory: true,
+			enforceLimits: false,
+			maxMemoryBytes: 2 ** 20,
+		});
+		try {
+			await driver.createStream('s', {mode: 'PROVISIONED', shardCount: 1});
+			expect(driver.backendNotice?.()).toBeUndefined();
+			const data = new Uint8Array(10_000);
+			for (let put = 0; put < 30; put++) {
+				await driver.putRecords(
+					's',
+					Array.from({length: 10}, (_, i) => ({PartitionKey: `k${i}`, Data: data})),
+				);
+			}
+
+			// 3 MB were put against a 1 MiB budget.
+			expect(driver.backendNotice?.()).toEqual({
+				summary: 'trimming early: 1 MiB memory budget',
+				detail: expect.stringMatching(/^records trimmed before their retention/) as string,
+			});
+			const shard = (await driver.describeStream('s')).Shards[0].ShardId;
+			const iterator = await driver.getShardIterator('s', shard, {type: 'TRIM_HORIZON'});
+			const kept = (await driver.getRecords(iterator, 10_000)).Records.length;
+			expect(kept * 10_000).toBeLessThanOrEqual(2 ** 20);
+			expect(kept).toBeGreaterThan(0);
+		} finally {
+			await driver.close();
+		}
+	});
+
 	test('--local opens the engine, in memory or in the data directory, with or without limits', async () => {
 		const inMemory = await openDriver({local: true, inMemory: true, enforceLimits: false});
 		try {

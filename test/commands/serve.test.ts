@@ -100,6 +100,46 @@ describe('kinesis-top serve (the binary)', () => {
 		expect(served.stderr()).toBe('');
 	}, 30_000);
 
+	test('--max-memory: the in-memory engine says once in its log that it trims records early, and why', async () => {
+		const served = await serve([
+			'--port',
+			'0',
+			'--in-memory',
+			'--no-limits',
+			'--create-ms',
+			'0',
+			'--max-memory',
+			'1MiB',
+		]);
+		const client = new KinesisClient({
+			endpoint: served.url,
+			region: 'us-east-1',
+			credentials: {accessKeyId: 'a', secretAccessKey: 'b'},
+		});
+		try {
+			await client.send(new CreateStreamCommand({StreamName: 'big', ShardCount: 1}));
+			const data = new Uint8Array(10_000);
+			// 3 MB against a 1 MiB budget: trimmed many times over.
+			for (let put = 0; put < 30; put++) {
+				await client.send(
+					new PutRecordsCommand({
+						StreamName: 'big',
+						Records: Array.from({length: 10}, (_, i) => ({PartitionKey: `k${i}`, Data: data})),
+					}),
+				);
+			}
+		} finally {
+			client.destroy();
+		}
+
+		served.child.kill('SIGTERM');
+		expect(await exited(served.child)).toEqual({code: 0, signal: null});
+		const lines = served.stdout().split('\n');
+		expect(lines.filter((line) => line.includes('trimmed'))).toEqual([
+			'kinesis-top serve: records trimmed before their retention: the in-memory engine is at its 1 MiB memory budget (--max-memory), so the oldest records of the largest streams go first',
+		]);
+	}, 30_000);
+
 	test('SIGTERM during a put storm: every acknowledged put is readable after a restart', async () => {
 		const dataDirectory = temporaryDirectory();
 		const served = await serve([
@@ -255,6 +295,10 @@ describe('kinesis-top serve (through run)', () => {
 				'--data-dir and --in-memory cannot be used together',
 			],
 			[['serve', 'extra'], 'too many arguments for serve: extra'],
+			[
+				['serve', '--max-memory', '512'],
+				'--max-memory must be at least 1MiB, not "512" (a plain number is bytes: add a unit such as MiB)',
+			],
 			[['streams', '--port', '1'], '--port does not apply to streams'],
 			[
 				['serve', '--secret-access-key', 'TOP-SECRET'],

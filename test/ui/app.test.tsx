@@ -77,6 +77,25 @@ describe('App', () => {
 		expect(frame).not.toContain('[DEMO]');
 	});
 
+	test('the header says once records are trimmed early to keep within the memory budget', async () => {
+		const driver = LocalDriver.open({enforceLimits: false, memoryBudgetBytes: 2 ** 20});
+		drivers.push(driver);
+		await driver.createStream('big', {mode: 'PROVISIONED', shardCount: 1});
+		const app = renderApp(driver);
+		const before = await app.until((f) => f.includes('big'), 'the streams');
+		expect(before).not.toContain('trimming');
+		const data = new Uint8Array(10_000);
+		for (let put = 0; put < 30; put++) {
+			await driver.putRecords(
+				'big',
+				Array.from({length: 10}, (_, i) => ({PartitionKey: `k${i}`, Data: data})),
+			);
+		}
+
+		const frame = await app.until((f) => f.includes('trimming'), 'the trimming notice');
+		expect(frame.split('\n')[0]).toMatch(/\[trimming early: 1 MiB memory budget\] +● ok/);
+	});
+
 	test("shows each stream's incoming rate, its trend and the iterator age, from the metrics", async () => {
 		const driver = await localDriver([
 			['busy', 2],

@@ -104,6 +104,8 @@ export type FirehoseEngineOptions = {
 	 * either, delivered objects are kept in memory (see {@link FirehoseEngine.listObjects}).
 	 */
 	bucketDirectory?: string;
+	/** In memory: the most bytes of delivered objects kept, the oldest expired first (default: no bound). */
+	memoryBucketBytes?: number;
 	/** The engine KinesisStreamAsSource delivery streams read from. */
 	kinesis?: KinesisEngine;
 	/** Per-delivery-stream throughput quotas, on by default as in AWS. */
@@ -172,7 +174,7 @@ export class FirehoseEngine {
 			(options.dataDirectory ? join(options.dataDirectory, 'buckets') : undefined);
 		this.store = bucketDirectory
 			? new DirectoryObjectStore(bucketDirectory)
-			: new MemoryObjectStore();
+			: new MemoryObjectStore(options.memoryBucketBytes);
 		if (options.dataDirectory) {
 			this.directory = DataDirectory.open(join(options.dataDirectory, 'firehose'));
 			try {

@@ -96,9 +96,19 @@ export class DirectoryObjectStore implements ObjectStore {
 	}
 }
 
+/**
+ * Objects in memory, at most `maxBytes` of them: beyond it the oldest objects go first, as an S3 lifecycle
+ * rule would expire them, so a delivery stream left running (the demo's archive) cannot grow the process
+ * without end. Default: no bound.
+ */
 export class MemoryObjectStore implements ObjectStore {
 	readonly directory = undefined;
 	private readonly buckets = new Map<string, Map<string, {body: Buffer; lastModified: number}>>();
+	/** Every object in the order it was put (a Map keeps insertion order): the oldest goes first. */
+	private readonly order = new Map<string, {bucket: string; key: string; bytes: number}>();
+	private bytes = 0;
+
+	constructor(private readonly maxBytes = Number.POSITIVE_INFINITY) {}
 
 	async put(bucket: string, key: string, body: Uint8Array, now: number) {
 		let objects = this.buckets.get(bucket);
@@ -107,7 +117,20 @@ export class MemoryObjectStore implements ObjectStore {
 			this.buckets.set(bucket, objects);
 		}
 
+		const id = `${bucket}/${key}`;
+		const replaced = this.order.get(id);
+		if (replaced) this.bytes -= replaced.bytes;
+		this.order.delete(id);
 		objects.set(key, {body: Buffer.from(body), lastModified: now});
+		this.order.set(id, {bucket, key, bytes: body.length});
+		this.bytes += body.length;
+		for (const [oldest, object] of this.order) {
+			// The object just put stays, even alone over the bound: a put is never lost at once.
+			if (this.bytes <= this.maxBytes || oldest === id) break;
+			this.order.delete(oldest);
+			this.buckets.get(object.bucket)?.delete(object.key);
+			this.bytes -= object.bytes;
+		}
 	}
 
 	list(bucket: string, prefix = ''): StoredObject[] {

@@ -94,6 +94,11 @@ export function checkFrame(buffer: Buffer, offset: number, end: number): number 
 	return FRAME_HEADER_BYTES + bodyLength;
 }
 
+/** Size of the (intact) frame at `offset`: how a reader steps from one frame to the next. */
+export function frameLength(buffer: Buffer, offset: number) {
+	return FRAME_HEADER_BYTES + buffer.readUInt32LE(offset);
+}
+
 /** Frame fields without decoding the key and data: what the index needs. */
 export function frameCounter(buffer: Buffer, offset: number) {
 	return buffer.readDoubleLE(offset + FRAME_HEADER_BYTES);

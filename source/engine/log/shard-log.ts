@@ -17,7 +17,7 @@ import {
 } from 'node:fs';
 import {join} from 'node:path';
 import {promisify} from 'node:util';
-import {checkFrame, frameArrival, frameCounter, frameSize} from './frame.js';
+import {checkFrame, frameArrival, frameCounter, frameLength, frameSize} from './frame.js';
 import {Segment} from './segment.js';
 import type {SegmentCache} from './segment-cache.js';
 
@@ -70,7 +70,7 @@ export class ShardLog {
 	get lastVisibleCounter(): number {
 		for (let i = this.segments.length - 1; i >= 0; i--) {
 			const segment = this.segments[i];
-			if (segment.durableCount > 0) return segment.counters[segment.durableCount - 1];
+			if (segment.durableCount > 0) return segment.durableLastCounter;
 		}
 
 		return -1;
@@ -80,7 +80,7 @@ export class ShardLog {
 	get lastVisibleArrival(): number | undefined {
 		for (let i = this.segments.length - 1; i >= 0; i--) {
 			const segment = this.segments[i];
-			if (segment.durableCount > 0) return segment.arrivals[segment.durableCount - 1];
+			if (segment.durableCount > 0) return segment.durableLastArrival;
 		}
 
 		return undefined;
@@ -92,23 +92,33 @@ export class ShardLog {
 		return last && last.count > 0 ? last.lastCounter : -1;
 	}
 
-	/** Bytes of records this log holds in memory (memory-only mode: all of them). */
+	/** Bytes this log holds in memory: its segments' buffers (as allocated) and their indexes. */
 	get memoryBytes() {
 		let bytes = 0;
-		for (const segment of this.segments) if (segment.loaded) bytes += segment.size;
+		for (const segment of this.segments) bytes += segment.memoryBytes;
 		return bytes;
 	}
 
-	/** Arrival time of the oldest record in a sealed segment, which {@link dropOldest} would drop. */
-	get oldestSealedArrival(): number | undefined {
+	/** Arrival time of the oldest record held, which {@link dropOldest} would drop; undefined if none. */
+	get oldestArrival(): number | undefined {
 		const first = this.segments[0];
-		return first?.sealed && first.count > 0 ? first.firstArrival : undefined;
+		return first && first.count > 0 ? first.firstArrival : undefined;
 	}
 
-	/** Drops the oldest sealed segment: memory-only mode's bound on memory, like an early retention. */
-	dropOldest() {
-		const first = this.segments[0];
-		if (first?.sealed) this.drop(this.segments.shift()!);
+	/** Whether the oldest segment is sealed (no longer appended to). */
+	get oldestSealed() {
+		return this.segments[0]?.sealed ?? false;
+	}
+
+	/**
+	 * Memory-only mode's bound on memory, like an early retention: drops the oldest segment (the open one
+	 * too, if it is the only one: the next append starts a new one) and says how many bytes that freed.
+	 */
+	dropOldest(): number {
+		const first = this.segments.shift();
+		if (!first) return 0;
+		this.drop(first);
+		return first.memoryBytes;
 	}
 
 	get hasUnflushed() {
@@ -126,7 +136,7 @@ export class ShardLog {
 		let segment = this.segments.at(-1);
 		const bytes = frameSize(keyBytes, data.length);
 		if (!segment || segment.sealed || !segment.fits(bytes)) {
-			if (segment) segment.sealed = true;
+			segment?.seal();
 			segment = new Segment(
 				counter,
 				Math.max(this.options.segmentBytes, bytes),
@@ -136,7 +146,7 @@ export class ShardLog {
 		}
 
 		segment.append(counter, arrivalMs, partitionKey, keyBytes, data, this.durable);
-		if (!this.durable) segment.durableCount = segment.count;
+		if (!this.durable) segment.publishAll();
 	}
 
 	/**
@@ -146,8 +156,8 @@ export class ShardLog {
 	async flush(sync: boolean) {
 		for (const segment of this.segments) {
 			if (segment.flushedSize === segment.size) continue;
-			const end = segment.size;
-			const count = segment.count;
+			const appended = segment.appended();
+			const end = appended.size;
 			segment.fd ??= openSync(segment.path!, 'w');
 			const buffer = segment.buffer;
 			let written = segment.flushedSize;
@@ -165,7 +175,7 @@ export class ShardLog {
 			segment.flushedSize = end;
 			this.unsynced.add(segment);
 			if (sync) await this.syncSegment(segment);
-			segment.durableCount = count;
+			segment.publish(appended);
 			if (segment.sealed && segment.flushedSize === segment.size) {
 				if (!sync) await this.syncSegment(segment);
 				closeSync(segment.fd);
@@ -201,27 +211,30 @@ export class ShardLog {
 			index++
 		) {
 			const segment = this.segments[index];
-			if (segment.durableCount === 0) continue;
-			let position = segment.positionOfCounter(next);
-			if (segment.arrivals[position] < notBeforeMs) {
-				position = Math.max(position, segment.positionOfArrival(notBeforeMs));
+			// A segment with nothing visible, or wholly past retention, is skipped without loading it.
+			if (segment.durableCount === 0 || segment.durableLastArrival < notBeforeMs) continue;
+			const buffer = segment.buffer;
+			let offset = segment.offsetOfCounter(next);
+			const end = segment.durableSize;
+			if (offset < end && frameArrival(buffer, offset) < notBeforeMs) {
+				offset = Math.max(offset, segment.offsetOfArrival(notBeforeMs));
 			}
 
-			if (position >= segment.durableCount) continue;
-			const buffer = segment.buffer;
+			if (offset >= end) continue;
 			this.options.cache.touch(segment);
-			for (; position < segment.durableCount; position++) {
-				const offset = segment.offsets[position];
-				const end = segment.frameEnd(position);
-				if (count >= limit || (count > 0 && bytes + end - offset > maxBytes)) {
-					return {count, nextCounter: segment.counters[position], caughtUp: false, lastArrival};
+			while (offset < end) {
+				const frameEnd = offset + frameLength(buffer, offset);
+				const counter = frameCounter(buffer, offset);
+				if (count >= limit || (count > 0 && bytes + frameEnd - offset > maxBytes)) {
+					return {count, nextCounter: counter, caughtUp: false, lastArrival};
 				}
 
-				visit(buffer, offset, end);
+				visit(buffer, offset, frameEnd);
 				count++;
-				bytes += end - offset;
-				lastArrival = segment.arrivals[position];
-				next = segment.counters[position] + 1;
+				bytes += frameEnd - offset;
+				lastArrival = frameArrival(buffer, offset);
+				next = counter + 1;
+				offset = frameEnd;
 			}
 		}
 
@@ -231,20 +244,10 @@ export class ShardLog {
 	/** Counter of the first visible record that arrived at or after `arrivalMs`, or undefined. */
 	counterAtOrAfter(arrivalMs: number): number | undefined {
 		for (const segment of this.segments) {
-			if (segment.durableCount === 0 || segment.arrivals[segment.durableCount - 1] < arrivalMs)
-				continue;
-			return segment.counters[segment.positionOfArrival(arrivalMs)];
-		}
-
-		return undefined;
-	}
-
-	/** Arrival time of the oldest visible record not older than `notBeforeMs`. */
-	oldestArrival(notBeforeMs: number): number | undefined {
-		for (const segment of this.segments) {
-			if (segment.durableCount === 0) continue;
-			const position = segment.positionOfArrival(notBeforeMs);
-			if (position < segment.durableCount) return segment.arrivals[position];
+			if (segment.durableCount === 0 || segment.durableLastArrival < arrivalMs) continue;
+			const offset = segment.offsetOfArrival(arrivalMs);
+			this.options.cache.touch(segment);
+			return frameCounter(segment.buffer, offset);
 		}
 
 		return undefined;
@@ -359,14 +362,13 @@ export class ShardLog {
 
 			segment.size = offset;
 			segment.flushedSize = offset;
-			segment.durableCount = segment.count;
-			segment.sealed = true;
+			segment.publishAll();
+			segment.seal();
 			this.segments.push(segment);
 			this.options.cache.add(segment);
 		}
 
 		// Appends after a restart start a fresh segment: the recovered ones stay as they are on disk.
-		const last = this.segments.at(-1);
-		if (last) last.sealed = true;
+		this.segments.at(-1)?.seal();
 	}
 }

@@ -1,6 +1,6 @@
 /** The top line: what we are connected to, the badges that must never be missed, and health. */
 import {Box, Text} from 'ink';
-import type {Target} from '../../driver/driver.js';
+import type {BackendNotice, Target} from '../../driver/driver.js';
 import type {StreamPollerState} from '../../monitor/stream-poller.js';
 import {formatClock, truncate} from '../format.js';
 import {useTheme} from '../theme.js';
@@ -26,15 +26,25 @@ export type HeaderProps = {
 	demo: boolean;
 	health: Health;
 	width: number;
+	/** The backend's standing notice (records trimmed early, say), shown until it ends. */
+	notice?: BackendNotice;
 };
 
-export function Header({target, demo, health, width}: HeaderProps) {
+export function Header({target, demo, health, width, notice}: HeaderProps) {
 	const theme = useTheme();
 	const readOnly = target.readOnly ? ' [READ-ONLY]' : '';
 	const demoBadge = demo ? ' [DEMO]' : '';
+	const noticeBadge = notice ? ` [${notice.summary}]` : '';
 	// The badges and the health always show in full; the target description gives way.
 	const room =
-		width - TITLE.length - 1 - readOnly.length - demoBadge.length - health.text.length - 1;
+		width -
+		TITLE.length -
+		1 -
+		readOnly.length -
+		demoBadge.length -
+		noticeBadge.length -
+		health.text.length -
+		1;
 	const color = {ok: theme.ok, warning: theme.warning, danger: theme.danger}[health.tone];
 	return (
 		<Box width={width}>
@@ -48,6 +58,7 @@ export function Header({target, demo, health, width}: HeaderProps) {
 				</Text>
 			)}
 			{demoBadge && <Text color={theme.warning}>{demoBadge}</Text>}
+			{noticeBadge && <Text color={theme.warning}>{noticeBadge}</Text>}
 			<Box flexGrow={1} />
 			<Text color={color}>{health.text}</Text>
 		</Box>

@@ -9,6 +9,7 @@ import {join} from 'node:path';
 import {gunzipSync} from 'node:zlib';
 import {afterEach, describe, expect, test} from 'vitest';
 import {removeTemporaryDirectories, temporaryDirectory} from '../helpers.js';
+import {MemoryObjectStore} from '../../../source/engine/firehose/object-store.js';
 import {
 	bytes,
 	createDirectPut,
@@ -236,5 +237,30 @@ describe('buckets on disk', () => {
 		const [onlyB] = engine.listObjects('landing', 'b/');
 		expect(String(engine.getObject('landing', onlyB.key))).toBe('2');
 		expect(engine.getObject('landing', 'nope')).toBeUndefined();
+	});
+});
+
+describe('objects kept in memory', () => {
+	test('stay within their bound, the oldest expired first, as an S3 lifecycle rule would', async () => {
+		const store = new MemoryObjectStore(3000);
+		const body = new Uint8Array(1000);
+		for (const key of ['a/1', 'a/2', 'a/3']) await store.put('b', key, body, 0);
+		await store.put('other', 'x', body, 0);
+		expect(store.list('b').map((object) => object.key)).toEqual(['a/2', 'a/3']);
+		expect(store.list('other').map((object) => object.key)).toEqual(['x']);
+		expect(store.get('b', 'a/1')).toBeUndefined();
+		// Putting a key again replaces it (and its bytes: 3,000 in all here, within the bound).
+		await store.put('b', 'a/2', new Uint8Array(500), 1);
+		await store.put('b', 'a/4', new Uint8Array(500), 1);
+		expect(store.list('b').map((object) => [object.key, object.size])).toEqual([
+			['a/2', 500],
+			['a/3', 1000],
+			['a/4', 500],
+		]);
+		expect(store.list('other')).toHaveLength(1);
+		// An object larger than the bound is still kept, alone, until the next put.
+		await store.put('b', 'big', new Uint8Array(5000), 2);
+		expect(store.list('b').map((object) => object.key)).toEqual(['big']);
+		expect(store.list('other')).toEqual([]);
 	});
 });
