@@ -152,7 +152,10 @@ function toDriverError(error: unknown): unknown {
 
 	const quiet = chain.find(
 		(cause) =>
-			cause.name === 'TimeoutError' || /did not get a response|socket hang up/.test(cause.message),
+			cause.name === 'TimeoutError' ||
+			// The HTTP/2 handler's words for a frame it could not send on a closing connection and for a
+			// stream the server reset: a server going away, as a restart does.
+			/did not get a response|socket hang up|^Frame type id|abnormally aborted/.test(cause.message),
 	);
 	if (quiet) return new DriverError('NetworkingError', `${quiet.name}: ${quiet.message}`, true);
 

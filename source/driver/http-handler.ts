@@ -205,8 +205,8 @@ function causeCodes(error: Error): string[] {
 
 /**
  * The endpoint broke HTTP/2 itself: nghttp2's protocol error, a session or stream closed with an error
- * code of the protocol's, a frame it refused. Not a server going away (GOAWAY, a refused or cancelled
- * stream), which is only transient.
+ * code of the protocol's. Not a server going away (GOAWAY, a refused or cancelled stream, a frame that
+ * could not be sent on a closing connection), which is only transient.
  */
 function isHttp2ProtocolFailure(error: Error) {
 	for (let cause: unknown = error; cause instanceof Error; cause = cause.cause) {
@@ -218,8 +218,6 @@ function isHttp2ProtocolFailure(error: Error) {
 		) {
 			return true;
 		}
-
-		if (cause.message.startsWith('Frame type id')) return true;
 	}
 
 	return false;
