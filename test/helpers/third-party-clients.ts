@@ -46,8 +46,8 @@ function onPath(name: string): string | undefined {
 	return undefined;
 }
 
-/** PATH's `name` first, then `fallback`; absent ones with their reason. */
-function candidates(name: string, fallback: string) {
+/** PATH's `name` first, then `fallback` (from Debian's `debian`); absent ones with their reason. */
+function candidates(name: string, fallback: string, debian: string) {
 	const found: string[] = [];
 	const absent: Absent[] = [];
 	const first = onPath(name);
@@ -57,7 +57,10 @@ function candidates(name: string, fallback: string) {
 		accessSync(fallback, constants.X_OK);
 		found.push(fallback);
 	} catch {
-		absent.push({command: fallback, reason: 'not installed'});
+		absent.push({
+			command: fallback,
+			reason: `not installed: Debian's ${debian}, which .ci/run installs`,
+		});
 	}
 
 	return {found, absent};
@@ -79,7 +82,7 @@ function probe(command: string, args: string[]): Probe {
 
 /** The AWS CLIs: PATH's `aws`, then /usr/bin/aws (Debian's `awscli`) when it is another one. */
 export function findAwsClis(): Found<AwsCli> {
-	const {found, absent} = candidates('aws', '/usr/bin/aws');
+	const {found, absent} = candidates('aws', '/usr/bin/aws', 'awscli');
 	const clients: AwsCli[] = [];
 	const seen = new Set<string>();
 	for (const command of found) {
@@ -116,13 +119,15 @@ print(json.dumps({
 
 /** The boto3s: that of PATH's `python3`, then /usr/bin/python3's (Debian's `python3-boto3`) when another. */
 export function findBoto3s(): Found<Boto3> {
-	const {found, absent} = candidates('python3', '/usr/bin/python3');
+	const {found, absent} = candidates('python3', '/usr/bin/python3', 'python3-boto3');
 	const clients: Boto3[] = [];
 	const seen = new Set<string>();
 	for (const command of found) {
 		const run = probe(command, ['-c', BOTO3_PROBE]);
 		if (!run.ok) {
-			absent.push({command, reason: run.reason});
+			const hint =
+				command === '/usr/bin/python3' ? "; Debian's python3-boto3 is what .ci/run installs" : '';
+			absent.push({command, reason: run.reason + hint});
 			continue;
 		}
 

@@ -313,6 +313,18 @@ test('which clients ran', () => {
 		);
 	}
 
+	if (awsClis.clients.length + boto3s.clients.length === 0) {
+		console.log("third-party clients: ran none (the tests '… not run here' say why)");
+	}
+
+	// CI installs Debian's clients (.ci/run): there one of each kind must have run.
+	for (const [kind, found] of [
+		['the AWS CLI', awsClis],
+		['boto3', boto3s],
+	] as const) {
+		expect(found.clients.length > 0 || !clientsRequired, `${kind}: none ran`).toBe(true);
+	}
+
 	// blobArgument knows the conventions of v1 and v2 only: a v3 must be learnt first.
 	for (const aws of awsClis.clients) expect([1, 2]).toContain(aws.major);
 });
