@@ -1,52 +1,44 @@
 /**
  * Firehose and CloudWatch from real third-party clients against the wire server, unmodified, with
- * signatures verified for real (credential scope `firehose` / `monitoring`): the AWS CLI (Debian's
- * `awscli` v2 when installed, else whichever `aws` is on PATH) and boto3 (Debian's `python3-boto3`, else
- * the `python3` on PATH). Firehose travels as JSON 1.1; CloudWatch as these botocore versions send it —
- * the form-encoded awsQuery protocol, answered in XML. See third-party-clients.test.ts for Kinesis.
+ * signatures verified for real (credential scope `firehose` / `monitoring`): every AWS CLI and boto3
+ * found on this machine (PATH's, and Debian's in /usr/bin where those are other ones; see
+ * ../helpers/third-party-clients.ts), each against its own conventions. Firehose travels as JSON 1.1;
+ * CloudWatch as each client's botocore sends it — the form-encoded awsQuery protocol answered in XML
+ * (Debian's CLI v2 and boto3 1.26), JSON 1.0 (aws-cli 1.45) or Smithy RPC v2 CBOR (boto3 1.43); the
+ * tests say which. See third-party-clients.test.ts for Kinesis.
  */
-import {execFile, execFileSync} from 'node:child_process';
+import {execFile} from 'node:child_process';
 import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {LocalBackend} from '../../source/engine/local-backend.js';
 import {KinesisServer} from '../../source/server/server.js';
+import {
+	type AwsCli,
+	blobArgument,
+	clientsRequired,
+	cloudWatchProtocolInDebugLog,
+	findAwsClis,
+	findBoto3s,
+} from '../helpers/third-party-clients.js';
 
 const KEY = {accessKeyId: 'AKIAKINESISTOPCLI002', secretAccessKey: 'third-party/firehose+secret'};
 const ROLE = 'arn:aws:iam::000000000000:role/firehose-delivery';
 const BUCKET = 'landing';
+/** The CloudWatch protocols serve answers. */
+const PROTOCOLS = ['query', 'json', 'smithy-rpc-v2-cbor'];
 
-function works(command: string, args: string[]) {
-	try {
-		execFileSync(command, args, {stdio: 'pipe', timeout: 30_000});
-		return true;
-	} catch {
-		return false;
-	}
-}
-
-// Test dependencies that .ci/run installs from Debian when missing; without them these tests fail.
-const aws = ['/usr/bin/aws', 'aws'].find((command) => works(command, ['--version'])) ?? 'aws';
-const python =
-	['/usr/bin/python3', 'python3'].find((command) => works(command, ['-c', 'import boto3'])) ??
-	'python3';
+const awsClis = findAwsClis();
+const boto3s = findBoto3s();
+/** What each CLI spoke to CloudWatch, as its cloudwatch test saw it, for the summary. */
+const cliCloudWatchProtocols = new Map<string, string>();
 
 /**
  * The engines' clock: real time plus a skew the tests move forward to reach the 60-second buffering
  * interval (the least botocore lets a client ask for) at once. An injected clock also means Firehose
  * only acts when the test calls tick(). Signatures are still checked against the real time.
  */
-/**
- * A newer boto3 (on PATH, e.g. from pip), whose botocore sends CloudWatch calls in Smithy RPC v2 CBOR
- * rather than awsQuery; undefined when there is none.
- */
-const RPC_V2_CHECK =
-	"import botocore.session; assert botocore.session.get_session().get_service_model('cloudwatch').protocol == 'smithy-rpc-v2-cbor'";
-const modernPython = ['python3', '/usr/local/bin/python3'].find((command) =>
-	works(command, ['-c', RPC_V2_CHECK]),
-);
-
 let skew = 0;
 const clock = {now: () => Date.now() + skew};
 let backend: LocalBackend;
@@ -124,14 +116,16 @@ function runClient(
 	});
 }
 
-const cli = (service: string, args: string[]) =>
-	runClient(aws, [service, ...args, '--endpoint-url', endpoint, '--output', 'json']);
+const cli = (aws: AwsCli, service: string, args: string[]) =>
+	runClient(aws.command, [service, ...args, '--endpoint-url', endpoint, '--output', 'json']);
 
 /** Runs the CLI and insists on success, answering its JSON output. */
-async function cliOk(service: string, args: string[]) {
-	const result = await cli(service, args);
+async function cliOk(aws: AwsCli, service: string, args: string[]) {
+	const result = await cli(aws, service, args);
 	if (result.status !== 0) {
-		throw new Error(`aws ${service} ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+		throw new Error(
+			`${aws.command} ${service} ${args.join(' ')} exited ${result.status}: ${result.stderr}`,
+		);
 	}
 
 	// eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -147,172 +141,186 @@ async function delivered(prefix: string) {
 
 const iso = (time: number) => new Date(time).toISOString();
 
-describe('the AWS CLI', () => {
-	test('firehose: create-delivery-stream, put-record, put-record-batch, describe, errors', async () => {
-		const destination = JSON.stringify({
-			RoleARN: ROLE,
-			BucketARN: `arn:aws:s3:::${BUCKET}`,
-			Prefix: 'cli/',
-			BufferingHints: {SizeInMBs: 1, IntervalInSeconds: 60},
-		});
-		const created = await cliOk('firehose', [
-			'create-delivery-stream',
-			'--delivery-stream-name',
-			'cli',
-			'--extended-s3-destination-configuration',
-			destination,
-		]);
-		expect(created.DeliveryStreamARN).toBe(
-			'arn:aws:firehose:us-east-1:000000000000:deliverystream/cli',
-		);
-		const put = await cliOk('firehose', [
-			'put-record',
-			'--delivery-stream-name',
-			'cli',
-			'--record',
-			JSON.stringify({Data: Buffer.from('from the CLI\n').toString('base64')}),
-		]);
-		expect(put.RecordId).toEqual(expect.any(String));
-		const batch = await cliOk('firehose', [
-			'put-record-batch',
-			'--delivery-stream-name',
-			'cli',
-			'--records',
-			JSON.stringify([{Data: Buffer.from('and a batch\n').toString('base64')}]),
-		]);
-		expect(batch.FailedPutCount).toBe(0);
-		const described = await cliOk('firehose', [
-			'describe-delivery-stream',
-			'--delivery-stream-name',
-			'cli',
-		]);
-		expect(described.DeliveryStreamDescription).toMatchObject({
-			DeliveryStreamName: 'cli',
-			DeliveryStreamStatus: 'ACTIVE',
-			VersionId: '1',
-		});
-		// The CLI prints timestamps as ISO 8601: it read the epoch seconds as a timestamp.
-		expect(described.DeliveryStreamDescription.CreateTimestamp).toMatch(/^\d{4}-\d{2}-\d{2}T/);
-		expect((await cliOk('firehose', ['list-delivery-streams'])).DeliveryStreamNames).toContain(
-			'cli',
-		);
+for (const [index, aws] of awsClis.clients.entries()) {
+	describe(`the AWS CLI ${aws.release} at ${aws.command}`, () => {
+		test('firehose: create-delivery-stream, put-record, put-record-batch, describe, errors', async () => {
+			const name = `cli-${index}`;
+			const destination = JSON.stringify({
+				RoleARN: ROLE,
+				BucketARN: `arn:aws:s3:::${BUCKET}`,
+				Prefix: `${name}/`,
+				BufferingHints: {SizeInMBs: 1, IntervalInSeconds: 60},
+			});
+			const created = await cliOk(aws, 'firehose', [
+				'create-delivery-stream',
+				'--delivery-stream-name',
+				name,
+				'--extended-s3-destination-configuration',
+				destination,
+			]);
+			expect(created.DeliveryStreamARN).toBe(
+				`arn:aws:firehose:us-east-1:000000000000:deliverystream/${name}`,
+			);
+			const put = await cliOk(aws, 'firehose', [
+				'put-record',
+				'--delivery-stream-name',
+				name,
+				'--record',
+				JSON.stringify({Data: blobArgument(aws, 'from the CLI\n')}),
+			]);
+			expect(put.RecordId).toEqual(expect.any(String));
+			const batch = await cliOk(aws, 'firehose', [
+				'put-record-batch',
+				'--delivery-stream-name',
+				name,
+				'--records',
+				JSON.stringify([{Data: blobArgument(aws, 'and a batch\n')}]),
+			]);
+			expect(batch.FailedPutCount).toBe(0);
+			const described = await cliOk(aws, 'firehose', [
+				'describe-delivery-stream',
+				'--delivery-stream-name',
+				name,
+			]);
+			expect(described.DeliveryStreamDescription).toMatchObject({
+				DeliveryStreamName: name,
+				DeliveryStreamStatus: 'ACTIVE',
+				VersionId: '1',
+			});
+			// The wire says epoch seconds. v1 prints that number as is (its cli_timestamp_format defaults
+			// to `none`), v2 as ISO 8601 (default `iso8601`): either way it must be the creation time.
+			const stamp = described.DeliveryStreamDescription.CreateTimestamp;
+			if (aws.major === 1) expect(stamp).toEqual(expect.any(Number));
+			else expect(stamp).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+			const createdMs = aws.major === 1 ? stamp * 1000 : Date.parse(stamp);
+			expect(Math.abs(createdMs - clock.now())).toBeLessThan(60_000);
+			expect(
+				(await cliOk(aws, 'firehose', ['list-delivery-streams'])).DeliveryStreamNames,
+			).toContain(name);
 
-		const objects = await delivered('cli/');
-		expect(objects).toHaveLength(1);
-		expect(backend.firehose.getObject(BUCKET, objects[0].key)?.toString()).toBe(
-			'from the CLI\nand a batch\n',
-		);
+			const objects = await delivered(`${name}/`);
+			expect(objects).toHaveLength(1);
+			expect(backend.firehose.getObject(BUCKET, objects[0].key)?.toString()).toBe(
+				'from the CLI\nand a batch\n',
+			);
 
-		const missing = await cli('firehose', [
-			'describe-delivery-stream',
-			'--delivery-stream-name',
-			'nowhere',
-		]);
-		expect(missing.status).not.toBe(0);
-		expect(missing.stderr).toContain(
-			'An error occurred (ResourceNotFoundException) when calling the DescribeDeliveryStream operation: ' +
-				'Firehose nowhere under account 000000000000 not found.',
-		);
-	}, 120_000);
+			const missing = await cli(aws, 'firehose', [
+				'describe-delivery-stream',
+				'--delivery-stream-name',
+				'nowhere',
+			]);
+			expect(missing.status).not.toBe(0);
+			expect(missing.stderr).toContain(
+				'An error occurred (ResourceNotFoundException) when calling the DescribeDeliveryStream operation: ' +
+					'Firehose nowhere under account 000000000000 not found.',
+			);
+		}, 120_000);
 
-	test('cloudwatch: get-metric-statistics, get-metric-data and list-metrics', async () => {
-		const now = Date.now();
-		const statistics = await cliOk('cloudwatch', [
-			'get-metric-statistics',
-			'--namespace',
-			'AWS/Kinesis',
-			'--metric-name',
-			'IncomingRecords',
-			'--dimensions',
-			'Name=StreamName,Value=metered',
-			'--start-time',
-			iso(now - 30 * 60_000),
-			'--end-time',
-			iso(now + 5 * 60_000),
-			'--period',
-			'3600',
-			'--statistics',
-			'Sum',
-			'SampleCount',
-		]);
-		expect(statistics.Label).toBe('IncomingRecords');
-		expect(statistics.Datapoints).toHaveLength(1);
-		expect(statistics.Datapoints[0]).toMatchObject({Sum: 1000, SampleCount: 2, Unit: 'Count'});
+		test('cloudwatch: get-metric-statistics, get-metric-data and list-metrics', async () => {
+			const now = Date.now();
+			const statistics = await cliOk(aws, 'cloudwatch', [
+				'get-metric-statistics',
+				'--namespace',
+				'AWS/Kinesis',
+				'--metric-name',
+				'IncomingRecords',
+				'--dimensions',
+				'Name=StreamName,Value=metered',
+				'--start-time',
+				iso(now - 30 * 60_000),
+				'--end-time',
+				iso(now + 5 * 60_000),
+				'--period',
+				'3600',
+				'--statistics',
+				'Sum',
+				'SampleCount',
+			]);
+			expect(statistics.Label).toBe('IncomingRecords');
+			expect(statistics.Datapoints).toHaveLength(1);
+			expect(statistics.Datapoints[0]).toMatchObject({Sum: 1000, SampleCount: 2, Unit: 'Count'});
 
-		const data = await cliOk('cloudwatch', [
-			'get-metric-data',
-			'--start-time',
-			iso(now - 30 * 60_000),
-			'--end-time',
-			iso(now + 5 * 60_000),
-			'--metric-data-queries',
-			JSON.stringify([
-				{
-					Id: 'bytes',
-					MetricStat: {
-						Metric: {
-							Namespace: 'AWS/Kinesis',
-							MetricName: 'IncomingBytes',
-							Dimensions: [{Name: 'StreamName', Value: 'metered'}],
+			const data = await cliOk(aws, 'cloudwatch', [
+				'get-metric-data',
+				'--start-time',
+				iso(now - 30 * 60_000),
+				'--end-time',
+				iso(now + 5 * 60_000),
+				'--metric-data-queries',
+				JSON.stringify([
+					{
+						Id: 'bytes',
+						MetricStat: {
+							Metric: {
+								Namespace: 'AWS/Kinesis',
+								MetricName: 'IncomingBytes',
+								Dimensions: [{Name: 'StreamName', Value: 'metered'}],
+							},
+							Period: 3600,
+							Stat: 'Sum',
 						},
-						Period: 3600,
-						Stat: 'Sum',
 					},
-				},
-			]),
-		]);
-		expect(data.MetricDataResults).toHaveLength(1);
-		expect(data.MetricDataResults[0]).toMatchObject({
-			Id: 'bytes',
-			Values: [100_000],
-			StatusCode: 'Complete',
-		});
+				]),
+			]);
+			expect(data.MetricDataResults).toHaveLength(1);
+			expect(data.MetricDataResults[0]).toMatchObject({
+				Id: 'bytes',
+				Values: [100_000],
+				StatusCode: 'Complete',
+			});
 
-		const listed = await cliOk('cloudwatch', [
-			'list-metrics',
-			'--namespace',
-			'AWS/Kinesis',
-			'--metric-name',
-			'IncomingBytes',
-		]);
-		expect(listed.Metrics).toContainEqual({
-			Namespace: 'AWS/Kinesis',
-			MetricName: 'IncomingBytes',
-			Dimensions: [{Name: 'StreamName', Value: 'metered'}],
-		});
+			// With --debug, botocore logs the request it sends: which protocol this CLI speaks.
+			const listed = await cli(aws, 'cloudwatch', [
+				'list-metrics',
+				'--namespace',
+				'AWS/Kinesis',
+				'--metric-name',
+				'IncomingBytes',
+				'--debug',
+			]);
+			expect(listed.status).toBe(0);
+			const protocol = cloudWatchProtocolInDebugLog(listed.stderr);
+			expect(PROTOCOLS).toContain(protocol);
+			cliCloudWatchProtocols.set(aws.command, protocol!);
+			expect(JSON.parse(listed.stdout).Metrics).toContainEqual({
+				Namespace: 'AWS/Kinesis',
+				MetricName: 'IncomingBytes',
+				Dimensions: [{Name: 'StreamName', Value: 'metered'}],
+			});
 
-		const bad = await cli('cloudwatch', [
-			'get-metric-statistics',
-			'--namespace',
-			'AWS/Kinesis',
-			'--metric-name',
-			'IncomingRecords',
-			'--start-time',
-			iso(now),
-			'--end-time',
-			iso(now - 60_000),
-			'--period',
-			'60',
-			'--statistics',
-			'Sum',
-		]);
-		expect(bad.status).not.toBe(0);
-		expect(bad.stderr).toContain(
-			'An error occurred (InvalidParameterValue) when calling the GetMetricStatistics operation: ' +
-				'The parameter StartTime must be less than the parameter EndTime.',
-		);
+			const bad = await cli(aws, 'cloudwatch', [
+				'get-metric-statistics',
+				'--namespace',
+				'AWS/Kinesis',
+				'--metric-name',
+				'IncomingRecords',
+				'--start-time',
+				iso(now),
+				'--end-time',
+				iso(now - 60_000),
+				'--period',
+				'60',
+				'--statistics',
+				'Sum',
+			]);
+			expect(bad.status).not.toBe(0);
+			expect(bad.stderr).toContain(
+				'An error occurred (InvalidParameterValue) when calling the GetMetricStatistics operation: ' +
+					'The parameter StartTime must be less than the parameter EndTime.',
+			);
 
-		// awsQuery's own names for signature failures.
-		const wrongSecret = await runClient(
-			aws,
-			['cloudwatch', 'list-metrics', '--endpoint-url', endpoint, '--output', 'json'],
-			{AWS_SECRET_ACCESS_KEY: 'not-the-secret', AWS_MAX_ATTEMPTS: '1'},
-		);
-		expect(wrongSecret.status).not.toBe(0);
-		expect(wrongSecret.stderr).toContain('(SignatureDoesNotMatch)');
-		expect(wrongSecret.stderr).toContain('The request signature we calculated does not match');
-	}, 120_000);
-});
+			// CloudWatch's (awsQuery's) names for signature failures, whatever the protocol.
+			const wrongSecret = await runClient(
+				aws.command,
+				['cloudwatch', 'list-metrics', '--endpoint-url', endpoint, '--output', 'json'],
+				{AWS_SECRET_ACCESS_KEY: 'not-the-secret', AWS_MAX_ATTEMPTS: '1'},
+			);
+			expect(wrongSecret.status).not.toBe(0);
+			expect(wrongSecret.stderr).toContain('(SignatureDoesNotMatch)');
+			expect(wrongSecret.stderr).toContain('The request signature we calculated does not match');
+		}, 120_000);
+	});
+}
 
 const BOTO3_SCRIPT = String.raw`
 import datetime, json, sys, time
@@ -398,23 +406,57 @@ async function boto3RoundTrip(command: string, name: string, cloudWatchProtocol:
 	expect(objects[0].key).toMatch(/\.gz$/);
 }
 
-describe('boto3', () => {
-	test("Firehose and CloudWatch (awsQuery) from Debian's boto3, with botocore errors", async () => {
-		await boto3RoundTrip(python, 'boto', 'query');
-	}, 60_000);
+for (const [index, boto3] of boto3s.clients.entries()) {
+	describe(`boto3 ${boto3.boto3} (botocore ${boto3.botocore}) at ${boto3.command}`, () => {
+		test(`Firehose and CloudWatch (${boto3.cloudWatchProtocol}), with botocore errors`, async () => {
+			await boto3RoundTrip(boto3.command, `boto-${index}`, boto3.cloudWatchProtocol);
+		}, 60_000);
+	});
+}
 
-	test.skipIf(!modernPython)(
-		'the same from a newer boto3, whose CloudWatch calls are Smithy RPC v2 CBOR',
-		async () => {
-			await boto3RoundTrip(modernPython!, 'boto-cbor', 'smithy-rpc-v2-cbor');
-		},
-		60_000,
-	);
-});
+// Each client that was not run, and why, as a test of its own so that the output says so.
+for (const [kind, found] of [
+	['the AWS CLI', awsClis],
+	['boto3', boto3s],
+] as const) {
+	for (const {command, reason} of found.absent) {
+		test(`${kind} at ${command}: not run here (${reason})`, () => {
+			console.log(`third-party clients: skipped ${kind} at ${command}: ${reason}`);
+			// Allowed where another one ran, or where the machine need not have them (not CI).
+			expect(
+				found.clients.length > 0 || !clientsRequired,
+				`${kind}: none ran, and KINESIS_TOP_THIRD_PARTY_CLIENTS=required`,
+			).toBe(true);
+		});
+	}
+}
 
 test('which clients ran', () => {
-	console.log(
-		`third-party clients: aws=${aws} python=${python} rpc-v2-cbor python=${modernPython ?? 'none'}`,
-	);
-	expect(aws).toBeTruthy();
+	// Recorded for the reader of the test output: the suite above is only as good as what ran.
+	for (const aws of awsClis.clients) {
+		const protocol = cliCloudWatchProtocols.get(aws.command) ?? 'not measured';
+		console.log(`third-party clients: ran ${aws.command}: ${aws.version}, CloudWatch ${protocol}`);
+	}
+
+	for (const boto3 of boto3s.clients) {
+		console.log(
+			`third-party clients: ran boto3 ${boto3.boto3} (botocore ${boto3.botocore}) at ${boto3.command}, CloudWatch ${boto3.cloudWatchProtocol}`,
+		);
+	}
+
+	if (awsClis.clients.length + boto3s.clients.length === 0) {
+		console.log("third-party clients: ran none (the tests '… not run here' say why)");
+	}
+
+	// CI installs Debian's clients (.ci/run): there one of each kind must have run.
+	for (const [kind, found] of [
+		['the AWS CLI', awsClis],
+		['boto3', boto3s],
+	] as const) {
+		expect(found.clients.length > 0 || !clientsRequired, `${kind}: none ran`).toBe(true);
+	}
+
+	// A protocol serve does not speak, or a CLI v3, is a new convention to learn, not a client to skip.
+	for (const aws of awsClis.clients) expect([1, 2]).toContain(aws.major);
+	for (const boto3 of boto3s.clients) expect(PROTOCOLS).toContain(boto3.cloudWatchProtocol);
 });
