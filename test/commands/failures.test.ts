@@ -200,6 +200,33 @@ test('--retry-for is checked as a duration, and is for commands, not the console
 	expect(console.stderr.split('\n')[0]).toBe('error: --retry-for needs a command');
 });
 
+test(
+	'errors that are not transient are not retried: unknown stream, validation, bad credentials',
+	async () => {
+		const served = await serve();
+		const checked = new KinesisServer({
+			engine: served.engine,
+			port: 0,
+			verifySignatures: [{accessKeyId: 'owner', secretAccessKey: 'owner-secret'}],
+		});
+		const checking = await checked.start();
+		cleanups.push(() => checked.stop());
+		const cases: Array<[string[], RegExp]> = [
+			[['--endpoint', served.url, 'describe', 'missing'], /^error: ResourceNotFoundException: /],
+			[['--endpoint', served.url, 'create', 'x', '--shards', '100000'], /^error: \w+Exception: /],
+			[['--endpoint', checking, 'streams'], /^error: \w+: /],
+		];
+		for (const [argv, expected] of cases) {
+			// A bound far beyond the outer one: a retry would show as a timeout here.
+			const outcome = await runTimed(['--retry-for', '1h', ...argv]);
+			expect(outcome.status, argv.join(' ')).toBe(1);
+			expect(outcome.stderr).toMatch(expected);
+			expect(stderrLines(outcome), argv.join(' ')).toHaveLength(1);
+		}
+	},
+	OUTER_BOUND_MS,
+);
+
 // ─── A serve that goes away mid-stream ────────────────────────────────────────────────────────
 
 /** `kinesis-top serve` in the test: an engine that outlives servers stopped and restarted on one port. */
@@ -308,51 +335,74 @@ describe('a serve that goes away mid-stream', () => {
 		OUTER_BOUND_MS * 2,
 	);
 
-	test('a following tail rides out the outage: said once each way, every record once, in order', async () => {
-		const served = await serve();
-		await streamWithRecords(served.engine, 10);
-		const controller = new AbortController();
-		cleanups.push(() => controller.abort());
-		const running = start(['--endpoint', served.url, 'tail', 's', '--from', 'trim-horizon'], {
-			signal: controller.signal,
-		});
-		await waitFor(() => ndjson(running.stdout()).length === 10, {message: 'the first 10'});
-		await served.stop();
-		// Written while the server is away: the tail must find them when it is back, once each.
-		await served.engine.putRecords({
-			StreamName: 's',
-			Records: Array.from({length: 10}, (_, i) => ({
-				Data: Buffer.from(`record-${10 + i}`),
-				PartitionKey: `key-${10 + i}`,
-			})),
-		});
-		await waitFor(() => running.stderr().startsWith('retrying: '), {
-			timeoutMs: 10_000,
-			message: 'the retrying line',
-		});
-		await served.restart();
-		await waitFor(() => ndjson(running.stdout()).length >= 20, {
-			timeoutMs: 15_000,
-			message: 'all 20 records',
-		});
-		await waitFor(() => running.stderr().includes('recovered'), {message: 'the recovered line'});
-		controller.abort();
-		const outcome = await running.done;
-		expect(outcome.status).toBe(130);
-		const records = ndjson<TailLine>(outcome.stdout);
-		expect(records.map((line) => decode(line)).sort()).toEqual(
-			Array.from({length: 20}, (_, i) => `record-${i}`).sort(),
-		);
-		for (const shard of new Set(records.map((line) => line.ShardId))) {
-			const sequence = records
-				.filter((line) => line.ShardId === shard)
-				.map((line) => BigInt(line.SequenceNumber));
-			expect(sequence).toEqual(sequence.toSorted((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
-		}
+	/** What a following command printed: each record's data, and its shard and sequence number if known. */
+	type Printed = {data: string; shardId?: string; sequence?: bigint};
+	const FOLLOWING: Array<[string, string[], (line: Record<string, unknown>) => Printed]> = [
+		[
+			'tail',
+			['tail', 's', '--from', 'trim-horizon'],
+			(line) => ({
+				data: decode(line as TailLine),
+				shardId: String(line.ShardId),
+				sequence: BigInt(String(line.SequenceNumber)),
+			}),
+		],
+		[
+			'query',
+			['query', 's', 'SELECT data, shard_id, sequence_number FROM s', '--from', 'trim-horizon'],
+			(line) => ({
+				data: String(line.data),
+				shardId: String(line.shard_id),
+				sequence: BigInt(String(line.sequence_number)),
+			}),
+		],
+	];
 
-		expect(stderrLines(outcome)).toEqual([
-			expect.stringMatching(/^retrying: ECONNREFUSED \S+ \(attempt 2, next in [\d.]+ s\)$/),
-			expect.stringMatching(/^recovered after [\d.]+ s$/),
-		]);
-	});
+	test.each(FOLLOWING)(
+		'a following %s rides out the outage: said once each way, every record once, in order',
+		async (_name, argv, parse) => {
+			const served = await serve();
+			await streamWithRecords(served.engine, 10);
+			const controller = new AbortController();
+			cleanups.push(() => controller.abort());
+			const running = start(['--endpoint', served.url, ...argv], {signal: controller.signal});
+			const printed = () => ndjson(running.stdout()).map((line) => parse(line));
+			await waitFor(() => printed().length === 10, {message: 'the first 10'});
+			await served.stop();
+			// Written while the server is away: the command must find them when it is back, once each.
+			await served.engine.putRecords({
+				StreamName: 's',
+				Records: Array.from({length: 10}, (_, i) => ({
+					Data: Buffer.from(`record-${10 + i}`),
+					PartitionKey: `key-${10 + i}`,
+				})),
+			});
+			await waitFor(() => running.stderr().startsWith('retrying: '), {
+				timeoutMs: 10_000,
+				message: 'the retrying line',
+			});
+			await served.restart();
+			await waitFor(() => printed().length >= 20, {timeoutMs: 15_000, message: 'all 20 records'});
+			await waitFor(() => running.stderr().includes('recovered'), {message: 'the recovered line'});
+			controller.abort();
+			const outcome = await running.done;
+			expect(outcome.status).toBe(130);
+			const records = ndjson(outcome.stdout).map((line) => parse(line));
+			expect(records.map(({data}) => data).sort()).toEqual(
+				Array.from({length: 20}, (_, i) => `record-${i}`).sort(),
+			);
+			for (const shard of new Set(records.map(({shardId}) => shardId))) {
+				const sequence = records
+					.filter(({shardId}) => shardId === shard)
+					.map((record) => record.sequence!);
+				expect(sequence).toEqual(sequence.toSorted((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+			}
+
+			expect(stderrLines(outcome)).toEqual([
+				expect.stringMatching(/^retrying: ECONNREFUSED \S+ \(attempt 2, next in [\d.]+ s\)$/),
+				expect.stringMatching(/^recovered after [\d.]+ s$/),
+			]);
+		},
+		OUTER_BOUND_MS * 2,
+	);
 });
