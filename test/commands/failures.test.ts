@@ -166,6 +166,18 @@ test('the reported hang: tail --no-follow against nothing listening ends, naming
 	]);
 });
 
+test('Ctrl-C while retrying stops at once, exit 130', async () => {
+	const controller = new AbortController();
+	const running = start(['--endpoint', (await refusing()).url, '--retry-for', '1h', 'streams'], {
+		signal: controller.signal,
+	});
+	await waitFor(() => running.stderr().startsWith('retrying: '), {message: 'the retrying line'});
+	controller.abort();
+	const outcome = await running.done;
+	expect(outcome.status).toBe(130);
+	expect(outcome.elapsed).toBeLessThan(OUTER_BOUND_MS);
+});
+
 test('--retry-for 0 does not retry: one attempt, the error, exit 1', async () => {
 	const outcome = await runTimed([
 		'--endpoint',
