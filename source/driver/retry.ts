@@ -102,36 +102,46 @@ async function retry<T>(
 	const deadline = started + retryForMs;
 	let backoff = 0;
 	let last: DriverError | undefined;
-	for (let attempts = 1; ; attempts++) {
-		// No attempt runs past the deadline: an endpoint that never answers is cut there.
-		const bounded =
-			retryForMs > 0 && Number.isFinite(deadline) ? boundedSignal(signal, deadline) : undefined;
-		try {
-			const result = await attempt(bounded?.signal ?? signal);
-			outage.over();
-			return result;
-		} catch (caught) {
-			if (signal?.aborted) throw caught;
-			// An attempt cut by the deadline says less than the failure that made it a retry.
-			const error = bounded?.expired()
-				? (last ?? new DriverError('TimeoutError', `no answer from ${where}`, true))
-				: caught;
-			if (!isTransient(method, error)) {
-				// The endpoint answered: whatever it said, it is reachable again.
-				outage.over();
-				throw error;
-			}
+	const call = {};
+	try {
+		for (let attempts = 1; ; attempts++) {
+			// No attempt runs past the deadline: an endpoint that never answers is cut there.
+			const bounded =
+				retryForMs > 0 && Number.isFinite(deadline) ? boundedSignal(signal, deadline) : undefined;
+			try {
+				const result = await attempt(bounded?.signal ?? signal);
+				outage.answered(call);
+				return result;
+			} catch (caught) {
+				if (signal?.aborted) throw caught;
+				// An attempt cut by the deadline says less than the failure that made it a retry.
+				const error = bounded?.expired()
+					? (last ?? new DriverError('TimeoutError', `no answer from ${where}`, true))
+					: caught;
+				if (!isTransient(method, error)) {
+					// The endpoint answered: whatever it said, it is reachable again.
+					outage.answered(call);
+					throw error;
+				}
 
-			last = error;
-			const elapsed = Date.now() - started;
-			if (Date.now() >= deadline) throw givenUp(error, attempts, elapsed, retryForMs);
-			backoff = backoff === 0 ? minBackoff : Math.min(backoff * 2, maxBackoff);
-			const wait = Math.min(backoff, deadline - Date.now());
-			outage.failed(error, attempts, wait);
-			await sleep(wait, signal);
-		} finally {
-			bounded?.dispose();
+				last = error;
+				const elapsed = Date.now() - started;
+				// (A timer may fire a millisecond before Date.now() reaches the deadline.)
+				if (bounded?.expired() || Date.now() >= deadline) {
+					throw givenUp(error, attempts, elapsed, retryForMs);
+				}
+
+				backoff = backoff === 0 ? minBackoff : Math.min(backoff * 2, maxBackoff);
+				const wait = Math.min(backoff, deadline - Date.now());
+				outage.failed(call, error, attempts, wait);
+				await sleep(wait, signal);
+			} finally {
+				bounded?.dispose();
+			}
 		}
+	} finally {
+		// Given up or stopped: not a recovery, but no longer part of the outage either.
+		outage.forget(call);
 	}
 }
 
@@ -205,22 +215,38 @@ function sleep(ms: number, signal: AbortSignal | undefined) {
 	});
 }
 
-/** One outage as the reports see it, shared by every call through the wrapper. */
+/**
+ * One outage as the reports see it, shared by every call through the wrapper: it lasts while any call
+ * is failing, and is over when the last of them is answered. (Calls answered meanwhile — another shard,
+ * through another connection — do not end it: a partial outage would otherwise be reported once per
+ * attempt of the calls still failing.)
+ */
 class Outage {
+	private readonly failing = new Set<object>();
 	private since: number | undefined;
 	private announced = false;
 
 	constructor(private readonly report: RetryPolicy['onReport']) {}
 
-	failed(error: DriverError, attempt: number, nextInMs: number) {
+	failed(call: object, error: DriverError, attempt: number, nextInMs: number) {
+		this.failing.add(call);
 		this.since ??= Date.now();
 		if (this.announced || attempt < ANNOUNCED_FROM_ATTEMPT) return;
 		this.announced = true;
 		this.report?.({kind: 'retrying', error, attempt, nextInMs});
 	}
 
-	over() {
+	answered(call: object) {
+		if (!this.failing.delete(call) || this.failing.size > 0) return;
 		if (this.announced) this.report?.({kind: 'recovered', afterMs: Date.now() - this.since!});
+		this.reset();
+	}
+
+	forget(call: object) {
+		if (this.failing.delete(call) && this.failing.size === 0) this.reset();
+	}
+
+	private reset() {
 		this.announced = false;
 		this.since = undefined;
 	}

@@ -134,6 +134,28 @@ describe('retrying', () => {
 		await expect(call).rejects.toThrow('stopped');
 	});
 
+	test('calls answered during a partial outage do not end it: reported once each way', async () => {
+		let failures = 6;
+		const driver = {
+			target: {backend: 'endpoint', region: 'us-east-1', location: 'http://x', readOnly: false},
+			async listStreams() {
+				if (failures-- > 0) throw refused();
+				return ['s'];
+			},
+			getRecords: async () => ({Records: [], MillisBehindLatest: 0}),
+		} as unknown as Driver;
+		const {wrapped, reports} = wrap(driver, 10_000);
+		const failing = wrapped.listStreams();
+		// Another shard's reads go on being answered while listStreams fails.
+		while (failures > 0) {
+			await wrapped.getRecords('iterator');
+			// Lets the wrapper's backoff timers run between reads.
+			await new Promise((resolve) => setImmediate(resolve));
+		}
+		expect(await failing).toEqual(['s']);
+		expect(reports.map((report) => report.kind)).toEqual(['retrying', 'recovered']);
+	});
+
 	test('calls failing together make one outage: one report each way', async () => {
 		// Two calls (a tail's shards) fail twice each, interleaved, then succeed.
 		const {driver, calls} = scripted([refused(), refused(), refused(), refused(), ['a'], ['b']]);
