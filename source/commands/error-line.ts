@@ -1,6 +1,6 @@
 /** The one stderr line an error becomes: `error: <Code>: <message>` for backend errors, else `error: <message>`. */
 import {DriverError} from '../driver/driver.js';
-import {seconds, type RetryReport} from '../driver/retry.js';
+import {outageText, seconds, type RetryReport} from '../driver/retry.js';
 
 export function errorLine(error: unknown) {
 	const text =
@@ -14,15 +14,11 @@ export function errorLine(error: unknown) {
 
 /**
  * The stderr line of an outage's start or end: `retrying: ECONNREFUSED 127.0.0.1:4567 (attempt 2, next
- * in 0.5 s)` and `recovered after 4.2 s`. A network failure's message says it all; other errors (a 503,
- * throttling) are named by their code as in the error line.
+ * in 0.5 s)` and `recovered after 4.2 s`.
  */
 export function retryLine(report: RetryReport) {
 	if (report.kind === 'recovered') return `recovered after ${seconds(report.afterMs)}\n`;
 	const {error, attempt, nextInMs} = report;
-	const what = ['NetworkingError', 'TimeoutError'].includes(error.code)
-		? error.message
-		: `${error.code}: ${error.message}`;
-	const text = `${what} (attempt ${attempt}, next in ${seconds(nextInMs)})`;
+	const text = `${outageText(error)} (attempt ${attempt}, next in ${seconds(nextInMs)})`;
 	return `retrying: ${text.replaceAll(/\s*\n\s*/g, ' ')}\n`;
 }

@@ -166,6 +166,14 @@ function givenUp(error: DriverError, attempts: number, elapsedMs: number, retryF
 	return new DriverError(error.code, `${error.message} (${how})`, false);
 }
 
+/**
+ * An outage's cause as a person reads it: a network failure's message says it all (`ECONNREFUSED
+ * 127.0.0.1:4567`); other errors (a 503, throttling) are named by their code, as in the error line.
+ */
+export function outageText({code, message}: {code: string; message: string}) {
+	return ['NetworkingError', 'TimeoutError'].includes(code) ? message : `${code}: ${message}`;
+}
+
 /** `2 s`, `0.5 s`, `12 s`: what a person reads at a glance. */
 export function seconds(ms: number) {
 	const value = ms < 10_000 ? Math.round(ms / 100) / 10 : Math.round(ms / 1000);
