@@ -48,14 +48,19 @@ type Method = keyof typeof SIGNAL_AT;
 
 /**
  * Calls whose callers handle throttling themselves — the tail paces its reads and counts throttled
- * calls, the producers retry refused entries for as long as it takes — so their throttling passes up.
+ * calls, the producers retry refused entries for as long as it takes — so their throttling passes up:
+ * the codes each caller takes for throttling (Firehose's is ServiceUnavailableException).
  */
-const SELF_PACED = new Set<Method>(['getRecords', 'putRecords', 'putRecordBatch']);
-const THROTTLING = new Set([
+const KINESIS_THROTTLING = new Set([
 	'ProvisionedThroughputExceededException',
 	'KMSThrottlingException',
 	'ThrottlingException',
 ]);
+const SELF_PACED: Partial<Record<Method, ReadonlySet<string>>> = {
+	getRecords: KINESIS_THROTTLING,
+	putRecords: KINESIS_THROTTLING,
+	putRecordBatch: new Set(['ServiceUnavailableException', 'ThrottlingException']),
+};
 
 /**
  * A single failure is retried once before the outage is announced: every HTTP client silently retries
@@ -154,7 +159,7 @@ const AMBIGUOUS = new Set(['LimitExceededException']);
 function isTransient(method: Method, error: unknown): error is DriverError {
 	if (!(error instanceof DriverError) || !error.retryable || AMBIGUOUS.has(error.code))
 		return false;
-	return !(SELF_PACED.has(method) && THROTTLING.has(error.code));
+	return !SELF_PACED[method]?.has(error.code);
 }
 
 /** The last error, no longer retryable: the callers above must not retry what was given up. */

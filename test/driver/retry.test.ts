@@ -84,6 +84,22 @@ describe('retrying', () => {
 		expect(await wrap(control.driver, 10_000).wrapped.listStreams()).toEqual(['s']);
 	});
 
+	test("Firehose's throttling (ServiceUnavailableException) passes up to its producer", async () => {
+		let calls = 0;
+		const driver = {
+			target: {backend: 'endpoint', region: 'us-east-1', location: 'http://x', readOnly: false},
+			async putRecordBatch() {
+				calls++;
+				throw new DriverError('ServiceUnavailableException', 'Slow down.', true);
+			},
+		} as unknown as Driver;
+		await expect(wrap(driver, 10_000).wrapped.putRecordBatch('d', [])).rejects.toMatchObject({
+			code: 'ServiceUnavailableException',
+			retryable: true,
+		});
+		expect(calls).toBe(1);
+	});
+
 	test('gives up after the bound with the last error, no longer retryable', async () => {
 		const {driver, calls} = scripted(Array.from({length: 10_000}, refused));
 		const {wrapped, reports} = wrap(driver, 50);
