@@ -63,11 +63,13 @@ const SELF_PACED: Partial<Record<Method, ReadonlySet<string>>> = {
 };
 
 /**
- * A single failure is retried once before the outage is announced: every HTTP client silently retries
- * a request sent on a keep-alive socket the server had just closed, and a following tail would
- * otherwise report those as outages.
+ * A single quick failure is retried once before the outage is announced: every HTTP client silently
+ * retries a request sent on a keep-alive socket the server had just closed, and a following tail would
+ * otherwise report those as outages. A failure that took long (an attempt cut after its timeout) is
+ * announced at once: the user has already waited.
  */
 const ANNOUNCED_FROM_ATTEMPT = 2;
+const QUIET_MS = 1000;
 
 export function retrying(driver: Driver, policy: RetryPolicy): Driver {
 	const outage = new Outage(policy.onReport);
@@ -138,7 +140,7 @@ async function retry<T>(
 
 				backoff = backoff === 0 ? minBackoff : Math.min(backoff * 2, maxBackoff);
 				const wait = Math.min(backoff, deadline - Date.now());
-				outage.failed(call, error, attempts, wait);
+				outage.failed(call, error, attempts, wait, elapsed);
 				await sleep(wait, signal);
 			} finally {
 				bounded?.dispose();
@@ -241,10 +243,10 @@ class Outage {
 
 	constructor(private readonly report: RetryPolicy['onReport']) {}
 
-	failed(call: object, error: DriverError, attempt: number, nextInMs: number) {
+	failed(call: object, error: DriverError, attempt: number, nextInMs: number, elapsedMs: number) {
 		this.failing.add(call);
 		this.since ??= Date.now();
-		if (this.announced || attempt < ANNOUNCED_FROM_ATTEMPT) return;
+		if (this.announced || (attempt < ANNOUNCED_FROM_ATTEMPT && elapsedMs < QUIET_MS)) return;
 		this.announced = true;
 		this.report?.({kind: 'retrying', error, attempt, nextInMs});
 	}

@@ -2,7 +2,7 @@
  * The retrying wrapper on its own, over a scripted Driver: what it retries and what it passes up, how
  * an outage is reported (once each way, however many calls share it), and how it gives up.
  */
-import {describe, expect, test} from 'vitest';
+import {describe, expect, test, vi} from 'vitest';
 import {DriverError, type Driver} from '../../source/driver/driver.js';
 import {retrying, type RetryReport} from '../../source/driver/retry.js';
 import {waitFor} from '../helpers/wait-for.js';
@@ -57,6 +57,35 @@ describe('retrying', () => {
 		const {wrapped, reports} = wrap(driver, 10_000);
 		expect(await wrapped.listStreams()).toEqual(['s']);
 		expect(reports).toEqual([]);
+	});
+
+	test('a single failure that took long (an attempt timed out) is reported at once', async () => {
+		vi.useFakeTimers();
+		try {
+			let calls = 0;
+			const driver = {
+				target: {backend: 'endpoint', region: 'us-east-1', location: 'http://x', readOnly: false},
+				listStreams: async () =>
+					calls++ === 0
+						? new Promise((_resolve, reject) => {
+								setTimeout(() => {
+									reject(
+										new DriverError('TimeoutError', 'no answer from http://x within 20 s', true),
+									);
+								}, 20_000);
+							})
+						: ['s'],
+			} as unknown as Driver;
+			const {wrapped, reports} = wrap(driver, 60_000);
+			const call = wrapped.listStreams();
+			await vi.advanceTimersByTimeAsync(20_000);
+			expect(reports).toEqual([expect.objectContaining({kind: 'retrying', attempt: 1})]);
+			await vi.advanceTimersByTimeAsync(10);
+			expect(await call).toEqual(['s']);
+			expect(reports.map((report) => report.kind)).toEqual(['retrying', 'recovered']);
+		} finally {
+			vi.useRealTimers();
+		}
 	});
 
 	test.each([
