@@ -8,7 +8,16 @@ import type {BackendOptions} from '../driver/open-driver.js';
 import {UsageError, type AnyCommand} from './command.js';
 import {resolveCommand} from './commands.js';
 import {parseSize} from './size.js';
-import {CONSOLE_FLAGS, FLAGS, flagText, GLOBAL_FLAGS, type FlagName, type Flags} from './flags.js';
+import {parseRetryFor} from './duration.js';
+import {
+	COMMAND_FLAGS,
+	CONSOLE_FLAGS,
+	FLAGS,
+	flagText,
+	GLOBAL_FLAGS,
+	type FlagName,
+	type Flags,
+} from './flags.js';
 
 export type CommandLine = {
 	/** Undefined: open the console. */
@@ -17,8 +26,12 @@ export type CommandLine = {
 	input: string[];
 	flags: Flags;
 	backend: BackendOptions;
+	/** How long a headless command retries a failing call (--retry-for, default 30 s). */
+	retryForMs: number;
 	version: string;
 };
+
+const DEFAULT_RETRY_FOR_MS = 30_000;
 
 const camelCase = (name: string) =>
 	name.replaceAll(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
@@ -45,7 +58,14 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
 	const {flags} = cli;
 	const version = String(cli.pkg.version ?? 'unknown');
 	if (flags.help || flags.version) {
-		return {command: undefined, input: cli.input.slice(1), flags, backend: {}, version};
+		return {
+			command: undefined,
+			input: cli.input.slice(1),
+			flags,
+			backend: {},
+			retryForMs: DEFAULT_RETRY_FOR_MS,
+			version,
+		};
 	}
 
 	const {command, input} = resolveCommand(cli.input);
@@ -53,7 +73,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
 	const allowed = new Set<FlagName>(
 		command?.kind === 'engine'
 			? ['help', 'version', ...command.flags]
-			: [...GLOBAL_FLAGS, ...(command ? command.flags : CONSOLE_FLAGS)],
+			: [...GLOBAL_FLAGS, ...(command ? [...COMMAND_FLAGS, ...command.flags] : CONSOLE_FLAGS)],
 	);
 	for (const flag of given) {
 		if (!allowed.has(flag)) {
@@ -72,7 +92,11 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
 
 	if (command) checkArguments(command, input);
 	const backend = command?.kind === 'engine' ? {} : backendOptions(flags);
-	return {command, input, flags, backend, version};
+	const retryForMs =
+		flags.retryFor === undefined
+			? DEFAULT_RETRY_FOR_MS
+			: parseRetryFor(flags.retryFor, flagText('retryFor'));
+	return {command, input, flags, backend, retryForMs, version};
 }
 
 /** The flags named on the command line (meow fills in defaults, so it cannot tell). */

@@ -54,6 +54,11 @@ export type Command = {
 	flags: readonly FlagName[];
 	/** Checks the arguments (throwing a UsageError) before any backend is opened. */
 	prepare(input: readonly string[], flags: Flags): Action;
+	/**
+	 * Whether it runs until stopped (a following tail or query): then a failing call is retried for as
+	 * long as it runs, instead of for --retry-for.
+	 */
+	follows?(flags: Flags): boolean;
 };
 
 /** What an engine command runs with: the bundled engines themselves, opened by run() and closed after. */

@@ -19,6 +19,19 @@ export function parseDuration(text: string, flag: string): number {
 	return milliseconds;
 }
 
+/** `--retry-for`: 0 (no retries), or a duration such as 500ms, 30s, 5m or 1h, in milliseconds. */
+export function parseRetryFor(text: string, flag: string): number {
+	if (/^0+(ms|s|m|h)?$/.test(text.trim())) return 0;
+	const milliseconds = parseAgeThreshold(text);
+	if (milliseconds === undefined) {
+		throw new UsageError(
+			`${flag} must be 0 or a duration such as 2s, 30s, 5m or 1h, not "${text}"`,
+		);
+	}
+
+	return milliseconds;
+}
+
 /** `--alert-iterator-age`: an age such as 500ms, 60s, 5m or 1h, in milliseconds. */
 export function parseAge(text: string, flag: string): number {
 	const milliseconds = parseAgeThreshold(text);

@@ -14,6 +14,7 @@ export const FLAGS = {
 	region: {type: 'string'},
 	profile: {type: 'string'},
 	readOnly: {type: 'boolean', default: false},
+	retryFor: {type: 'string'},
 	json: {type: 'boolean', default: false},
 	help: {type: 'boolean', shortFlag: 'h', default: false},
 	version: {type: 'boolean', default: false},
@@ -67,6 +68,12 @@ export const GLOBAL_FLAGS: readonly FlagName[] = [
 	'help',
 	'version',
 ];
+
+/**
+ * Flags every headless command accepts besides the global ones. `--retry-for` bounds a command's
+ * retrying; the console has no such bound (its screens retry and say so for as long as it is open).
+ */
+export const COMMAND_FLAGS: readonly FlagName[] = ['retryFor'];
 
 /** Flags only the console (kinesis-top with no command) accepts. */
 export const CONSOLE_FLAGS: readonly FlagName[] = [

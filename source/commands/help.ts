@@ -86,6 +86,10 @@ Backend (every command and the console)
   --region REGION       the AWS region
   --profile NAME        the AWS profile to take credentials from
   --read-only           refuse every change: create, delete, put, split, merge, scale, firehose put
+  --retry-for DURATION  commands only: how long a failing call (endpoint refusing, not answering,
+                        garbled, 5xx, throttled) is retried before the error (default 30s; 0: never).
+                        A following tail or query retries for as long as it runs. Retrying and
+                        recovering are each said once on stderr (retrying: … / recovered after …)
 
 Output
   --json                streams, describe, metrics, firehose and the changes print JSON instead of tables

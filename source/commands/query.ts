@@ -32,6 +32,7 @@ function plan(stream: string, sql: string): QueryPlan {
 export const queryCommand: Command = {
 	name: 'query',
 	arguments: ['STREAM', 'SQL'],
+	follows: (flags) => flags.follow,
 	flags: ['shard', 'from', 'follow'],
 	prepare([stream, sql], flags) {
 		const from = flags.from === undefined ? {type: 'LATEST' as const} : parseTailStart(flags.from);

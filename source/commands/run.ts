@@ -8,13 +8,21 @@
 import type {Driver} from '../driver/driver.js';
 import {LocalDriver} from '../driver/local-driver.js';
 import {openDriver} from '../driver/open-driver.js';
+import {retrying} from '../driver/retry.js';
 import {LocalBackend, type LocalBackendOptions} from '../engine/local-backend.js';
 import {defaultDataDirectory} from '../engine/log/data-directory.js';
 import {MAX_TAIL_BUFFER_SIZE} from '../tail/tail-buffer.js';
-import {parseCount, UsageError, type Action, type CommandIo, type EngineAction} from './command.js';
+import {
+	parseCount,
+	UsageError,
+	type Action,
+	type Command,
+	type CommandIo,
+	type EngineAction,
+} from './command.js';
 import {parseCommandLine, type CommandLine} from './command-line.js';
 import {parseAge} from './duration.js';
-import {errorLine} from './error-line.js';
+import {errorLine, retryLine} from './error-line.js';
 import {helpText} from './help.js';
 import {Output} from './output.js';
 
@@ -49,7 +57,7 @@ export async function run(argv: readonly string[], io: CommandIo): Promise<numbe
 			start = () => executeEngine(prepared, io);
 		} else {
 			const action = command ? command.prepare(input, flags) : consoleAction(commandLine, io);
-			start = () => execute(commandLine, action, io);
+			start = () => execute(commandLine, command, action, io);
 		}
 	} catch (error) {
 		if (!(error instanceof UsageError)) throw error;
@@ -143,8 +151,25 @@ async function executeEngine(
 	return out.error ? report(io, out.error) : status;
 }
 
+/**
+ * A headless command's driver retries failing calls itself, saying so on stderr: for --retry-for, or
+ * for as long as a following command runs. (The console's screens show their own failures.)
+ */
+function retryingFor(command: Command, commandLine: CommandLine, driver: Driver, io: CommandIo) {
+	const follows = command.follows?.(commandLine.flags) ?? false;
+	return retrying(driver, {
+		retryForMs: follows ? Number.POSITIVE_INFINITY : commandLine.retryForMs,
+		onReport: (report) => io.stderr.write(retryLine(report)),
+	});
+}
+
 /** Runs `action` with the backend open, and turns how it ended into the exit status. */
-async function execute(commandLine: CommandLine, action: Action, io: CommandIo) {
+async function execute(
+	commandLine: CommandLine,
+	command: Command | undefined,
+	action: Action,
+	io: CommandIo,
+) {
 	const controller = new AbortController();
 	const interrupt = () => controller.abort(io.signal?.reason);
 	io.signal?.addEventListener('abort', interrupt, {once: true});
@@ -153,21 +178,23 @@ async function execute(commandLine: CommandLine, action: Action, io: CommandIo) 
 	let driver: Driver | undefined;
 	let status: number;
 	try {
-		driver = await openDriver(commandLine.backend, io.environment);
+		driver = await openDriver(
+			command ? {...commandLine.backend, maxAttempts: 1} : commandLine.backend,
+			io.environment,
+		);
 		status =
 			(await action({
-				driver,
+				driver: command ? retryingFor(command, commandLine, driver, io) : driver,
 				out,
 				io,
 				json: commandLine.flags.json,
 				signal: controller.signal,
 			})) ?? 0;
+		warnOfLostAnswers(driver, io);
 	} catch (error) {
+		warnOfLostAnswers(driver, io);
 		status = out.closed || io.signal?.aborted ? 0 : report(io, error);
 	}
-
-	const lost = driver?.lostPutAnswers() ?? 0;
-	if (lost > 0) io.stderr.write(lostAnswersWarning(lost));
 
 	try {
 		// Waits for pending writes and releases the data directory.
@@ -185,11 +212,19 @@ async function execute(commandLine: CommandLine, action: Action, io: CommandIo) 
 	return status;
 }
 
-/** Said once a command ends: a retried put whose first answer was lost may have stored records twice. */
-const lostAnswersWarning = (lost: number) =>
-	lost === 1
-		? 'warning: 1 put request lost its answer after it was sent and was retried: its records may be stored twice\n'
-		: `warning: ${lost} put requests lost their answers after they were sent and were retried: their records may be stored twice\n`;
+/**
+ * Said once a command ends, before how it ended: a put whose answer was lost may have been stored all
+ * the same, and stored again by its retry.
+ */
+function warnOfLostAnswers(driver: Driver | undefined, io: CommandIo) {
+	const lost = driver?.lostPutAnswers() ?? 0;
+	if (lost === 0) return;
+	io.stderr.write(
+		lost === 1
+			? 'warning: the answer to 1 put request was lost after it was sent: its records may have been stored, twice if its retry stored them again\n'
+			: `warning: the answers to ${lost} put requests were lost after they were sent: their records may have been stored, twice where a retry stored them again\n`,
+	);
+}
 
 function report(io: CommandIo, error: unknown) {
 	io.stderr.write(errorLine(error));

@@ -10,6 +10,7 @@ import {parseCount, UsageError, type Command} from './command.js';
 export const tailCommand: Command = {
 	name: 'tail',
 	arguments: ['STREAM'],
+	follows: (flags) => flags.follow,
 	flags: ['shard', 'from', 'follow', 'limit'],
 	prepare([stream], flags) {
 		const from = flags.from === undefined ? {type: 'LATEST' as const} : parseTailStart(flags.from);

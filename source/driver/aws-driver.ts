@@ -88,9 +88,17 @@ export type AwsDriverOptions = {
 	 * it, `endpoint` and the environment's AWS_ENDPOINT_URL… decide.
 	 */
 	endpoints?: ServiceEndpoints;
+	/** How long one request may go unanswered before it fails with a TimeoutError (default 20 s). */
+	attemptTimeoutMs?: number;
 	/** Static credentials instead of the SDK's provider chain (a `serve --verify-signatures` owner's key). */
 	credentials?: {accessKeyId: string; secretAccessKey: string};
 };
+
+/**
+ * Kinesis answers in milliseconds; the slowest legitimate answer is a 10 MiB GetRecords page on a slow
+ * link. Longer than that, the endpoint is not answering.
+ */
+const ATTEMPT_TIMEOUT_MS = 20_000;
 
 const isLoopback = (endpoint: string | undefined) =>
 	endpoint !== undefined &&
@@ -146,8 +154,24 @@ function toDriverError(error: unknown): unknown {
 			/^ERR_HTTP2_(ERROR|STREAM_ERROR|SESSION_ERROR|GOAWAY_SESSION|STREAM_CANCEL|INVALID_SESSION)$/,
 		);
 	if (network) {
-		const {code} = network as {code?: string};
-		return new DriverError('NetworkingError', `${code}: ${network.message}`, true);
+		// `connect ECONNREFUSED 127.0.0.1:4567` reads best as `ECONNREFUSED 127.0.0.1:4567`; a message
+		// without its code (HTTP/2's `Protocol error`) is prefixed with it.
+		const {code = ''} = network as {code?: string};
+		const message = network.message.includes(code)
+			? network.message.replace(/^(connect|read|write|getaddrinfo) /, '')
+			: `${code}: ${network.message}`;
+		return new DriverError('NetworkingError', message, true);
+	}
+
+	// Garbage where an answer should be: HTTP/1.1's parser refusing it (HPE_…), or an HTTP answer whose
+	// body is not the API's. Retryable like HTTP/2's protocol errors above: a proxy or a restarting
+	// endpoint can garble one answer, and the caller's retrying is bounded.
+	const garbled =
+		coded(/^HPE_/) ?? chain.find((cause) => cause.message.includes('Deserialization error'));
+	if (garbled) {
+		const {code} = garbled as {code?: string};
+		const what = code ? `${code}: ${garbled.message}` : garbled.message.split('\n')[0];
+		return new DriverError('NetworkingError', `an unreadable answer (${what})`, true);
 	}
 
 	const quiet = chain.find(
@@ -613,14 +637,51 @@ export class AwsDriver implements Driver {
 		}
 	}
 
+	/**
+	 * One request, cut after `timeoutMs`: the SDK waits for ever on an endpoint that accepts and never
+	 * answers (a hung proxy, a stopped process), which would leave every caller hanging silently. The
+	 * cut is a retryable TimeoutError naming the endpoint. A call that legitimately waits longer (an
+	 * event stream such as SubscribeToShard) passes Infinity.
+	 */
 	private async call<Output>(
 		request: (options: {abortSignal?: AbortSignal}) => Promise<Output>,
 		signal: AbortSignal | undefined,
+		timeoutMs = this.options.attemptTimeoutMs ?? ATTEMPT_TIMEOUT_MS,
 	): Promise<Output> {
+		if (signal?.aborted || !Number.isFinite(timeoutMs)) {
+			try {
+				return await request({abortSignal: signal});
+			} catch (error) {
+				throw notOfferedError(error) ?? toDriverError(error);
+			}
+		}
+
+		// A controller of our own rather than AbortSignal.any, which on Node 20 keeps every dependent
+		// signal of a long-lived parent (a tail's) alive.
+		const controller = new AbortController();
+		const abort = () => controller.abort(signal?.reason);
+		signal?.addEventListener('abort', abort, {once: true});
+		let timedOut = false;
+		const timer = setTimeout(() => {
+			timedOut = true;
+			controller.abort();
+		}, timeoutMs);
 		try {
-			return await request({abortSignal: signal});
+			return await request({abortSignal: controller.signal});
 		} catch (error) {
+			if (timedOut && !signal?.aborted) {
+				const where = this.target.location ?? `AWS in ${this.target.region || 'its region'}`;
+				throw new DriverError(
+					'TimeoutError',
+					`no answer from ${where} within ${timeoutMs / 1000} s`,
+					true,
+				);
+			}
+
 			throw notOfferedError(error) ?? toDriverError(error);
+		} finally {
+			clearTimeout(timer);
+			signal?.removeEventListener('abort', abort);
 		}
 	}
 }

@@ -121,6 +121,8 @@ export class EndpointHttpHandler implements HttpHandler<Record<string, unknown>>
 					throw error;
 				},
 			);
+			// Its callers may all have been aborted meanwhile: a refusal nobody waits for is not unhandled.
+			probe.catch(() => undefined);
 			knownVersions.set(origin, probe);
 			known = probe;
 		}

@@ -41,6 +41,11 @@ export type BackendOptions = {
 	region?: string;
 	profile?: string;
 	readOnly?: boolean;
+	/**
+	 * Attempts the SDK makes per call (default 3, its own). 1 when the caller retries (driver/retry.ts),
+	 * so the retrying is bounded and reported in one place, not also silently below it.
+	 */
+	maxAttempts?: number;
 };
 
 /** How long to wait for an owner that has locked the directory but not yet recorded its endpoint. */
@@ -113,6 +118,7 @@ async function openOwner(
 	const driver = new AwsDriver({
 		endpoint: owner.endpoint,
 		region: options.region ?? 'us-east-1',
+		maxAttempts: options.maxAttempts,
 		environment,
 		// The owner's key when it verifies signatures (`serve --verify-signatures`), else a placeholder:
 		// never the user's AWS credentials, which a local engine has no use for.
@@ -144,6 +150,7 @@ async function openRemote(
 		endpoints: await configuredEndpoints(options, environment),
 		httpVersion: options.httpVersion,
 		environment,
+		maxAttempts: options.maxAttempts,
 	});
 	await driver.resolveRegion().catch(() => undefined);
 	return driver;

@@ -10,6 +10,7 @@ import {
 	TailSession,
 	type ShardTailProgress,
 	type TailEnd,
+	type TailOutage,
 	type TailOptions,
 } from './tail-session.js';
 
@@ -38,6 +39,8 @@ export type LiveTailState = {
 	shards: readonly ShardTailProgress[];
 	/** Records per second over all shards, as read by this tail. */
 	recordsPerSecond: number;
+	/** Set while the tail is retrying through an outage (the endpoint unreachable, say). */
+	retrying?: TailOutage;
 	/** Set once the tail has ended (stopped, or failed with an error). */
 	end?: TailEnd;
 };
@@ -121,6 +124,7 @@ export class LiveTail {
 			capacity: this.buffer.capacity,
 			shards: progress.shards,
 			recordsPerSecond: progress.recordsPerSecond,
+			retrying: progress.retrying,
 			end: this.session.ended,
 		};
 		for (const listener of this.listeners) listener();

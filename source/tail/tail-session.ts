@@ -85,7 +85,12 @@ export type TailProgress = Rates & {
 	records: number;
 	bytes: number;
 	shards: ShardTailProgress[];
+	/** Set while calls fail for a reason retrying may fix (the endpoint unreachable, say): since when, why. */
+	retrying?: TailOutage;
 };
+
+/** An outage the tail is riding out: it retries, and says so, until a call is answered again. */
+export type TailOutage = {code: string; message: string; since: number};
 
 /**
  * drained: every shard was read to the tip (without follow) or to its end; limit: `limit` records were
@@ -136,6 +141,7 @@ export class TailSession implements AsyncIterable<TailBatch> {
 	private readonly detachSignal: () => void;
 	/** The shards the tail is limited to (with their descendants); undefined: every shard. */
 	private roots: ReadonlySet<string> | undefined;
+	private outage: TailOutage | undefined;
 	private resolveFinished!: (end: TailEnd) => void;
 	private end: TailEnd | undefined;
 	private started = false;
@@ -212,6 +218,7 @@ export class TailSession implements AsyncIterable<TailBatch> {
 			...this.meter.rates(),
 			records: this.handedOut,
 			bytes: this.bytesHandedOut,
+			...(this.outage ? {retrying: this.outage} : {}),
 			shards: [...this.readers.values()].map((reader) => {
 				const {recordsPerSecond, bytesPerSecond} = reader.meter.rates();
 				return {
@@ -446,6 +453,7 @@ export class TailSession implements AsyncIterable<TailBatch> {
 
 				if (!isRetryable(error)) throw error;
 				if (isCode(error, THROTTLED)) reader.throttled++;
+				else this.noteOutage(error);
 				backoff = this.nextBackoff(backoff);
 				nextCallAt = this.now() + backoff;
 				this.notifyProgress();
@@ -453,6 +461,7 @@ export class TailSession implements AsyncIterable<TailBatch> {
 			}
 
 			backoff = 0;
+			this.outage = undefined;
 			const records = page.Records;
 			let bytes = 0;
 			for (const record of records) bytes += record.Data.length + record.PartitionKey.length;
@@ -580,15 +589,29 @@ export class TailSession implements AsyncIterable<TailBatch> {
 		let backoff = 0;
 		while (true) {
 			try {
-				return await action();
+				const result = await action();
+				this.outage = undefined;
+				return result;
 			} catch (error) {
 				if (this.end || !isRetryable(error)) throw error;
-				if (reader && isCode(error, THROTTLED)) reader.throttled++;
+				if (isCode(error, THROTTLED)) {
+					if (reader) reader.throttled++;
+				} else {
+					this.noteOutage(error);
+					this.notifyProgress();
+				}
+
 				backoff = this.nextBackoff(backoff);
 				await this.sleep(backoff);
 				if (this.end) throw error;
 			}
 		}
+	}
+
+	/** A retryable failure other than throttling: the endpoint is not answering as it should. */
+	private noteOutage(error: unknown) {
+		const {code, message} = error as DriverError;
+		this.outage = {code, message, since: this.outage?.since ?? this.now()};
 	}
 
 	private nextBackoff(previous: number) {

@@ -75,7 +75,13 @@ describe('exit status and error messages', () => {
 		await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
 		const {port} = closed.address() as AddressInfo;
 		await new Promise((resolve) => closed.close(resolve));
-		const outcome = await runRaw(['--endpoint', `http://127.0.0.1:${port}`, 'streams']);
+		const outcome = await runRaw([
+			'--endpoint',
+			`http://127.0.0.1:${port}`,
+			'--retry-for',
+			'0',
+			'streams',
+		]);
 		expect(outcome.status).toBe(1);
 		expect(outcome.stderr).toMatch(/^error: NetworkingError: ECONNREFUSED\b.*\n$/);
 	});

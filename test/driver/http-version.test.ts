@@ -156,7 +156,7 @@ describe('an endpoint whose HTTP/2 breaks', () => {
 		expect(http2Calls).toBe(1);
 		expect(ndjson(put.stdout)).toHaveLength(2);
 		expect(put.stderr).toBe(
-			'warning: 1 put request lost its answer after it was sent and was retried: its records may be stored twice\n',
+			'warning: the answer to 1 put request was lost after it was sent: its records may have been stored, twice if its retry stored them again\n',
 		);
 
 		// The endpoint is known for HTTP/1.1 now: no second try of HTTP/2, nothing to warn about.
