@@ -5,8 +5,8 @@
  * with the last error made non-retryable — so no model loop above (the tail's, the producers') goes on
  * retrying it silently. Infinity retries for as long as the caller runs (a following tail); 0 never.
  *
- * An outage is reported, not each attempt: once when calls start being retried and once when one
- * succeeds again, however many calls (a tail's shards) fail and retry meanwhile.
+ * An outage is reported, not each attempt: once when calls start being retried and once when the last
+ * failing call is answered, however many calls (a tail's shards) fail and retry meanwhile.
  */
 import {DriverError, type Driver} from './driver.js';
 

@@ -2,6 +2,8 @@
  * Plain text helpers for fixed-width terminal layouts. Stream names and AWS codes are ASCII, so
  * length is width here; anything wider goes through Ink's own wrapping.
  */
+import {outageText} from '../driver/retry.js';
+import type {TailOutage} from '../tail/tail-session.js';
 
 /** Cuts `text` to `width` columns, marking the cut with an ellipsis. */
 export function truncate(text: string, width: number) {
@@ -64,6 +66,11 @@ export function sparkline(values: readonly number[], width: number) {
 /** HH:MM:SS in local time. */
 export function formatClock(date: Date) {
 	return date.toTimeString().slice(0, 8);
+}
+
+/** An outage a tail or query rides out: `retrying since 12:03:04: ECONNREFUSED 127.0.0.1:4567`. */
+export function formatOutage(outage: TailOutage) {
+	return `retrying since ${formatClock(new Date(outage.since))}: ${outageText(outage)}`;
 }
 
 /**

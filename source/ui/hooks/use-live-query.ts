@@ -9,7 +9,7 @@ import type {QueryStats, QueryWarning} from '../../query/executor.js';
 import type {QueryPlan} from '../../query/plan.js';
 import {QueryResults} from '../../query/query-results.js';
 import {QuerySession} from '../../query/query-session.js';
-import type {TailOptions} from '../../tail/tail-session.js';
+import type {TailOptions, TailOutage} from '../../tail/tail-session.js';
 
 const STATS_REFRESH_MS = 1000;
 
@@ -19,6 +19,8 @@ export type LiveQueryState = {
 	lastWarning?: QueryWarning;
 	/** Why the query stopped, when it did (an error reading the stream). */
 	error?: string;
+	/** Set while its reading rides out an outage (the endpoint unreachable, say). */
+	retrying?: TailOutage;
 	/** Bumped on every change the view should draw. */
 	version: number;
 };
@@ -50,6 +52,7 @@ export function useLiveQuery(
 				results,
 				stats: session.executor.stats(),
 				lastWarning,
+				retrying: session.tail.progress().retrying,
 				error: current.error,
 				...patch,
 				version: current.version + 1,

@@ -20,7 +20,7 @@ import type {Completion} from '../hooks/use-prompt.js';
 import type {Command} from '../keymap.js';
 import type {ScreenProps} from '../navigation.js';
 import {renderChart} from '../chart.js';
-import {cell, formatClock, truncate} from '../format.js';
+import {cell, formatClock, formatOutage, truncate} from '../format.js';
 import {useTheme} from '../theme.js';
 
 export type QueryScreenProps = ScreenProps & {
@@ -141,9 +141,11 @@ export function QueryScreen(props: QueryScreenProps) {
 		? '✖ not running'
 		: live.error
 			? '✖ stopped'
-			: paused
-				? '❚❚ paused'
-				: '● running';
+			: live.retrying
+				? '⟳ retrying'
+				: paused
+					? '❚❚ paused'
+					: '● running';
 	const title = `Query ${stream} · ${state}${stats ? ` · ${stats.records.toLocaleString('en-US')} records · ${stats.openWindows} open windows${stats.late > 0 ? ` · ${stats.late} late` : ''}` : ''}`;
 	const bodyHeight = Math.max(1, height - 4);
 	return (
@@ -154,7 +156,7 @@ export function QueryScreen(props: QueryScreenProps) {
 				sql={sql}
 				error={planned.error ?? (live.error ? new Error(live.error) : undefined)}
 				width={width}
-				warning={live.lastWarning?.message}
+				warning={live.retrying ? formatOutage(live.retrying) : live.lastWarning?.message}
 			/>
 			{results && chart && results.series() ? (
 				<SeriesChart

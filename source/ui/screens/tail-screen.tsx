@@ -9,14 +9,12 @@ import {Box, Text} from 'ink';
 import {useCallback, useMemo, useRef, useState} from 'react';
 import type {Driver, IteratorStart} from '../../driver/driver.js';
 import {fitLine, nextDecodeMode, previewLine, type DecodeMode} from '../../decode/present.js';
-import {outageText} from '../../driver/retry.js';
 import type {LiveTailOptions} from '../../tail/live-tail.js';
 import {parseRecordFilter} from '../../tail/record-filter.js';
 import {saveRecords} from '../../tail/save-records.js';
 import type {BufferedRecord} from '../../tail/tail-buffer.js';
 import {tailEntries} from '../../tail/tail-entries.js';
 import {formatTailStart} from '../../tail/tail-start.js';
-import type {TailOutage} from '../../tail/tail-session.js';
 import {Segments} from '../components/segments.js';
 import {useScreenCommands} from '../hooks/use-keymap.js';
 import {useLiveTail} from '../hooks/use-live-tail.js';
@@ -32,7 +30,7 @@ import {
 	tailColumns,
 	tailHeader,
 } from '../tail-columns.js';
-import {formatRate, truncate} from '../format.js';
+import {formatOutage, formatRate, truncate} from '../format.js';
 import {useTheme} from '../theme.js';
 
 export type TailScreenProps = ScreenProps & {
@@ -193,7 +191,7 @@ export function TailScreen(props: TailScreenProps) {
 	const title = `Tail ${stream} · ${scope} · from ${formatTailStart(from)} · ${state}`;
 	// An outage the tail rides out replaces the title until a call is answered again, so a quiet screen
 	// is never mistaken for a quiet stream.
-	const outage = live.retrying && !problem ? retryingLine(live.retrying) : undefined;
+	const outage = live.retrying && !problem ? `⟳ ${formatOutage(live.retrying)}` : undefined;
 	const filterLine = parsed.error
 		? `filter /${filter.trim()}: ${parsed.error}`
 		: parsed.filter
@@ -263,9 +261,4 @@ export function TailScreen(props: TailScreenProps) {
 			)}
 		</Box>
 	);
-}
-
-/** `⟳ retrying since 12:03:04: ECONNREFUSED 127.0.0.1:4567`. */
-function retryingLine(outage: TailOutage) {
-	return `⟳ retrying since ${new Date(outage.since).toTimeString().slice(0, 8)}: ${outageText(outage)}`;
 }
