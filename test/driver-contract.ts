@@ -189,6 +189,22 @@ export function driverContract(
 		 * `title`'s test where the backend offers `feature`; where it does not, a test that the call
 		 * `lacking` makes is refused as UnknownOperationException, naming the operation.
 		 */
+		/** A metrics call of a backend that has no CloudWatch. */
+		const noMetrics = () =>
+			driver.getMetrics({
+				queries: [
+					{
+						namespace: 'AWS/Kinesis',
+						metricName: 'IncomingRecords',
+						dimensions: {StreamName: uniqueName('no-metrics')},
+						statistic: 'Sum',
+						periodSeconds: 60,
+					},
+				],
+				start: new Date(Date.now() - 3_600_000),
+				end: new Date(),
+			});
+
 		const lackingTested = new Set<keyof Offers>();
 		function whereOffered(
 			feature: keyof Offers,
@@ -888,20 +904,7 @@ export function driverContract(
 
 				expect(await driver.getMetrics({queries: [], ...metricsWindow()})).toEqual([]);
 			},
-			() =>
-				driver.getMetrics({
-					queries: [
-						{
-							namespace: 'AWS/Kinesis',
-							metricName: 'IncomingRecords',
-							dimensions: {StreamName: uniqueName('no-metrics')},
-							statistic: 'Sum',
-							periodSeconds: 60,
-						},
-					],
-					start: new Date(Date.now() - 3_600_000),
-					end: new Date(),
-				}),
+			noMetrics,
 		);
 
 		whereOffered(
@@ -922,20 +925,7 @@ export function driverContract(
 				expect(total(series[500].points)).toBe(3);
 				expect(series.slice(0, 500).every((each) => each.points.length === 0)).toBe(true);
 			},
-			() =>
-				driver.getMetrics({
-					queries: [
-						{
-							namespace: 'AWS/Kinesis',
-							metricName: 'IncomingRecords',
-							dimensions: {StreamName: uniqueName('no-metrics')},
-							statistic: 'Sum',
-							periodSeconds: 60,
-						},
-					],
-					start: new Date(Date.now() - 3_600_000),
-					end: new Date(),
-				}),
+			noMetrics,
 		);
 
 		async function createDeliveryStream(label: string, sizeInMBs = 64, intervalInSeconds = 900) {

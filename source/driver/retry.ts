@@ -9,6 +9,7 @@
  * failing call is answered, however many calls (a tail's shards) fail and retry meanwhile.
  */
 import {DriverError, type Driver} from './driver.js';
+import {sleep} from '../sleep.js';
 
 export type RetryReport =
 	| {kind: 'retrying'; error: DriverError; attempt: number; nextInMs: number}
@@ -211,26 +212,6 @@ function boundedSignal(signal: AbortSignal | undefined, deadline: number) {
 			signal?.removeEventListener('abort', abort);
 		},
 	};
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined) {
-	return new Promise<void>((resolve, reject) => {
-		if (signal?.aborted) {
-			reject(signal.reason as Error);
-			return;
-		}
-
-		const onAbort = () => {
-			clearTimeout(timer);
-			reject(signal!.reason as Error);
-		};
-
-		const timer = setTimeout(() => {
-			signal?.removeEventListener('abort', onAbort);
-			resolve();
-		}, ms);
-		signal?.addEventListener('abort', onAbort, {once: true});
-	});
 }
 
 /**

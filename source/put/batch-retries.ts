@@ -5,6 +5,7 @@
  * that fails is retried the same way when it was throttled or is retryable; otherwise it rejects.
  */
 import {DriverError} from '../driver/driver.js';
+import {sleep} from '../sleep.js';
 
 export type BatchRetryOptions = {
 	signal?: AbortSignal;
@@ -80,24 +81,4 @@ export async function sendWithRetries<Entry, Result extends {ErrorCode?: string}
 	}
 
 	return results;
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined) {
-	return new Promise<void>((resolve, reject) => {
-		if (signal?.aborted) {
-			reject(signal.reason as Error);
-			return;
-		}
-
-		const onAbort = () => {
-			clearTimeout(timer);
-			reject(signal!.reason as Error);
-		};
-
-		const timer = setTimeout(() => {
-			signal?.removeEventListener('abort', onAbort);
-			resolve();
-		}, ms);
-		signal?.addEventListener('abort', onAbort, {once: true});
-	});
 }

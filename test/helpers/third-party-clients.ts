@@ -9,6 +9,7 @@
 import {execFileSync} from 'node:child_process';
 import {accessSync, constants, realpathSync} from 'node:fs';
 import {delimiter, join} from 'node:path';
+import {expect, test} from 'vitest';
 
 export type AwsCli = {
 	command: string;
@@ -164,3 +165,24 @@ export function cloudWatchProtocolInDebugLog(stderr: string): string | undefined
  * installing Debian's, so that CI cannot pass by skipping them. Elsewhere a missing client is a note.
  */
 export const clientsRequired = process.env.KINESIS_TOP_THIRD_PARTY_CLIENTS === 'required';
+
+/**
+ * Each client that was not run, and why, as a test of its own so that the test output says so: allowed
+ * where another of its kind ran, or where the machine need not have them (not CI).
+ */
+export function testAbsentClients(awsClis: Found<AwsCli>, boto3s: Found<Boto3>) {
+	for (const [kind, found] of [
+		['the AWS CLI', awsClis],
+		['boto3', boto3s],
+	] as const) {
+		for (const {command, reason} of found.absent) {
+			test(`${kind} at ${command}: not run here (${reason})`, () => {
+				console.log(`third-party clients: skipped ${kind} at ${command}: ${reason}`);
+				expect(
+					found.clients.length > 0 || !clientsRequired,
+					`${kind}: none ran, and KINESIS_TOP_THIRD_PARTY_CLIENTS=required`,
+				).toBe(true);
+			});
+		}
+	}
+}

@@ -18,6 +18,7 @@ import {
 	type AwsCli,
 	blobArgument,
 	clientsRequired,
+	testAbsentClients,
 	cloudWatchProtocolInDebugLog,
 	findAwsClis,
 	findBoto3s,
@@ -414,22 +415,7 @@ for (const [index, boto3] of boto3s.clients.entries()) {
 	});
 }
 
-// Each client that was not run, and why, as a test of its own so that the output says so.
-for (const [kind, found] of [
-	['the AWS CLI', awsClis],
-	['boto3', boto3s],
-] as const) {
-	for (const {command, reason} of found.absent) {
-		test(`${kind} at ${command}: not run here (${reason})`, () => {
-			console.log(`third-party clients: skipped ${kind} at ${command}: ${reason}`);
-			// Allowed where another one ran, or where the machine need not have them (not CI).
-			expect(
-				found.clients.length > 0 || !clientsRequired,
-				`${kind}: none ran, and KINESIS_TOP_THIRD_PARTY_CLIENTS=required`,
-			).toBe(true);
-		});
-	}
-}
+testAbsentClients(awsClis, boto3s);
 
 test('which clients ran', () => {
 	// Recorded for the reader of the test output: the suite above is only as good as what ran.
