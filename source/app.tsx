@@ -79,6 +79,9 @@ const FILTER_PLACEHOLDER = {
 let nextStackId = 0;
 let nextPromptId = 0;
 const stackEntry = (screen: Screen): StackEntry => ({id: nextStackId++, screen, filter: ''});
+/** The help for the screen on top of `stack`. */
+const helpEntry = (stack: readonly StackEntry[]) =>
+	stackEntry({kind: 'help', scope: SCREEN_SCOPE[stack.at(-1)!.screen.kind]});
 
 export function App(props: AppProps) {
 	const {driver, demo = false, pollIntervalMs, width, height, theme} = props;
@@ -205,9 +208,7 @@ export function App(props: AppProps) {
 
 				case 'help': {
 					setStack((current) =>
-						current.at(-1)!.screen.kind === 'help'
-							? current
-							: [...current, stackEntry({kind: 'help'})],
+						current.at(-1)!.screen.kind === 'help' ? current : [...current, helpEntry(current)],
 					);
 					break;
 				}
@@ -299,7 +300,7 @@ export function App(props: AppProps) {
 					setStack((current) =>
 						current.at(-1)!.screen.kind === 'help'
 							? current.slice(0, -1)
-							: [...current, stackEntry({kind: 'help'})],
+							: [...current, helpEntry(current)],
 					);
 					break;
 				}
@@ -477,6 +478,7 @@ export function App(props: AppProps) {
 						width={columns}
 						height={bodyHeight}
 						active={common.active}
+						scope={screen.scope}
 						readOnly={readOnly}
 						keymap={keymap}
 					/>

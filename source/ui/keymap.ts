@@ -50,7 +50,8 @@ export type Command =
 	| 'cancel'
 	| 'complete'
 	| 'deleteBack'
-	| 'clear';
+	| 'clear'
+	| 'allKeys';
 
 /**
  * Where a binding applies: everywhere, on one screen (the streams table, a stream's shard map, a live
@@ -430,6 +431,13 @@ export const KEYMAP: readonly Binding[] = [
 
 	// The help.
 	...movement('help', 'line', 'Scroll to'),
+	{
+		command: 'allKeys',
+		scope: 'help',
+		keys: [{input: 'a'}],
+		description: "Every screen's keys as well, below this screen's (again: this screen's only)",
+		hint: 'all keys',
+	},
 
 	// The one-line prompt.
 	{

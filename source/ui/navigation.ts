@@ -28,7 +28,8 @@ export type Screen =
 	| {kind: 'metrics'; stream: string; shardId?: string}
 	| {kind: 'firehose'}
 	| {kind: 'delivery'; deliveryStream: string}
-	| {kind: 'help'};
+	/** The help for the screen it was opened from (`scope`): that screen's keys first. */
+	| {kind: 'help'; scope: Scope};
 
 /** A screen on the stack: a stable id (its React key) and its live filter, for those that have one. */
 export type StackEntry = {id: number; screen: Screen; filter: string};

@@ -49,10 +49,12 @@ describe('the console in a terminal (tmux, 80×24)', () => {
 		);
 		expect(text).toMatch(/\d+\/5,000 buffered · 0 dropped/);
 
-		// ? : the help, over the running tail.
+		// ? : the tail's help over the running tail: its keys first, then the global ones.
 		await sendKeys('?');
-		text = await untilScreen((s) => s.includes('Keys — press ? or esc to close'), 'the help');
-		expect(text).toContain('Everywhere');
+		text = await untilScreen((s) => s.includes('Live tail — keys · ? or esc closes'), 'the help');
+		expect(text.indexOf('Pause (freeze the view)')).toBeGreaterThan(-1);
+		expect(text.indexOf('Pause (freeze the view)')).toBeLessThan(text.indexOf('Everywhere'));
+		expect(text).not.toContain('j/k scroll');
 
 		// q: quit.
 		await sendKeys('q');

@@ -244,12 +244,12 @@ describe('App', () => {
 		await app.until((f) => f.includes('alpha'), 'the streams');
 
 		app.press('?');
-		let frame = await app.until((f) => f.includes('Keys — press ? or esc to close'), 'help');
+		let frame = await app.until((f) => f.includes('Streams — keys · ? or esc closes'), 'help');
 		expect(frame).toMatch(/q, ctrl\+c +Quit kinesis-top/);
 		expect(frame).toMatch(/j, ↓ +Select the next stream/);
 		expect(frame).toMatch(/esc +Back: clear the filter, or close this screen/);
 		expect(frame).not.toContain('SHARDS');
-		expect(app.lines().at(-1)).toBe('j/k move  : cmd  esc back  ? help  q quit');
+		expect(app.lines().at(-1)).toBe('j/k move  a all keys  : cmd  esc back  ? help  q quit');
 
 		app.press('j'); // the table's keys do nothing under the help
 		app.press('?');
@@ -257,7 +257,7 @@ describe('App', () => {
 		expect(app.selected()).toMatch(/^› alpha/);
 
 		app.press('?');
-		await app.until((f) => f.includes('Keys —'), 'help again');
+		await app.until((f) => f.includes('Streams — keys'), 'help again');
 		app.press(escape);
 		await app.until((f) => f.includes('SHARDS'), 'the table after esc');
 	});

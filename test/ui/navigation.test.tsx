@@ -138,15 +138,16 @@ describe('navigation', () => {
 		app.press('t');
 		await app.until((f) => /lag, read\/s per shard: #0 \d+ms/.test(f), 'the tail reading');
 		app.press('?');
-		const frame = await app.untilText('Keys — press ? or esc to close');
+		// The tail's help: its keys, then the global ones, on one page (help.test.tsx: every screen).
+		const frame = await app.untilText('Live tail — keys · ? or esc closes');
+		expect(frame).toMatch(/s +Save the buffered records to an NDJSON file here/);
 		expect(frame).toMatch(/Everywhere/);
 		expect(frame).toMatch(/: +Command mode/);
-		for (let page = 0; page < 5 && !app.frame().includes('Save the buffered'); page++) {
-			app.press('\u001B[6~'); // page down
-			await app.settle();
-		}
-
-		expect(app.frame()).toMatch(/s +Save the buffered records to an NDJSON file here/);
+		// a, then page down: every screen's keys, down to the help's own.
+		app.press('a');
+		await app.untilText('Live tail — all keys');
+		app.press('\u001B[6~'); // page down
+		await app.untilText('Live tail — all keys · 22–42 of');
 		app.press('G');
 		await app.untilText('Help screen');
 		await driver.putRecords('clicks', [
@@ -185,7 +186,7 @@ describe('navigation', () => {
 			await app.untilText('Record');
 			expectFits(app);
 			app.press('?');
-			await app.untilText('Keys');
+			await app.untilText('Record — keys');
 			expectFits(app);
 		}
 	});

@@ -1,35 +1,16 @@
-/** The `?` screen: every binding, grouped by where it applies, generated from the keymap. */
+/** The `?` help for one screen: its lines (see help-lines.ts) under a title, scrolled if too tall. */
 import {Box, Text} from 'ink';
-import {keyLabel, SCOPE_ORDER, SCOPE_TITLES, type Binding} from '../keymap.js';
-import {cell, truncate} from '../format.js';
+import {helpLines, helpTitle} from '../help-lines.js';
+import type {Binding, Scope} from '../keymap.js';
+import {truncate} from '../format.js';
 import {useTheme} from '../theme.js';
-
-export type HelpLine = {kind: 'title' | 'binding'; text: string; dangerous?: boolean};
-
-const KEYS_WIDTH = 16;
-
-export function helpLines(keymap: readonly Binding[]): HelpLine[] {
-	const lines: HelpLine[] = [];
-	for (const scope of SCOPE_ORDER) {
-		const bindings = keymap.filter((binding) => binding.scope === scope);
-		if (bindings.length === 0) continue;
-		lines.push({kind: 'title', text: SCOPE_TITLES[scope]});
-		for (const binding of bindings) {
-			const keys = cell(binding.keys.map(keyLabel).join(', '), KEYS_WIDTH);
-			const flag = binding.dangerous ? ' (!) changes data' : '';
-			lines.push({
-				kind: 'binding',
-				text: `  ${keys} ${binding.description}${flag}`,
-				dangerous: binding.dangerous,
-			});
-		}
-	}
-
-	return lines;
-}
 
 export type HelpOverlayProps = {
 	keymap: readonly Binding[];
+	/** The screen the help was opened from: its keys come first, its name is the title. */
+	scope: Scope;
+	/** Every screen's keys after the screen's own and the global ones. */
+	all?: boolean;
 	readOnly: boolean;
 	width: number;
 	height: number;
@@ -37,22 +18,25 @@ export type HelpOverlayProps = {
 	offset?: number;
 };
 
-export function HelpOverlay({keymap, readOnly, width, height, offset = 0}: HelpOverlayProps) {
+/** Lines left for the list under the title (and the read-only footnote). */
+export const helpRoom = (height: number, readOnly: boolean) =>
+	Math.max(1, height - (readOnly ? 2 : 1));
+
+export function HelpOverlay(props: HelpOverlayProps) {
+	const {keymap, scope, all = false, readOnly, width, height, offset = 0} = props;
 	const theme = useTheme();
-	const lines = helpLines(keymap);
+	const lines = helpLines(keymap, scope, all);
 	const footnote = readOnly ? 'Read-only: actions that change data are not offered.' : '';
-	const room = Math.max(0, height - (footnote ? 2 : 1));
+	const room = helpRoom(height, readOnly);
 	const top = Math.min(offset, Math.max(0, lines.length - room));
-	const range =
-		lines.length > room
-			? ` · ${top + 1}–${Math.min(lines.length, top + room)} of ${lines.length}, j/k scroll`
-			: '';
+	const shown = lines.slice(top, top + room);
+	const title = helpTitle(scope, all, {top, shown: shown.length, total: lines.length});
 	return (
 		<Box flexDirection="column" width={width} height={height}>
 			<Text bold color={theme.accent}>
-				{truncate(`Keys — press ? or esc to close${range}`, width)}
+				{truncate(title, width)}
 			</Text>
-			{lines.slice(top, top + room).map((line, i) =>
+			{shown.map((line, i) =>
 				line.kind === 'title' ? (
 					<Text key={top + i} bold>
 						{truncate(line.text, width)}
