@@ -213,7 +213,7 @@ export async function tailUiBenchmarks(options: TailUiOptions): Promise<Figure[]
 async function timeKeys(terminal: PtyTerminal, presses: number, back = 'NAME') {
 	const latencies: number[] = [];
 	for (let press = 0; press < presses; press++) {
-		latencies.push(await timeKey(terminal, '?', 'press ? or esc to close'));
+		latencies.push(await timeKey(terminal, '?', '? or esc closes'));
 		await sleep(100);
 		latencies.push(await timeKey(terminal, 'Escape', back));
 		await sleep(100);

@@ -55,7 +55,7 @@ const SCENES: Scene[] = [
 		file: 'help.svg',
 		title: 'kinesis-top: the key bindings',
 		keys: ['Escape', '?'],
-		ready: (screen) => screen.includes('Keys — press ? or esc to close'),
+		ready: (screen) => screen.includes('— keys · ? or esc closes'),
 	},
 	{
 		file: 'metrics.svg',
