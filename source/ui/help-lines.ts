@@ -10,14 +10,20 @@ import {keyLabel, SCOPE_ORDER, SCOPE_TITLES, type Binding, type Scope} from './k
 
 export type HelpLine = {kind: 'title' | 'binding'; text: string; dangerous?: boolean};
 
-const KEYS_WIDTH = 16;
+/** As wide as the widest keys ("backspace, del"): every column given to them is one fewer for words. */
+const KEYS_WIDTH = 14;
+const DANGER_MARK = '!';
 
+/**
+ * `! S              Split the selected shard…`: the danger mark goes in the indent, not after the
+ * description, where an 80-column terminal used to cut it off the very lines it was for.
+ */
 function bindingLine(binding: Binding): HelpLine {
 	const keys = cell(binding.keys.map(keyLabel).join(', '), KEYS_WIDTH);
-	const flag = binding.dangerous ? ' (!) changes data' : '';
+	const mark = binding.dangerous ? DANGER_MARK : ' ';
 	return {
 		kind: 'binding',
-		text: `  ${keys} ${binding.description}${flag}`,
+		text: `${mark} ${keys} ${binding.description}`,
 		dangerous: binding.dangerous,
 	};
 }
@@ -43,6 +49,21 @@ export function helpLines(keymap: readonly Binding[], scope: Scope, all = false)
 
 	return lines;
 }
+
+/**
+ * The line under the list: in read-only mode that actions which change data are not offered, else
+ * what the mark means, when a listed key has it.
+ */
+export function helpFootnote(lines: readonly HelpLine[], readOnly: boolean) {
+	if (readOnly) return 'Read-only: actions that change data are not offered.';
+	return lines.some((line) => line.dangerous)
+		? `${DANGER_MARK} marks the keys that change data (records, shards)`
+		: undefined;
+}
+
+/** Lines left for the list in `height`, under the title and above the footnote if there is one. */
+export const helpRoom = (height: number, footnote: string | undefined) =>
+	Math.max(1, height - 1 - (footnote ? 1 : 0));
 
 export type HelpRange = {top: number; shown: number; total: number};
 

@@ -149,7 +149,7 @@ function filter(scope: Scope, what: string): Binding {
 		command: 'filter',
 		scope,
 		keys: [{input: '/'}],
-		description: `Filter ${what} as you type (esc clears)`,
+		description: `Filter ${what} (esc clears)`,
 		hint: 'filter',
 	};
 }
@@ -196,7 +196,7 @@ export const KEYMAP: readonly Binding[] = [
 		command: 'sort',
 		scope: 'streams',
 		keys: [{input: 's'}],
-		description: 'Sort by the next column: name, records/s, bytes/s, iterator age, shards',
+		description: 'Sort by the next column: name, in/s, bytes/s, age, shards',
 		hint: 'sort',
 	},
 
@@ -221,13 +221,13 @@ export const KEYMAP: readonly Binding[] = [
 		command: 'metrics',
 		scope: 'stream',
 		keys: [{input: 'm'}],
-		description: 'Metrics: throughput, throttles and iterator age over 1–24 h; EFO consumers',
+		description: 'Metrics: throughput, throttles, iterator age (1–24 h), EFO',
 	},
 	{
 		command: 'put',
 		scope: 'stream',
 		keys: [{input: 'p'}],
-		description: 'Put records to this stream (a form); the shard they go to is marked',
+		description: 'Put records to this stream (a form); marks the shard they hit',
 		hint: 'put',
 		dangerous: true,
 	},
@@ -236,7 +236,7 @@ export const KEYMAP: readonly Binding[] = [
 		command: 'split',
 		scope: 'stream',
 		keys: [{input: 'S'}],
-		description: 'Split the selected shard: preview, then confirm by typing the stream name',
+		description: 'Split the selected shard: preview, confirm by typing the name',
 		hint: 'split',
 		dangerous: true,
 	},
@@ -244,7 +244,7 @@ export const KEYMAP: readonly Binding[] = [
 		command: 'merge',
 		scope: 'stream',
 		keys: [{input: 'M'}],
-		description: 'Merge the selected shard with an adjacent open shard: preview, then confirm',
+		description: 'Merge the shard with an adjacent open one: preview, confirm',
 		hint: 'merge',
 		dangerous: true,
 	},
@@ -252,7 +252,7 @@ export const KEYMAP: readonly Binding[] = [
 		command: 'scale',
 		scope: 'stream',
 		keys: [{input: 'N'}],
-		description: 'Change the number of open shards (UpdateShardCount): preview, then confirm',
+		description: 'Set the open shard count (UpdateShardCount): preview, confirm',
 		hint: 'scale',
 		dangerous: true,
 	},
@@ -262,14 +262,14 @@ export const KEYMAP: readonly Binding[] = [
 		command: 'open',
 		scope: 'reshard',
 		keys: [{key: 'return'}],
-		description: 'Change the split point, the neighbour to merge with, or the target count',
+		description: 'Change the split point, merge neighbour or target count',
 		hint: 'change',
 	},
 	{
 		command: 'isolate',
 		scope: 'reshard',
 		keys: [{input: 'h'}],
-		description: "Split at the hottest key's hash, so it sits at the edge of the smaller child",
+		description: "Split at the hottest key's hash: it ends up at a child's edge",
 		hint: 'isolate hot key',
 	},
 	{
@@ -300,7 +300,7 @@ export const KEYMAP: readonly Binding[] = [
 		command: 'chart',
 		scope: 'query',
 		keys: [{input: 'c'}],
-		description: 'Chart the result when it is one number per window; again for the table',
+		description: 'Chart a one-number-per-window result; again for the table',
 		hint: 'chart',
 	},
 	{
@@ -349,7 +349,7 @@ export const KEYMAP: readonly Binding[] = [
 		command: 'level',
 		scope: 'metrics',
 		keys: [{input: 's'}],
-		description: 'Next shard (shard-level metrics need enhanced monitoring), then the stream again',
+		description: 'Next shard (needs enhanced monitoring), then the stream again',
 		hint: 'shard',
 	},
 
@@ -362,7 +362,7 @@ export const KEYMAP: readonly Binding[] = [
 		description: 'Open the delivery stream: its buffer, deliveries and charts',
 		hint: 'open',
 	},
-	filter('firehose', 'the delivery streams by name, source or destination'),
+	filter('firehose', 'by name, source or destination'),
 	...movement('delivery', 'section', 'Scroll to'),
 	{
 		command: 'put',
@@ -395,12 +395,12 @@ export const KEYMAP: readonly Binding[] = [
 		description: 'Cycle the decoding: auto, JSON, text, hex, base64',
 		hint: 'decode',
 	},
-	filter('tail', 'records: text, /regex/ or data.x == "v"'),
+	filter('tail', 'by text, /regex/ or data.x == "v"'),
 	{
 		command: 'from',
 		scope: 'tail',
 		keys: [{input: 'f'}],
-		description: 'Restart from LATEST, TRIM_HORIZON, a sequence number or a time',
+		description: 'Restart at LATEST, TRIM_HORIZON, a sequence number or a time',
 		hint: 'from',
 	},
 	{
@@ -435,7 +435,7 @@ export const KEYMAP: readonly Binding[] = [
 		command: 'allKeys',
 		scope: 'help',
 		keys: [{input: 'a'}],
-		description: "Every screen's keys as well, below this screen's (again: this screen's only)",
+		description: "Every screen's keys, below these (again: these only)",
 		hint: 'all keys',
 	},
 
@@ -465,7 +465,7 @@ export const KEYMAP: readonly Binding[] = [
 		command: 'historyBack',
 		scope: 'prompt',
 		keys: [{key: 'upArrow'}],
-		description: 'The previous answer (where the prompt keeps a history: queries)',
+		description: 'The previous answer (where a prompt keeps history: queries)',
 	},
 	{
 		command: 'historyForward',
@@ -497,8 +497,7 @@ export const KEYMAP: readonly Binding[] = [
 		command: 'command',
 		scope: 'global',
 		keys: [{input: ':'}],
-		description:
-			'Command mode: :stream, :tail, :query, :put, :metrics, :firehose, :alert… (tab lists all)',
+		description: 'Command line: :tail, :query, :metrics, :put… (tab lists all)',
 		hint: 'cmd',
 	},
 	{

@@ -4,7 +4,8 @@
  */
 import {afterEach, describe, expect, test} from 'vitest';
 import type {LocalDriver} from '../../source/driver/local-driver.js';
-import {helpLines} from '../../source/ui/help-lines.js';
+import stringWidth from 'string-width';
+import {helpFootnote, helpLines, helpTitle} from '../../source/ui/help-lines.js';
 import {
 	availableBindings,
 	fittingHints,
@@ -35,6 +36,9 @@ const footerOf = (scope: Scope) =>
 /** Waits until `scope`'s screen is on top and takes keys: its footer is on the bottom line. */
 const untilScreen = (app: Harness, scope: Scope) =>
 	app.until((frame) => frame.split('\n').at(-1) === footerOf(scope), `the ${scope} screen`);
+
+/** Every screen's scope (the help is not opened over itself). */
+const screenScopes = [...new Set(Object.values(SCREEN_SCOPE))].filter((scope) => scope !== 'help');
 
 const descriptions = (scope: Scope) =>
 	KEYMAP.filter((binding) => binding.scope === scope).map((binding) => binding.description);
@@ -144,7 +148,8 @@ describe('help for the screen you are on', () => {
 		await app.untilText('Live tail — keys · ? or esc closes');
 		app.press('a');
 		const total = helpLines(KEYMAP, 'tail', true).length;
-		let frame = await app.untilText(`Live tail — all keys · 1–${HELP_HEIGHT - 1} of ${total}`);
+		// 19 lines of them: the title and the danger mark's footnote take the other two.
+		let frame = await app.untilText(`Live tail — all keys · 1–${HELP_HEIGHT - 2} of ${total}`);
 		expect(app.lines()[2]).toContain(descriptions('tail')[0]);
 		expect(frame).toContain('Everywhere');
 
@@ -160,12 +165,38 @@ describe('help for the screen you are on', () => {
 
 	test('every screen’s help fits the 21 lines an 80×24 terminal leaves it, read-only or not', () => {
 		for (const readOnly of [false, true]) {
-			for (const scope of new Set(Object.values(SCREEN_SCOPE))) {
-				if (scope === 'help') continue;
-				// The title, the lines, and in read-only mode the footnote.
-				const height = 1 + helpLines(availableBindings(readOnly), scope).length + Number(readOnly);
+			for (const scope of screenScopes) {
+				const lines = helpLines(availableBindings(readOnly), scope);
+				// The title, the lines, and the footnote (read-only, or what the danger mark means).
+				const height = 1 + lines.length + (helpFootnote(lines, readOnly) ? 1 : 0);
 				expect(height, `${scope}, read-only ${readOnly}`).toBeLessThanOrEqual(HELP_HEIGHT);
 			}
 		}
+	});
+
+	test('no help line is cut at 80 columns: every description and danger mark is read whole', () => {
+		for (const scope of screenScopes) {
+			const lines = helpLines(KEYMAP, scope, true);
+			for (const line of lines) {
+				expect(stringWidth(line.text), line.text).toBeLessThanOrEqual(TERMINAL.width);
+			}
+
+			for (const line of lines.filter((each) => each.dangerous)) expect(line.text).toMatch(/^! /);
+			const title = helpTitle(scope, false, {top: 0, shown: lines.length, total: lines.length});
+			expect(stringWidth(title), title).toBeLessThanOrEqual(TERMINAL.width);
+			expect(stringWidth(helpFootnote(lines, false) ?? '')).toBeLessThanOrEqual(TERMINAL.width);
+		}
+	});
+
+	test('the footnote says what the danger mark means, and read-only mode that there is none', async () => {
+		const driver = await localDriver([['orders', 1]]);
+		const app = renderApp(driver, {width: TERMINAL.width, height: APP_HEIGHT});
+		await app.untilText('› orders');
+		app.press(keys.enter);
+		await untilScreen(app, 'stream');
+		app.press('?');
+		const frame = await app.untilText('Stream: shard map — keys');
+		expect(frame).toMatch(/^! S +Split the selected shard/m);
+		expect(app.lines().at(-2)).toBe('! marks the keys that change data (records, shards)');
 	});
 });

@@ -142,12 +142,12 @@ describe('navigation', () => {
 		const frame = await app.untilText('Live tail — keys · ? or esc closes');
 		expect(frame).toMatch(/s +Save the buffered records to an NDJSON file here/);
 		expect(frame).toMatch(/Everywhere/);
-		expect(frame).toMatch(/: +Command mode/);
+		expect(frame).toMatch(/: +Command line/);
 		// a, then page down: every screen's keys, down to the help's own.
 		app.press('a');
 		await app.untilText('Live tail — all keys');
 		app.press('\u001B[6~'); // page down
-		await app.untilText('Live tail — all keys · 22–42 of');
+		await app.untilText('Live tail — all keys · 21–40 of');
 		app.press('G');
 		await app.untilText('Help screen');
 		await driver.putRecords('clicks', [

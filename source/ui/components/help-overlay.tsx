@@ -1,6 +1,6 @@
 /** The `?` help for one screen: its lines (see help-lines.ts) under a title, scrolled if too tall. */
 import {Box, Text} from 'ink';
-import {helpLines, helpTitle} from '../help-lines.js';
+import {helpFootnote, helpLines, helpRoom, helpTitle} from '../help-lines.js';
 import type {Binding, Scope} from '../keymap.js';
 import {truncate} from '../format.js';
 import {useTheme} from '../theme.js';
@@ -18,16 +18,12 @@ export type HelpOverlayProps = {
 	offset?: number;
 };
 
-/** Lines left for the list under the title (and the read-only footnote). */
-export const helpRoom = (height: number, readOnly: boolean) =>
-	Math.max(1, height - (readOnly ? 2 : 1));
-
 export function HelpOverlay(props: HelpOverlayProps) {
 	const {keymap, scope, all = false, readOnly, width, height, offset = 0} = props;
 	const theme = useTheme();
 	const lines = helpLines(keymap, scope, all);
-	const footnote = readOnly ? 'Read-only: actions that change data are not offered.' : '';
-	const room = helpRoom(height, readOnly);
+	const footnote = helpFootnote(lines, readOnly);
+	const room = helpRoom(height, footnote);
 	const top = Math.min(offset, Math.max(0, lines.length - room));
 	const shown = lines.slice(top, top + room);
 	const title = helpTitle(scope, all, {top, shown: shown.length, total: lines.length});

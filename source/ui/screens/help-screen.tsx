@@ -1,7 +1,7 @@
 /** The help as a screen: the keys of the screen below it, scrolled with the usual movement keys. */
 import {useCallback, useState} from 'react';
-import {HelpOverlay, helpRoom} from '../components/help-overlay.js';
-import {helpLines} from '../help-lines.js';
+import {HelpOverlay} from '../components/help-overlay.js';
+import {helpFootnote, helpLines, helpRoom} from '../help-lines.js';
 import {useScreenCommands} from '../hooks/use-keymap.js';
 import {isMovement, movementStep} from '../hooks/use-selection.js';
 import type {Binding, Command, Scope} from '../keymap.js';
@@ -17,8 +17,9 @@ export type HelpScreenProps = Pick<ScreenProps, 'width' | 'height' | 'active'> &
 export function HelpScreen({keymap, scope, readOnly, width, height, active}: HelpScreenProps) {
 	const [offset, setOffset] = useState(0);
 	const [all, setAll] = useState(false);
-	const room = helpRoom(height, readOnly);
-	const maxOffset = Math.max(0, helpLines(keymap, scope, all).length - room);
+	const lines = helpLines(keymap, scope, all);
+	const room = helpRoom(height, helpFootnote(lines, readOnly));
+	const maxOffset = Math.max(0, lines.length - room);
 	const onCommand = useCallback(
 		(command: Command) => {
 			if (command === 'allKeys') {
