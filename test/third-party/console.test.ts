@@ -83,7 +83,11 @@ describe.each([
 		for (let step = 0; step < 5 && !/^› ├─2 /m.test(await t.screen()); step++) await keys('j');
 		await t.until((text) => /^› ├─2 /m.test(text), 'the lower child selected');
 		await keys('M');
-		await t.until((text) => text.includes('Merge shard 2 of orders'), 'the merge preview');
+		// The preview takes `c` once it has worked out the neighbour.
+		await t.until(
+			(text) => text.includes('Merge shard 2 of orders') && text.includes('c confirms'),
+			'the merge preview',
+		);
 		await keys('c');
 		await t.until((text) => text.includes('type orders to confirm'), 'the confirmation');
 		await t.sendKeys('-l', 'orders');
