@@ -42,3 +42,8 @@ export function keyPresses(input: string, key: Key): Array<[string, Key]> {
 	if (chars.length <= 1 || key.meta || key.ctrl) return [[input, key]];
 	return chars.map((char) => pressOf(char, key));
 }
+
+/** The key presses that typing `text` makes (a paste taken as keys). */
+export function typedKeys(text: string): Array<[string, Key]> {
+	return Array.from(text).map((char) => pressOf(char, NO_KEYS as Key));
+}

@@ -31,6 +31,12 @@ export type ConsoleOptions = {
 const ENTER_ALTERNATE_SCREEN = '\u001B[?1049h';
 const LEAVE_ALTERNATE_SCREEN = '\u001B[?1049l';
 const SHOW_CURSOR = '\u001B[?25h';
+/**
+ * Bracketed paste: the terminal marks a paste, so a prompt takes it whole, line breaks and all
+ * (key-reader.ts), instead of a line break in it being Enter. Turned off again with the screen.
+ */
+const PASTE_MARKS_ON = '\u001B[?2004h';
+const PASTE_MARKS_OFF = '\u001B[?2004l';
 /** The terminal bell: the iterator-age alert rings it, straight to the terminal (not through Ink). */
 const BELL = '\u0007';
 const EXIT_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
@@ -63,7 +69,7 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
 		if (restored) return;
 		restored = true;
 		try {
-			stdout.write(LEAVE_ALTERNATE_SCREEN + SHOW_CURSOR);
+			stdout.write(PASTE_MARKS_OFF + LEAVE_ALTERNATE_SCREEN + SHOW_CURSOR);
 		} catch {
 			// The terminal may already be gone (SIGHUP); nothing left to restore.
 		}
@@ -83,7 +89,7 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
 		else restoreTerminal();
 	};
 
-	stdout.write(ENTER_ALTERNATE_SCREEN);
+	stdout.write(ENTER_ALTERNATE_SCREEN + PASTE_MARKS_ON);
 	process.on('exit', restoreTerminal);
 	for (const signal of EXIT_SIGNALS) process.on(signal, onSignal);
 	process.on('uncaughtException', onFatal);

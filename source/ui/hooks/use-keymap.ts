@@ -6,27 +6,28 @@
  *
  * While a prompt is open it captures every key ({@link useKeyCapture}) instead.
  *
- * Routing never waits for React's passive effects: Ink draws a frame at commit, and a key typed right
- * after (a test, a paste, a fast typist) must already reach what is on that frame. So the handler is
- * attached once and reads the current scopes, screen and prompt from refs that layout effects keep up
- * to date; the app switches routing off at once (`enabled`) when it opens a prompt, until the prompt
- * is there to capture. A key that opens a prompt also ends the burst it came in: the keys typed after
- * `:` or `/` in the same chunk are not taken as commands.
+ * A burst (keys typed faster than a frame, over SSH; a paste) behaves exactly like the same keys typed
+ * slowly: {@link useKeyQueue} hands the keys over one at a time, and a key that ran a command waits
+ * until React has committed what that command did, so `j⏎` opens the stream `j` selected and
+ * `:tail x⏎` runs the command.
+ *
+ * Routing never waits for React's passive effects otherwise: Ink draws a frame at commit, and a key
+ * typed right after must already reach what is on that frame. So the handler reads the current
+ * scopes, screen and prompt from refs that layout effects keep up to date; the app switches routing
+ * off at once (`enabled`) when it opens a prompt, until the prompt is there to capture.
  */
-import {useInput, type Key} from 'ink';
 import {createContext, useCallback, useContext, useLayoutEffect, useMemo, useRef} from 'react';
-import {keyPresses} from '../key-presses.js';
-import {
-	bindingFor,
-	KEYMAP,
-	OPENS_PROMPT,
-	type Binding,
-	type Command,
-	type Scope,
-} from '../keymap.js';
+import {typedKeys} from '../key-presses.js';
+import type {Press} from '../key-reader.js';
+import {useKeyQueue, type Route} from './use-key-queue.js';
+import {bindingFor, KEYMAP, type Binding, type Command, type Scope} from '../keymap.js';
 
 export type CommandHandler = (command: Command) => void;
-export type KeyHandler = (input: string, key: Key) => void;
+/**
+ * Takes one key press or paste; returns false once it has let go of the keyboard (its prompt was
+ * answered), so that the next key waits for what the answer did.
+ */
+export type KeyHandler = (press: Press) => boolean;
 
 export type CommandRouter = {
 	/** The top screen's command handler. */
@@ -98,23 +99,24 @@ export function useKeymap(
 		}),
 		[],
 	);
-	const handler = useCallback((input: string, key: Key) => {
-		if (captor.current) {
-			captor.current(input, key);
-			return;
+	/** One press; true when it may have changed what the next one meets (see useKeyQueue). */
+	const route = useCallback<Route>((press, putBack) => {
+		if (captor.current) return !captor.current(press);
+		const {scopes, onGlobal, options} = current.current;
+		if (options.enabled && !options.enabled()) return false;
+		// A paste with no prompt open is taken as the keys typed.
+		if ('paste' in press) {
+			putBack(typedKeys(press.paste).map(([input, key]) => ({input, key})));
+			return false;
 		}
 
-		for (const [press, pressKey] of keyPresses(input, key)) {
-			const {scopes, onGlobal, options} = current.current;
-			if (options.enabled && !options.enabled()) return;
-			options.onKey?.();
-			const binding = bindingFor(press, pressKey, scopes, options.keymap ?? KEYMAP);
-			if (!binding) continue;
-			if (binding.scope === 'global') onGlobal(binding.command);
-			else screen.current?.(binding.command);
-			if (OPENS_PROMPT.has(binding.command)) return;
-		}
+		options.onKey?.();
+		const binding = bindingFor(press.input, press.key, scopes, options.keymap ?? KEYMAP);
+		if (!binding) return false;
+		if (binding.scope === 'global') onGlobal(binding.command);
+		else screen.current?.(binding.command);
+		return true;
 	}, []);
-	useInput(handler);
+	useKeyQueue(route);
 	return router;
 }

@@ -12,14 +12,16 @@ export type PromptAction =
 	| {type: 'clear'}
 	| {type: 'complete'; value: string; candidates: readonly string[]};
 
+const LINE_BREAK = /\r\n|[\r\n\t]/g;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 
 export function promptReducer(state: PromptState, action: PromptAction): PromptState {
 	switch (action.type) {
 		case 'insert': {
-			// Pasted text may hold line breaks or escapes: a prompt takes one line of plain text.
-			const text = action.text.replace(CONTROL, '');
+			// Pasted text may hold line breaks or escapes: a prompt takes one line of plain text, and a
+			// line break or tab (between the words of a pasted query) is a space, not nothing.
+			const text = action.text.replaceAll(LINE_BREAK, ' ').replace(CONTROL, '');
 			return text ? {value: state.value + text, candidates: []} : state;
 		}
 

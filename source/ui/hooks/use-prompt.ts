@@ -2,13 +2,14 @@
  * The prompt's keys, captured from the app's keyboard while it is active: Enter, Esc, Tab, Backspace,
  * Ctrl+U and Ctrl+C come from the keymap's `prompt` scope; any other printable input is typed text.
  *
- * Keys can arrive faster than React renders (a paste, a quick Tab after typing), so the handler keeps
- * its own copy of the state, advanced by the same reducer as React's, and acts on that: Enter submits
- * what was typed, not what was last drawn.
+ * A paste is inserted whole.
+ *
+ * The router hands a burst's keys over one after another without waiting for React to render (a
+ * paste, a quick Tab after typing), so the handler keeps its own copy of the state, advanced by the
+ * same reducer as React's, and acts on that: Enter submits what was typed, not what was last drawn.
  */
-import type {Key} from 'ink';
 import {useCallback, useRef, type Dispatch} from 'react';
-import {keyPresses} from '../key-presses.js';
+import type {Press} from '../key-reader.js';
 import {useKeyCapture} from './use-keymap.js';
 import {commandFor, KEYMAP, type Binding} from '../keymap.js';
 import {promptReducer, type PromptAction, type PromptState} from './use-prompt-state.js';
@@ -38,61 +39,66 @@ export function usePrompt(
 	// Where ↑/↓ are in the history: history.length is "past the newest", the text being typed.
 	const recalled = useRef(history.length);
 	const handler = useCallback(
-		(input: string, key: Key) => {
+		(press: Press): boolean => {
 			const apply = (action: PromptAction) => {
 				latest.current = promptReducer(latest.current, action);
 				dispatch(action);
 			};
 
-			for (const [press, pressKey] of keyPresses(input, key)) {
-				switch (commandFor(press, pressKey, ['prompt'], keymap)) {
-					case 'submit': {
-						onSubmit(latest.current.value);
-						return;
-					}
+			if ('paste' in press) {
+				apply({type: 'insert', text: press.paste});
+				return true;
+			}
 
-					case 'cancel': {
-						onCancel();
-						return;
-					}
+			const {input, key} = press;
+			const command = commandFor(input, key, ['prompt'], keymap);
+			switch (command) {
+				case 'submit': {
+					onSubmit(latest.current.value);
+					return false;
+				}
 
-					case 'quit': {
-						onQuit();
-						return;
-					}
+				case 'cancel': {
+					onCancel();
+					return false;
+				}
 
-					case 'complete': {
-						if (complete) apply({type: 'complete', ...complete(latest.current.value)});
-						break;
-					}
+				case 'quit': {
+					onQuit();
+					return false;
+				}
 
-					case 'historyBack':
-					case 'historyForward': {
-						const step = commandFor(press, pressKey, ['prompt'], keymap) === 'historyBack' ? -1 : 1;
-						const next = Math.max(0, Math.min(history.length, recalled.current + step));
-						if (next === recalled.current) break;
-						recalled.current = next;
-						apply({type: 'complete', value: history[next] ?? '', candidates: []});
-						break;
-					}
+				case 'complete': {
+					if (complete) apply({type: 'complete', ...complete(latest.current.value)});
+					break;
+				}
 
-					case 'deleteBack': {
-						apply({type: 'deleteBack'});
-						break;
-					}
+				case 'historyBack':
+				case 'historyForward': {
+					const step = command === 'historyBack' ? -1 : 1;
+					const next = Math.max(0, Math.min(history.length, recalled.current + step));
+					if (next === recalled.current) break;
+					recalled.current = next;
+					apply({type: 'complete', value: history[next] ?? '', candidates: []});
+					break;
+				}
 
-					case 'clear': {
-						apply({type: 'clear'});
-						break;
-					}
+				case 'deleteBack': {
+					apply({type: 'deleteBack'});
+					break;
+				}
 
-					default: {
-						if (!pressKey.ctrl && !pressKey.meta && press !== '') {
-							apply({type: 'insert', text: press});
-						}
-					}
+				case 'clear': {
+					apply({type: 'clear'});
+					break;
+				}
+
+				default: {
+					if (!key.ctrl && !key.meta && input !== '') apply({type: 'insert', text: input});
 				}
 			}
+
+			return true;
 		},
 		[dispatch, onSubmit, onCancel, onQuit, complete, keymap, history],
 	);
