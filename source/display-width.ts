@@ -97,6 +97,31 @@ export function truncateToWidth(text: string, width: number, ellipsis = '…'): 
 	return head + ellipsis + escapesIn(rest);
 }
 
+/**
+ * `text` in at most `width` columns, its start given way to `ellipsis`: for what is read from the end
+ * (a file name at the end of a path, the text being typed at the end of a prompt).
+ */
+export function truncateStartToWidth(text: string, width: number, ellipsis = '…'): string {
+	if (width <= 0) return '';
+	if (isAscii(text) && text.length <= width) return text;
+	const total = displayWidth(text);
+	if (total <= width) return text;
+	const room = width - displayWidth(ellipsis);
+	if (room < 0) return splitAtWidth(ellipsis, width).head;
+	if (isAscii(text)) return ellipsis + text.slice(text.length - room);
+	const kept: string[] = [];
+	let used = 0;
+	let full = false;
+	for (const unit of [...units(text)].reverse()) {
+		// Once a character does not fit, none before it is kept (out of order); escapes still are.
+		full ||= used + unit.width > room;
+		if (!full) used += unit.width;
+		if (!full || isEscape(unit.text)) kept.push(unit.text);
+	}
+
+	return ellipsis + kept.reverse().join('');
+}
+
 const isEscape = (unit: string) => unit.startsWith('\u001b') || unit.startsWith('\u009b');
 
 /** The escape sequences of text that is cut away: kept, so a colour opened before the cut is closed. */

@@ -6,6 +6,7 @@ import {
 	padToWidth,
 	sliceColumns,
 	splitAtWidth,
+	truncateStartToWidth,
 	truncateToWidth,
 	wrapToWidth,
 } from '../source/display-width.js';
@@ -76,6 +77,30 @@ describe('truncateToWidth', () => {
 			fc.property(fc.string({unit: 'grapheme'}), fc.integer({min: 0, max: 12}), (text, width) => {
 				const cut = truncateToWidth(text, width);
 				expect(stringWidth(cut)).toBeLessThanOrEqual(width);
+				whole(cut, text);
+			}),
+		);
+	});
+});
+
+describe('truncateStartToWidth', () => {
+	it('keeps the end, cut between characters', () => {
+		expect(truncateStartToWidth('/tmp/日本語.ndjson', 9)).toBe('….ndjson');
+		expect(truncateStartToWidth('/tmp/日本語.ndjson', 10)).toBe('…語.ndjson');
+		expect(truncateStartToWidth('/tmp/日本語.ndjson', 11)).toBe('…語.ndjson');
+		expect(truncateStartToWidth('/tmp/日本語.ndjson', 12)).toBe('…本語.ndjson');
+		expect(truncateStartToWidth(`a日${family}`, 4)).toBe(`…${family}`);
+		expect(truncateStartToWidth('abcdef', 4)).toBe('…def');
+		expect(truncateStartToWidth('abc', 3)).toBe('abc');
+		expect(truncateStartToWidth(`${red}日本語${reset}`, 3)).toBe(`…${red}語${reset}`);
+	});
+
+	it('fits any text in the width without breaking a character', () => {
+		fc.assert(
+			fc.property(fc.string({unit: 'grapheme'}), fc.integer({min: 0, max: 12}), (text, width) => {
+				const cut = truncateStartToWidth(text, width);
+				expect(stringWidth(cut)).toBeLessThanOrEqual(width);
+				expect(stringWidth(cut)).toBeGreaterThanOrEqual(Math.min(width - 2, stringWidth(text)));
 				whole(cut, text);
 			}),
 		);
