@@ -3,6 +3,7 @@
  * the other modes force one representation. Output is lines of segments tagged by kind, which the view
  * colours (or not, under NO_COLOR); every segment is already safe to write to a terminal.
  */
+import {displayWidth, splitAtWidth} from '../display-width.js';
 import {base64Lines, toBase64} from './base64.js';
 import {bytesPerLineFor, hexDump, hexInline, hexLineCount} from './hex.js';
 import {layoutJson, parseJson, type JsonTokenKind} from './json.js';
@@ -51,7 +52,7 @@ function jsonText(payload: Payload): string | undefined {
 
 const textOf = (payload: Payload) => payload.text ?? decodeUtf8Lenient(payload.bytes);
 
-/** The payload on one line (at most about `maxChars` characters): for lists. */
+/** The payload on one line (at most about `maxChars` columns): for lists. */
 export function previewLine(payload: Payload, mode: DecodeMode, maxChars = 240): Line {
 	switch (representationOf(payload, mode)) {
 		case 'json': {
@@ -59,9 +60,12 @@ export function previewLine(payload: Payload, mode: DecodeMode, maxChars = 240):
 		}
 
 		case 'text': {
+			// Cut before escaping, between characters (a .slice could halve an emoji), and only roughly:
+			// fitLine cuts the escaped text to its column.
 			const text = textOf(payload);
-			const shown = escapeControls(text.slice(0, maxChars));
-			return [{kind: 'text', text: text.length > maxChars ? `${shown}…` : shown}];
+			const {head, rest} = splitAtWidth(text, maxChars);
+			const shown = escapeControls(head);
+			return [{kind: 'text', text: rest === '' ? shown : `${shown}…`}];
 		}
 
 		case 'hex': {
@@ -77,20 +81,22 @@ export function previewLine(payload: Payload, mode: DecodeMode, maxChars = 240):
 }
 
 /**
- * The line cut to `width` characters, ending in `…` when something was cut. A list row cut here fits
+ * The line cut to `width` columns, ending in `…` when something was cut. A list row cut here fits
  * as it is, so Ink need not slice its coloured text to the width, which costs more than drawing it.
  */
 export function fitLine(line: Line, width: number): Line {
 	let length = 0;
-	for (const segment of line) length += segment.text.length;
+	for (const segment of line) length += displayWidth(segment.text);
 	if (length <= width) return line;
 	const fitted: Line = [];
 	let room = width - 1;
 	for (const segment of line) {
 		if (room <= 0) break;
-		const text = segment.text.length <= room ? segment.text : segment.text.slice(0, room);
-		fitted.push(text === segment.text ? segment : {kind: segment.kind, text});
-		room -= text.length;
+		const {head, width: used, rest} = splitAtWidth(segment.text, room);
+		if (head !== '') fitted.push(rest === '' ? segment : {kind: segment.kind, text: head});
+		// A wide character that did not fit ends the line: one after it might fit, out of order.
+		if (rest !== '') break;
+		room -= used;
 	}
 
 	fitted.push({kind: 'note', text: '…'});
@@ -138,22 +144,31 @@ export function payloadLines(
 	return {representation, count: lines.length, lines: (from, to) => lines.slice(from, to)};
 }
 
-/** A line cut into lines of at most `width` characters, segments split where the cut falls. */
+/**
+ * A line cut into lines of at most `width` columns, segments split where the cut falls (between
+ * characters: a wide one that would straddle the edge starts the next line).
+ */
 export function wrapLine(line: Line, width: number): Line[] {
 	const out: Line[] = [[]];
 	let used = 0;
 	for (const segment of line) {
 		let rest = segment.text;
 		while (rest.length > 0) {
-			if (used === width) {
-				out.push([]);
-				used = 0;
+			let taken = splitAtWidth(rest, width - used);
+			if (taken.head === '') {
+				if (used > 0) {
+					out.push([]);
+					used = 0;
+					continue;
+				}
+
+				// A character wider than the whole line goes on one alone, or this would never end.
+				taken = splitAtWidth(rest, 2);
 			}
 
-			const take = rest.slice(0, width - used);
-			out.at(-1)!.push({kind: segment.kind, text: take});
-			used += take.length;
-			rest = rest.slice(take.length);
+			out.at(-1)!.push({kind: segment.kind, text: taken.head});
+			used += taken.width;
+			rest = taken.rest;
 		}
 	}
 

@@ -2,7 +2,8 @@
  * Text from record bytes, made safe for a terminal: record data is arbitrary, and a control character
  * written as is could move the cursor, switch screens or recolour everything after it. Every C0 and C1
  * control, DEL, and the invisible characters that reorder or hide text (bidi overrides, zero-width
- * marks) are shown as escapes instead (`\n`, `\x1b`, `\u202e`).
+ * marks) are shown as escapes instead (`\n`, `\x1b`, `\u202e`) — except a zero-width joiner between two
+ * emoji, which hides nothing: it joins them into one (👩‍👩‍👧 is three emoji and two joiners).
  */
 
 const strictDecoder = new TextDecoder('utf-8', {fatal: true});
@@ -31,7 +32,19 @@ const UNSAFE_EXCEPT_NEWLINE =
 
 const NAMED: Record<string, string> = {'\n': '\\n', '\r': '\\r', '\t': '\\t'};
 
-function escapeOne(char: string) {
+// An emoji, with the presentation selector or skin tone that may follow it, just before a joiner.
+const EMOJI_BEFORE = /\p{Extended_Pictographic}(?:\u{fe0f}|\p{Emoji_Modifier})?$/u;
+const EMOJI_AFTER = /^\p{Extended_Pictographic}/u;
+
+function escapeOne(char: string, offset: number, text: string) {
+	if (
+		char === '\u200d' &&
+		EMOJI_BEFORE.test(text.slice(Math.max(0, offset - 4), offset)) &&
+		EMOJI_AFTER.test(text.slice(offset + 1, offset + 3))
+	) {
+		return char;
+	}
+
 	const named = NAMED[char];
 	if (named) return named;
 	const code = char.charCodeAt(0);

@@ -3,6 +3,7 @@
  * there, and — for a misspelt name — suggests the nearest valid one. The console puts its marker at
  * {@link QueryError.column}; the headless command prints {@link formatQueryError}'s caret picture.
  */
+import {displayWidth} from '../display-width.js';
 
 export type SourceSpan = {
 	/** Offsets into the SQL text, end exclusive. */
@@ -66,8 +67,12 @@ export function errorAt(sql: string, span: SourceSpan, reason: string, suggestio
 /** The message, then the offending line with a caret under the error (tabs kept so it lines up). */
 export function formatQueryError(sql: string, error: QueryError): string {
 	const line = sql.split('\n')[error.line - 1] ?? '';
-	const pad = line.slice(0, error.column - 1).replaceAll(/[^\t]/g, ' ');
-	const width = Math.max(1, Math.min(error.end - error.start, line.length - error.column + 1));
+	// Padded by columns, not characters: a CJK character or an emoji before the error takes two.
+	const pad = line
+		.slice(0, error.column - 1)
+		.replaceAll(/[^\t]+/g, (text) => ' '.repeat(displayWidth(text)));
+	const span = line.slice(error.column - 1, error.column - 1 + error.end - error.start);
+	const width = Math.max(1, displayWidth(span));
 	return `${error.message}\n  ${line}\n  ${pad}${'^'.repeat(width)}`;
 }
 

@@ -1,21 +1,19 @@
 /**
- * Plain text helpers for fixed-width terminal layouts. Stream names and AWS codes are ASCII, so
- * length is width here; anything wider goes through Ink's own wrapping.
+ * Plain text helpers for fixed-width terminal layouts. Cells are measured in columns
+ * (display-width.ts), not characters: a partition key or a payload may be Japanese or emoji.
  */
 import {outageText} from '../driver/retry.js';
+import {padToWidth, truncateToWidth} from '../display-width.js';
 import type {TailOutage} from '../tail/tail-session.js';
 
 /** Cuts `text` to `width` columns, marking the cut with an ellipsis. */
 export function truncate(text: string, width: number) {
-	if (width <= 0) return '';
-	if (text.length <= width) return text;
-	return width === 1 ? '…' : `${text.slice(0, width - 1)}…`;
+	return truncateToWidth(text, width);
 }
 
 /** Exactly `width` columns: truncated, then padded on the right (or on the left for numbers). */
 export function cell(text: string, width: number, align: 'left' | 'right' = 'left') {
-	const fitted = truncate(text, width);
-	return align === 'left' ? fitted.padEnd(width) : fitted.padStart(width);
+	return padToWidth(truncateToWidth(text, width), width, align);
 }
 
 /** Retention as the AWS console shows it: whole days as days, else hours. */

@@ -1,4 +1,5 @@
 import {gzipSync} from 'node:zlib';
+import stringWidth from 'string-width';
 import {describe, expect, test} from 'vitest';
 import {base64Lines, toBase64} from '../../source/decode/base64.js';
 import {logsEnvelopeOf} from '../../source/decode/cloudwatch-logs.js';
@@ -53,6 +54,15 @@ describe('text', () => {
 		const escaped = escapeControls(nasty);
 		expect(escaped).toBe('a\\x1b[2Jb\\x07c\\x7fd\\x9be\\u202ef\\nnext\\ttab');
 		expect(escaped).not.toMatch(TERMINAL_CONTROL);
+	});
+
+	test('a zero-width joiner is shown only where it joins two emoji', () => {
+		const families = '👩‍👩‍👧 👨🏽‍💻 ❤️‍🔥';
+		expect(escapeControls(families)).toBe(families);
+		expect(safeLines(families)).toEqual([families]);
+		expect(escapeControls('a\u200db 👩\u200d x\u200d👧 \u200d')).toBe(
+			'a\\u200db 👩\\u200d x\\u200d👧 \\u200d',
+		);
 	});
 
 	test('safeLines keeps line breaks, expands tabs, escapes the rest', () => {
@@ -351,5 +361,58 @@ describe('presentation', () => {
 		const hex = payloadLines(big, 'hex', {pretty: true, width: 80});
 		expect(hex.count).toBe(65_536);
 		expect(hex.lines(65_535, 65_536)[0][0].text).toMatch(/^000ffff0 {2}00/);
+	});
+
+	describe('wide text: measured in columns, cut between characters', () => {
+		const family = '👩‍👩‍👧';
+		const japanese = new Payload(bytes('{"ユーザー":"山田太郎","msg":"こんにちは👩‍👩‍👧"}'));
+		const emoji = new Payload(bytes(`${family.repeat(30)}e\u0301${'日本語'.repeat(30)}`));
+		/** Every character of the rendering is one of the payload's: none was cut in half. */
+		const whole = (rendered: string, of: string) => {
+			const graphemes = (text: string) =>
+				[...new Intl.Segmenter().segment(text)].map(({segment}) => segment);
+			const kept = new Set(graphemes(of));
+			for (const grapheme of graphemes(rendered)) {
+				if (grapheme !== '…') expect(kept).toContain(grapheme);
+			}
+		};
+
+		test('a preview cut to its column takes no more columns than that', () => {
+			for (const payload of [japanese, emoji]) {
+				for (const width of [1, 2, 7, 10, 11, 40, 79]) {
+					const shown = lineText(fitLine(previewLine(payload, 'auto', width + 8), width));
+					expect(stringWidth(shown)).toBeLessThanOrEqual(width);
+					expect(stringWidth(shown)).toBeGreaterThanOrEqual(
+						Math.min(width - 2, stringWidth(payload.text!)),
+					);
+					whole(shown, payload.text!);
+				}
+			}
+
+			expect(lineText(fitLine(previewLine(japanese, 'auto'), 12))).toBe('{"ユーザー"…');
+		});
+
+		test('full payloads wrap by columns, every character kept whole and in order', () => {
+			for (const payload of [japanese, emoji]) {
+				for (const width of [8, 9, 33, 80]) {
+					const source = payloadLines(payload, 'text', {pretty: true, width});
+					const lines = source.lines(0, source.count).map(lineText);
+					expect(lines.join('')).toBe(payload.text);
+					for (const line of lines) {
+						expect(stringWidth(line)).toBeLessThanOrEqual(width);
+						whole(line, payload.text!);
+					}
+				}
+			}
+
+			const compact = payloadLines(japanese, 'json', {pretty: false, width: 10});
+			expect(compact.lines(0, compact.count).map(lineText)).toEqual([
+				'{"ユーザー',
+				'":"山田太',
+				'郎","msg":',
+				'"こんにち',
+				'は👩‍👩‍👧"}',
+			]);
+		});
 	});
 });

@@ -1,4 +1,5 @@
 /** Bad SQL: every error names its line and column, what was expected, and the nearest valid name. */
+import stringWidth from 'string-width';
 import {describe, expect, test} from 'vitest';
 import {planQuery} from '../../source/query/plan.js';
 import {formatQueryError, QueryError} from '../../source/query/query-error.js';
@@ -35,6 +36,12 @@ describe('syntax errors', () => {
 				'         ^^^^^^^',
 			].join('\n'),
 		);
+	});
+
+	test('the caret picture is padded by columns: wide characters before the error take two', () => {
+		const wide = "SELECT '日本語👩‍👩‍👧' AS x FORM s";
+		const [, line, caret] = formatQueryError(wide, errorOf(wide)).split('\n');
+		expect(caret).toBe(`${' '.repeat(stringWidth(line.slice(0, line.indexOf('FORM'))))}^^^^`);
 	});
 
 	test('the end of the query, an unknown unit, an unclosed string', () => {

@@ -1,5 +1,6 @@
 /** Renders the console over a LocalDriver for the UI tests, with frame helpers and named keys. */
 import {render} from 'ink-testing-library';
+import stringWidth from 'string-width';
 import {App, type AppProps} from '../../source/app.js';
 import type {Driver} from '../../source/driver/driver.js';
 import {LocalDriver} from '../../source/driver/local-driver.js';
@@ -90,8 +91,9 @@ export function expectFits(harness: Harness) {
 		throw new Error(`${lines.length} lines, not ${harness.height}:\n${harness.frame()}`);
 	}
 
+	// Columns as the terminal draws them: a CJK character or an emoji takes two.
 	for (const line of lines) {
-		if ([...line].length > harness.width)
-			throw new Error(`too wide (${[...line].length}): ${line}`);
+		if (stringWidth(line) > harness.width)
+			throw new Error(`too wide (${stringWidth(line)} columns): ${line}`);
 	}
 }

@@ -2,6 +2,7 @@
 import {Box, Text} from 'ink';
 import type {BackendNotice, Target} from '../../driver/driver.js';
 import type {StreamPollerState} from '../../monitor/stream-poller.js';
+import {displayWidth} from '../../display-width.js';
 import {formatClock, truncate} from '../format.js';
 import {useTheme} from '../theme.js';
 
@@ -42,8 +43,8 @@ export function Header({target, demo, health, width, notice}: HeaderProps) {
 		1 -
 		readOnly.length -
 		demoBadge.length -
-		noticeBadge.length -
-		health.text.length -
+		displayWidth(noticeBadge) -
+		displayWidth(health.text) -
 		1;
 	const color = {ok: theme.ok, warning: theme.warning, danger: theme.danger}[health.tone];
 	return (

@@ -7,6 +7,7 @@ import {useEffect, useRef} from 'react';
 import {usePromptState} from '../hooks/use-prompt-state.js';
 import {usePrompt, type Completion} from '../hooks/use-prompt.js';
 import type {Binding} from '../keymap.js';
+import {displayWidth, truncateStartToWidth} from '../../display-width.js';
 import {truncate} from '../format.js';
 import {useTheme} from '../theme.js';
 
@@ -72,10 +73,10 @@ export function Prompt({request, width, isActive, keymap, onClose, onQuit}: Prom
 
 	const error = validate?.(state.value);
 	const head = request.label + state.value;
-	// The end of a long answer stays in view, where the typing happens.
-	const room = Math.max(1, width - 1);
-	const shown = head.length > room ? `…${head.slice(head.length - room + 1)}` : head;
-	const rest = Math.max(0, width - shown.length - 1);
+	// The end of a long answer stays in view, where the typing happens; measured in columns, so the
+	// cursor after Japanese or emoji text is still on the line.
+	const shown = truncateStartToWidth(head, Math.max(1, width - 1));
+	const rest = Math.max(0, width - displayWidth(shown) - 1);
 	const aside = error
 		? `  ${error}`
 		: state.candidates.length > 1

@@ -19,6 +19,7 @@ import {gaugeBar} from '../chart.js';
 import {chartHeight, MetricChart, statisticLabel} from '../components/metric-chart.js';
 import {StatusLine} from '../components/status-line.js';
 import {hintsText} from '../delivery-columns.js';
+import {truncateStartToWidth} from '../../display-width.js';
 import {cell, formatClock, truncate} from '../format.js';
 import {useScreenCommands} from '../hooks/use-keymap.js';
 import {usePoller} from '../hooks/use-poller.js';
@@ -52,9 +53,11 @@ const CHART_FORMAT = {
 	count: compactNumber,
 } as const;
 
-/** The delivered object's key, cut from the left: its end (time and id) is what tells objects apart. */
-const keyTail = (key: string, width: number) =>
-	key.length <= width ? key : width <= 1 ? '…' : `…${key.slice(key.length - width + 1)}`;
+/**
+ * The delivered object's key, cut from the left: its end (time and id) is what tells objects apart.
+ * S3 keys are any UTF-8, so cut by columns.
+ */
+const keyTail = (key: string, width: number) => truncateStartToWidth(key, width);
 
 function InfoSection({row, width}: {row: DeliveryStreamRow; width: number}) {
 	const source = row.source === 'DirectPut' ? 'Direct PUT' : `Kinesis stream ${row.source}`;

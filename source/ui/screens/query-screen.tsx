@@ -20,6 +20,7 @@ import type {Completion} from '../hooks/use-prompt.js';
 import type {Command} from '../keymap.js';
 import type {ScreenProps} from '../navigation.js';
 import {renderChart} from '../chart.js';
+import {displayWidth} from '../../display-width.js';
 import {cell, formatClock, formatOutage, truncate} from '../format.js';
 import {useTheme} from '../theme.js';
 
@@ -151,7 +152,7 @@ export function QueryScreen(props: QueryScreenProps) {
 	return (
 		<Box flexDirection="column" width={width} height={height}>
 			<StatusLine title={title} width={width} />
-			<Text color={theme.muted}>{truncate(`SQL> ${sql.replaceAll(/\s/g, ' ')}`, width)}</Text>
+			<Text color={theme.muted}>{truncate(`SQL> ${oneLine(sql)}`, width)}</Text>
 			<ProblemLine
 				sql={sql}
 				error={planned.error ?? (live.error ? new Error(live.error) : undefined)}
@@ -185,8 +186,9 @@ function ProblemLine(props: {sql: string; error?: Error; warning?: string; width
 	const theme = useTheme();
 	const {error, width} = props;
 	if (error instanceof QueryError) {
-		// The caret sits under the SQL line above (one character per character, after "SQL> ").
-		const offset = 5 + error.start;
+		// The caret sits under the SQL line above, after "SQL> ": as many columns in as the SQL before
+		// the error takes (a Japanese alias or an emoji string is two columns a character).
+		const offset = 5 + displayWidth(oneLine(props.sql.slice(0, error.start)));
 		const caret = offset < width - 1 ? `${' '.repeat(offset)}^ ` : '';
 		return (
 			<Text color={theme.danger}>
@@ -203,6 +205,9 @@ function ProblemLine(props: {sql: string; error?: Error; warning?: string; width
 		<Text color={theme.warning}>{truncate(props.warning ? `! ${props.warning}` : ' ', width)}</Text>
 	);
 }
+
+/** The SQL on the one line the screen shows it on. */
+const oneLine = (sql: string) => sql.replaceAll(/\s/g, ' ');
 
 /** The suggestion first: on a narrow line it is what matters most. */
 const problemText = (error: QueryError) =>

@@ -16,6 +16,7 @@ import {isMovement, movementStep} from '../hooks/use-selection.js';
 import type {Command} from '../keymap.js';
 import type {ScreenProps} from '../navigation.js';
 import {shortShardId} from '../shard-rows.js';
+import {displayWidth, wrapToWidth} from '../../display-width.js';
 import {cell, truncate} from '../format.js';
 import {useTheme} from '../theme.js';
 
@@ -99,11 +100,14 @@ export function RecordScreen(props: RecordScreenProps) {
 	);
 	const heading = `── payload: ${source.representation}${source.representation === 'json' ? (pretty ? ', pretty' : ', compact') : ''}${mode === 'auto' ? ' (auto)' : ''} · ${source.count.toLocaleString('en-US')} lines `;
 	const metaLines: Line[] = [
-		...fields.map(([label, value]): Line => [
-			{kind: 'note', text: cell(label, LABEL_WIDTH)},
-			{kind: 'text', text: value},
-		]),
-		[{kind: 'note', text: heading + '─'.repeat(Math.max(0, width - heading.length))}],
+		// A long value (a 256-character key, in Japanese 512 columns) wraps under itself, none hidden.
+		...fields.flatMap(([label, value]) =>
+			wrapToWidth(value, Math.max(8, width - LABEL_WIDTH)).map((text, i): Line => [
+				{kind: 'note', text: cell(i === 0 ? label : '', LABEL_WIDTH)},
+				{kind: 'text', text},
+			]),
+		),
+		[{kind: 'note', text: heading + '─'.repeat(Math.max(0, width - displayWidth(heading)))}],
 	];
 	const total = metaLines.length + source.count;
 	const viewHeight = Math.max(1, height - 1);

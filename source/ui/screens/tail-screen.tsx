@@ -30,6 +30,7 @@ import {
 	tailColumns,
 	tailHeader,
 } from '../tail-columns.js';
+import {displayWidth, truncateStartToWidth} from '../../display-width.js';
 import {formatOutage, formatRate, truncate} from '../format.js';
 import {useTheme} from '../theme.js';
 
@@ -107,9 +108,8 @@ export function TailScreen(props: TailScreenProps) {
 				// The file name is what matters: a long directory gives way at its start.
 				const head = `Saved ${count(buffered.length)} records to `;
 				const shown = displayPath(path);
-				const room = Math.max(1, width - head.length);
-				const tail = shown.length > room ? `…${shown.slice(shown.length - room + 1)}` : shown;
-				navigation.notify({text: head + tail, tone: 'info'});
+				const room = Math.max(1, width - displayWidth(head));
+				navigation.notify({text: head + truncateStartToWidth(shown, room), tone: 'info'});
 			},
 			(error: unknown) =>
 				navigation.notify({
