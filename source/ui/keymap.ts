@@ -1,7 +1,7 @@
 /**
  * Every key binding of the console, as data: the input handlers dispatch from this table, and the
  * footer hints and the `?` help screen are generated from it, so the three never disagree. Actions that
- * change a stream are marked `dangerous` (none yet): read-only mode hides them, and the help flags them.
+ * change a stream are marked `dangerous` (split, merge, scale, put, confirm): read-only mode hides them, and the help flags them.
  *
  * A key means one thing at a time: the `global` bindings are handled by the app and every other scope
  * by one screen, so no key is bound both globally and in a screen's scope (a test checks it). While a
@@ -596,9 +596,6 @@ export function commandFor(
 ): Command | undefined {
 	return bindingFor(input, key, scopes, keymap)?.command;
 }
-
-/** Commands that open the prompt: whatever was typed after them in the same burst is not a command. */
-export const OPENS_PROMPT: ReadonlySet<Command> = new Set(['command', 'filter', 'lookup', 'from']);
 
 const NAMED_LABELS: Record<NamedKey, string> = {
 	upArrow: '↑',
