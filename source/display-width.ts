@@ -143,8 +143,12 @@ export function wrapToWidth(text: string, width: number): string[] {
 	let rest = text;
 	do {
 		let {head, rest: after} = splitAtWidth(rest, Math.max(1, width));
-		// A character wider than the whole line still goes on one, alone, or this would never end.
-		if (head === '' && after !== '') ({head, rest: after} = splitAtWidth(rest, 2));
+		// A character wider than the whole line still goes on one, alone, or this would never end (a
+		// cluster may be wider than 2: Node 24's ICU joins some sequences that string-width sums).
+		if (head === '' && after !== '') {
+			head = units(rest).next().value!.text;
+			after = rest.slice(head.length);
+		}
 		lines.push(head);
 		rest = after;
 	} while (rest !== '');

@@ -132,6 +132,9 @@ describe('wrapToWidth', () => {
 
 	it('puts a character wider than the line on a line of its own', () => {
 		expect(wrapToWidth('日本', 1)).toEqual(['日', '本']);
+		// One cluster of three columns (a note head, its stem and flag): this once looped for ever.
+		const note = '\u{1D158}\u{1D165}\u{1D16E}';
+		expect(wrapToWidth(`${note}x`, 2)).toEqual([note, 'x']);
 	});
 
 	it('keeps every character whole, in order, each line within the width', () => {
@@ -139,7 +142,10 @@ describe('wrapToWidth', () => {
 			fc.property(fc.string({unit: 'grapheme'}), fc.integer({min: 2, max: 12}), (text, width) => {
 				const lines = wrapToWidth(text, width);
 				expect(lines.join('')).toBe(text);
-				for (const line of lines) expect(stringWidth(line)).toBeLessThanOrEqual(width);
+				for (const line of lines) {
+					// Only a single character wider than the line may exceed it.
+					if (stringWidth(line) > width) expect(graphemes(line)).toHaveLength(1);
+				}
 			}),
 		);
 	});
