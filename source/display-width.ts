@@ -85,15 +85,23 @@ export function splitAtWidth(
 	return {head: text.slice(0, end), width, rest: text.slice(end)};
 }
 
-/** `text` in at most `width` columns, ending in `ellipsis` when something was cut. */
-export function truncateToWidth(text: string, width: number, ellipsis = '…'): string {
+/**
+ * What truncating `text` to `width` columns comes to: the answer itself when no cut is needed (it fits,
+ * or not even the ellipsis does), else the room the kept text has beside the ellipsis.
+ */
+function truncation(text: string, width: number, ellipsis: string): string | {room: number} {
 	if (width <= 0) return '';
 	if (isAscii(text) && text.length <= width) return text;
-	const total = displayWidth(text);
-	if (total <= width) return text;
+	if (displayWidth(text) <= width) return text;
 	const room = width - displayWidth(ellipsis);
-	if (room < 0) return splitAtWidth(ellipsis, width).head;
-	const {head, rest} = splitAtWidth(text, room);
+	return room < 0 ? splitAtWidth(ellipsis, width).head : {room};
+}
+
+/** `text` in at most `width` columns, ending in `ellipsis` when something was cut. */
+export function truncateToWidth(text: string, width: number, ellipsis = '…'): string {
+	const cut = truncation(text, width, ellipsis);
+	if (typeof cut === 'string') return cut;
+	const {head, rest} = splitAtWidth(text, cut.room);
 	return head + ellipsis + escapesIn(rest);
 }
 
@@ -102,12 +110,9 @@ export function truncateToWidth(text: string, width: number, ellipsis = '…'): 
  * (a file name at the end of a path, the text being typed at the end of a prompt).
  */
 export function truncateStartToWidth(text: string, width: number, ellipsis = '…'): string {
-	if (width <= 0) return '';
-	if (isAscii(text) && text.length <= width) return text;
-	const total = displayWidth(text);
-	if (total <= width) return text;
-	const room = width - displayWidth(ellipsis);
-	if (room < 0) return splitAtWidth(ellipsis, width).head;
+	const cut = truncation(text, width, ellipsis);
+	if (typeof cut === 'string') return cut;
+	const {room} = cut;
 	if (isAscii(text)) return ellipsis + text.slice(text.length - room);
 	const kept: string[] = [];
 	let used = 0;

@@ -6,7 +6,8 @@
  */
 import type {Key} from 'ink';
 
-const NO_KEYS: Partial<Key> = {
+/** Every flag of Ink's Key off: a plain character. */
+export const NO_KEYS: Partial<Key> = {
 	upArrow: false,
 	downArrow: false,
 	leftArrow: false,

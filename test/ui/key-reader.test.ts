@@ -1,25 +1,9 @@
 import type {Key} from 'ink';
 import {afterEach, describe, expect, test, vi} from 'vitest';
+import {NO_KEYS} from '../../source/ui/key-presses.js';
 import {ESCAPE_WAIT_MS, KeyReader, type Press} from '../../source/ui/key-reader.js';
 
-const NONE = {
-	upArrow: false,
-	downArrow: false,
-	leftArrow: false,
-	rightArrow: false,
-	pageDown: false,
-	pageUp: false,
-	home: false,
-	end: false,
-	return: false,
-	escape: false,
-	ctrl: false,
-	shift: false,
-	tab: false,
-	backspace: false,
-	delete: false,
-	meta: false,
-} as Key;
+const NONE = NO_KEYS as Key;
 /** What Ink's useInput reports for a lone ESC at the end of a read. */
 const ESCAPE = {...NONE, escape: true, meta: true};
 
