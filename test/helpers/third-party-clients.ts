@@ -186,3 +186,17 @@ export function testAbsentClients(awsClis: Found<AwsCli>, boto3s: Found<Boto3>) 
 		}
 	}
 }
+
+/** Says when none ran; in CI (Debian's clients installed by .ci/run) one of each kind must have. */
+export function expectClientsRan(awsClis: Found<AwsCli>, boto3s: Found<Boto3>) {
+	if (awsClis.clients.length + boto3s.clients.length === 0) {
+		console.log("third-party clients: ran none (the tests '… not run here' say why)");
+	}
+
+	for (const [kind, found] of [
+		['the AWS CLI', awsClis],
+		['boto3', boto3s],
+	] as const) {
+		expect(found.clients.length > 0 || !clientsRequired, `${kind}: none ran`).toBe(true);
+	}
+}

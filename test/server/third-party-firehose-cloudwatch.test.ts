@@ -17,7 +17,7 @@ import {KinesisServer} from '../../source/server/server.js';
 import {
 	type AwsCli,
 	blobArgument,
-	clientsRequired,
+	expectClientsRan,
 	testAbsentClients,
 	cloudWatchProtocolInDebugLog,
 	findAwsClis,
@@ -430,17 +430,7 @@ test('which clients ran', () => {
 		);
 	}
 
-	if (awsClis.clients.length + boto3s.clients.length === 0) {
-		console.log("third-party clients: ran none (the tests '… not run here' say why)");
-	}
-
-	// CI installs Debian's clients (.ci/run): there one of each kind must have run.
-	for (const [kind, found] of [
-		['the AWS CLI', awsClis],
-		['boto3', boto3s],
-	] as const) {
-		expect(found.clients.length > 0 || !clientsRequired, `${kind}: none ran`).toBe(true);
-	}
+	expectClientsRan(awsClis, boto3s);
 
 	// A protocol serve does not speak, or a CLI v3, is a new convention to learn, not a client to skip.
 	for (const aws of awsClis.clients) expect([1, 2]).toContain(aws.major);

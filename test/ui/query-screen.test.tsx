@@ -2,8 +2,8 @@ import {mkdtempSync, readdirSync, readFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, describe, expect, test} from 'vitest';
-import {DriverError, type Driver} from '../../source/driver/driver.js';
-import {cleanUp, keys, localDriver, renderApp, type Harness} from './render-app.js';
+import type {Driver} from '../../source/driver/driver.js';
+import {cleanUp, keys, localDriver, renderApp, type Harness, withReadOutage} from './render-app.js';
 
 afterEach(cleanUp);
 
@@ -54,26 +54,18 @@ async function enterSql(app: Harness, sql: string) {
 describe('query screen', () => {
 	test('an outage its reading rides out is shown until reads are answered again', async () => {
 		const local = await localDriver([['orders', 1]]);
-		let down = false;
-		// The local driver, with reads refused while `down`: what an unreachable endpoint looks like.
-		const driver = Object.create(local) as Driver;
-		Object.defineProperty(driver, 'getRecords', {
-			value: async (...args: Parameters<Driver['getRecords']>) => {
-				if (down) throw new DriverError('NetworkingError', 'ECONNREFUSED 127.0.0.1:4567', true);
-				return local.getRecords(...args);
-			},
-		});
-		const app = renderApp(driver);
+		const outage = withReadOutage(local);
+		const app = renderApp(outage.driver);
 		await openQuery(app, 'orders');
 		await app.untilText('● running');
-		down = true;
+		outage.down = true;
 		await app.until(
 			(f) =>
 				f.includes('⟳ retrying') &&
 				/! retrying since \d\d:\d\d:\d\d: ECONNREFUSED 127\.0\.0\.1:4567/.test(f),
 			'the outage',
 		);
-		down = false;
+		outage.down = false;
 		await app.untilText('● running');
 		expect(app.frame()).not.toContain('retrying');
 	});

@@ -2,7 +2,7 @@
 import {render} from 'ink-testing-library';
 import stringWidth from 'string-width';
 import {App, type AppProps} from '../../source/app.js';
-import type {Driver} from '../../source/driver/driver.js';
+import {DriverError, type Driver} from '../../source/driver/driver.js';
 import {LocalDriver} from '../../source/driver/local-driver.js';
 import {createTheme} from '../../source/ui/theme.js';
 import {waitFor} from '../helpers/wait-for.js';
@@ -40,6 +40,22 @@ export async function localDriver(streams: Array<[string, number]> = []) {
 	}
 
 	return driver;
+}
+
+/**
+ * `local` with its reads refused while `outage.down` is set: what an unreachable endpoint looks like to
+ * a screen that reads (the tail, a query).
+ */
+export function withReadOutage(local: Driver) {
+	const outage = {down: false, driver: Object.create(local) as Driver};
+	Object.defineProperty(outage.driver, 'getRecords', {
+		value: async (...args: Parameters<Driver['getRecords']>) => {
+			if (outage.down)
+				throw new DriverError('NetworkingError', 'ECONNREFUSED 127.0.0.1:4567', true);
+			return local.getRecords(...args);
+		},
+	});
+	return outage;
 }
 
 export function renderApp(

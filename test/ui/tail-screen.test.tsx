@@ -3,12 +3,12 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {gzipSync} from 'node:zlib';
 import {afterEach, describe, expect, test} from 'vitest';
-import {DriverError, type Driver, type PutRecordsRequestEntry} from '../../source/driver/driver.js';
+import {type Driver, type PutRecordsRequestEntry} from '../../source/driver/driver.js';
 import {hashKeyOf} from '../../source/routing.js';
 import {tailLine} from '../../source/tail/tail-line.js';
 import {aggregatedRecord} from '../decode/kpl-fixture.js';
 import {waitFor} from '../helpers/wait-for.js';
-import {cleanUp, expectFits, keys, localDriver, renderApp} from './render-app.js';
+import {cleanUp, expectFits, keys, localDriver, renderApp, withReadOutage} from './render-app.js';
 
 const directories: string[] = [];
 afterEach(async () => {
@@ -302,26 +302,18 @@ describe('live tail', () => {
 
 	test('an outage the tail rides out is shown in place of the title until reads are answered', async () => {
 		const local = await localDriver([['clicks', 1]]);
-		let down = false;
-		// The local driver, with reads refused while `down`: what an unreachable endpoint looks like.
-		const driver = Object.create(local) as Driver;
-		Object.defineProperty(driver, 'getRecords', {
-			value: async (...args: Parameters<Driver['getRecords']>) => {
-				if (down) throw new DriverError('NetworkingError', 'ECONNREFUSED 127.0.0.1:4567', true);
-				return local.getRecords(...args);
-			},
-		});
-		const app = renderApp(driver);
+		const outage = withReadOutage(local);
+		const app = renderApp(outage.driver);
 		await app.untilText('clicks');
 		app.press('t');
 		await app.untilText('Tail clicks · all shards · from latest · ● following');
-		down = true;
+		outage.down = true;
 		await app.until(
 			(f) => /^⟳ retrying since \d\d:\d\d:\d\d: ECONNREFUSED 127\.0\.0\.1:4567/m.test(f),
 			'the outage',
 		);
 		await put(local, [click('u-1', 1)]);
-		down = false;
+		outage.down = false;
 		await app.untilText('Tail clicks · all shards · from latest · ● following');
 		await app.until((f) => dataRows(f.split('\n')).length === 1, 'the record put meanwhile');
 		expect(app.frame()).not.toContain('retrying');
