@@ -5,7 +5,7 @@
  * prompt and exit; the screens read the backend only through models over the Driver it is given.
  */
 import {Box, useApp, useStdout} from 'ink';
-import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
+import {useCallback, useEffect, useMemo, useReducer, useRef, useState} from 'react';
 import type {Driver} from './driver/driver.js';
 import type {ShardRateSamplerOptions} from './monitor/shard-rates.js';
 import {hashKeyOf} from './routing.js';
@@ -24,20 +24,11 @@ import {
 	isFilterable,
 	SCREEN_SCOPE,
 	type Navigation,
-	type Screen,
+	type ScreenProps,
 	type StackEntry,
 } from './ui/navigation.js';
-import {HelpScreen} from './ui/screens/help-screen.js';
-import {DeliveryScreen} from './ui/screens/delivery-screen.js';
-import {FirehoseScreen} from './ui/screens/firehose-screen.js';
-import {MetricsScreen} from './ui/screens/metrics-screen.js';
-import {PutScreen} from './ui/screens/put-screen.js';
-import {RecordScreen} from './ui/screens/record-screen.js';
-import {QueryScreen} from './ui/screens/query-screen.js';
-import {ReshardScreen} from './ui/screens/reshard-screen.js';
-import {StreamScreen} from './ui/screens/stream-screen.js';
-import {StreamsScreen} from './ui/screens/streams-screen.js';
-import {TailScreen} from './ui/screens/tail-screen.js';
+import {initialStack, nextStack, topOf} from './ui/screen-stack.js';
+import {StackScreen, type ScreenContext} from './ui/screen-table.js';
 import {formatLag} from './ui/format.js';
 import {createTheme, ThemeContext, type Theme} from './ui/theme.js';
 
@@ -76,12 +67,7 @@ const FILTER_PLACEHOLDER = {
 	firehose: 'part of a delivery stream name, its source or destination',
 } as const;
 
-let nextStackId = 0;
 let nextPromptId = 0;
-const stackEntry = (screen: Screen): StackEntry => ({id: nextStackId++, screen, filter: ''});
-/** The help for the screen on top of `stack`. */
-const helpEntry = (stack: readonly StackEntry[]) =>
-	stackEntry({kind: 'help', scope: SCREEN_SCOPE[stack.at(-1)!.screen.kind]});
 
 export function App(props: AppProps) {
 	const {driver, demo = false, pollIntervalMs, width, height, theme} = props;
@@ -100,7 +86,7 @@ export function App(props: AppProps) {
 		metricsIntervalMs: props.metricsIntervalMs,
 	});
 
-	const [stack, setStack] = useState<StackEntry[]>(() => [stackEntry({kind: 'streams'})]);
+	const [stack, changeStack] = useReducer(nextStack, undefined, initialStack);
 	const [prompt, setPrompt] = useState<{id: number; request: PromptRequest}>();
 	const [notice, setNotice] = useState<Notice>();
 	// Where the last put went, per stream: the shard map marks that shard (and the key's hash).
@@ -118,7 +104,7 @@ export function App(props: AppProps) {
 	);
 	// The queries run in this console, oldest first: the query editor's ↑/↓ history.
 	const [queryHistory] = useState<string[]>(() => []);
-	const top = stack.at(-1)!;
+	const top = topOf(stack);
 
 	// The iterator-age alert: the threshold (flag, then `:alert`), the bell once per crossing.
 	const [alertMs, setAlertMs] = useState(props.alertIteratorAgeMs);
@@ -156,11 +142,10 @@ export function App(props: AppProps) {
 		setPrompt(undefined);
 	}, []);
 
-	const setFilter = useCallback((id: number, filter: string) => {
-		setStack((current) =>
-			current.map((each) => (each.id === id && each.filter !== filter ? {...each, filter} : each)),
-		);
-	}, []);
+	const setFilter = useCallback(
+		(id: number, filter: string) => changeStack({type: 'filter', id, filter}),
+		[],
+	);
 
 	// The filter belongs to the screen on top when the prompt opens.
 	const openFilter = useCallback(() => {
@@ -181,7 +166,7 @@ export function App(props: AppProps) {
 	const navigation = useMemo<Navigation>(
 		() => ({
 			push(screen) {
-				setStack((current) => [...current, stackEntry(screen)]);
+				changeStack({type: 'push', screen});
 			},
 			openFilter,
 			openPrompt,
@@ -199,56 +184,9 @@ export function App(props: AppProps) {
 			}
 
 			if (!command) return;
-			const base = (current: StackEntry[]) => current.slice(0, 1);
 			switch (command.name) {
 				case 'quit': {
 					exit();
-					break;
-				}
-
-				case 'help': {
-					setStack((current) =>
-						current.at(-1)!.screen.kind === 'help' ? current : [...current, helpEntry(current)],
-					);
-					break;
-				}
-
-				case 'streams': {
-					setStack(base);
-					break;
-				}
-
-				case 'stream': {
-					setStack((current) => [
-						...base(current),
-						stackEntry({kind: 'stream', stream: command.stream}),
-					]);
-					break;
-				}
-
-				case 'tail': {
-					setStack((current) => [
-						...base(current),
-						stackEntry({kind: 'tail', stream: command.stream, shardId: command.shard}),
-					]);
-					break;
-				}
-
-				case 'metrics': {
-					setStack((current) => [
-						...base(current),
-						stackEntry({kind: 'metrics', stream: command.stream, shardId: command.shard}),
-					]);
-					break;
-				}
-
-				case 'firehose': {
-					const {deliveryStream} = command;
-					setStack((current) => [
-						...base(current),
-						stackEntry({kind: 'firehose'}),
-						...(deliveryStream ? [stackEntry({kind: 'delivery', deliveryStream})] : []),
-					]);
 					break;
 				}
 
@@ -266,22 +204,18 @@ export function App(props: AppProps) {
 					break;
 				}
 
-				case 'query': {
-					setStack((current) => [
-						...base(current),
-						stackEntry({kind: 'query', stream: command.stream}),
-					]);
-					break;
-				}
-
 				case 'put': {
 					if (readOnly) {
 						setNotice({text: 'Read-only: putting records is turned off', tone: 'error'});
 						break;
 					}
 
-					setStack((current) => [...current, stackEntry({kind: 'put', stream: command.stream})]);
+					changeStack({type: 'command', command});
 					break;
+				}
+
+				default: {
+					changeStack({type: 'command', command});
 				}
 			}
 		},
@@ -297,23 +231,12 @@ export function App(props: AppProps) {
 				}
 
 				case 'help': {
-					setStack((current) =>
-						current.at(-1)!.screen.kind === 'help'
-							? current.slice(0, -1)
-							: [...current, helpEntry(current)],
-					);
+					changeStack({type: 'toggle-help'});
 					break;
 				}
 
 				case 'back': {
-					setStack((current) => {
-						const last = current.at(-1)!;
-						if (last.filter !== '') {
-							return [...current.slice(0, -1), {...last, filter: ''}];
-						}
-
-						return current.length > 1 ? current.slice(0, -1) : current;
-					});
+					changeStack({type: 'back'});
 					break;
 				}
 
@@ -341,151 +264,30 @@ export function App(props: AppProps) {
 		onKey: () => setNotice(undefined),
 	});
 
-	const renderScreen = (each: StackEntry, isTop: boolean) => {
-		const common = {
-			width: columns,
-			height: bodyHeight,
-			active: isTop && prompt === undefined,
-			visible: isTop,
-			filter: each.filter,
-			navigation,
-		};
-		const {screen} = each;
-		switch (screen.kind) {
-			case 'streams': {
-				return (
-					<StreamsScreen
-						{...common}
-						state={streams}
-						region={driver.target.region}
-						alertIteratorAgeMs={alertMs}
-					/>
-				);
-			}
-
-			case 'stream': {
-				return (
-					<StreamScreen
-						{...common}
-						driver={driver}
-						stream={screen.stream}
-						pollIntervalMs={pollIntervalMs}
-						rateOptions={props.rateOptions}
-						lastPut={lastPut[screen.stream]}
-					/>
-				);
-			}
-
-			case 'metrics': {
-				return (
-					<MetricsScreen
-						{...common}
-						driver={driver}
-						stream={screen.stream}
-						shardId={screen.shardId}
-						pollIntervalMs={pollIntervalMs}
-						alertIteratorAgeMs={alertMs}
-						rateOptions={props.rateOptions}
-					/>
-				);
-			}
-
-			case 'firehose': {
-				return <FirehoseScreen {...common} driver={driver} pollIntervalMs={pollIntervalMs} />;
-			}
-
-			case 'delivery': {
-				return (
-					<DeliveryScreen
-						{...common}
-						driver={driver}
-						deliveryStream={screen.deliveryStream}
-						pollIntervalMs={pollIntervalMs}
-						chartsIntervalMs={pollIntervalMs}
-					/>
-				);
-			}
-
-			case 'put': {
-				return (
-					<PutScreen
-						{...common}
-						driver={driver}
-						name={screen.stream}
-						delivery={screen.delivery}
-						onPut={onPut}
-					/>
-				);
-			}
-
-			case 'query': {
-				return (
-					<QueryScreen
-						{...common}
-						driver={driver}
-						stream={screen.stream}
-						streams={streams.rows.map((row) => row.name)}
-						history={queryHistory}
-						saveDirectory={props.saveDirectory}
-						tailOptions={props.tailOptions}
-					/>
-				);
-			}
-
-			case 'reshard': {
-				return (
-					<ReshardScreen
-						{...common}
-						driver={driver}
-						stream={screen.stream}
-						action={screen.action}
-						shardId={screen.shardId}
-						hotKey={screen.hotKey}
-						auditDirectory={props.auditDirectory}
-						pollIntervalMs={pollIntervalMs}
-					/>
-				);
-			}
-
-			case 'tail': {
-				return (
-					<TailScreen
-						{...common}
-						driver={driver}
-						stream={screen.stream}
-						shardId={screen.shardId}
-						bufferSize={props.tailBufferSize}
-						saveDirectory={props.saveDirectory}
-						tailOptions={props.tailOptions}
-					/>
-				);
-			}
-
-			case 'record': {
-				return (
-					<RecordScreen
-						{...common}
-						stream={screen.stream}
-						entry={screen.entry}
-						initialMode={screen.mode}
-					/>
-				);
-			}
-
-			case 'help': {
-				return (
-					<HelpScreen
-						width={columns}
-						height={bodyHeight}
-						active={common.active}
-						scope={screen.scope}
-						readOnly={readOnly}
-						keymap={keymap}
-					/>
-				);
-			}
-		}
+	const context: ScreenContext = {
+		driver,
+		readOnly,
+		keymap,
+		streams,
+		alertIteratorAgeMs: alertMs,
+		lastPut,
+		onPut,
+		queryHistory,
+		pollIntervalMs,
+		rateOptions: props.rateOptions,
+		tailOptions: props.tailOptions,
+		tailBufferSize: props.tailBufferSize,
+		saveDirectory: props.saveDirectory,
+		auditDirectory: props.auditDirectory,
 	};
+	const commonProps = (each: StackEntry): ScreenProps => ({
+		width: columns,
+		height: bodyHeight,
+		active: each === top && prompt === undefined,
+		visible: each === top,
+		filter: each.filter,
+		navigation,
+	});
 
 	return (
 		<ThemeContext.Provider value={activeTheme}>
@@ -499,7 +301,7 @@ export function App(props: AppProps) {
 						notice={streams.notice}
 					/>
 					<Box flexDirection="column" width={columns} height={bodyHeight}>
-						{stack.map((each) => (
+						{stack.entries.map((each) => (
 							<Box
 								key={each.id}
 								display={each === top ? 'flex' : 'none'}
@@ -508,7 +310,7 @@ export function App(props: AppProps) {
 								height={bodyHeight}
 								overflow="hidden"
 							>
-								{renderScreen(each, each === top)}
+								<StackScreen screen={each.screen} common={commonProps(each)} context={context} />
 							</Box>
 						))}
 					</Box>
