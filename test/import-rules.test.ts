@@ -20,14 +20,17 @@ function sourceFiles(directory: string): string[] {
 	});
 }
 
-/** Static imports and re-exports, type-only ones too (a type import still ties the layers), and dynamic imports. */
+/**
+ * Static imports and re-exports (type-only ones too: a type import still ties the layers), side-effect
+ * imports and dynamic imports.
+ */
 const IMPORT =
-	/(?:^|\n)\s*(?:import|export)\b[^'";]*?\bfrom\s+'([^']+)'|\bimport\(\s*'([^']+)'\s*\)/g;
+	/(?:^|\n)\s*(?:import|export)\b[^'";]*?\bfrom\s+'([^']+)'|(?:^|\n)\s*import\s+'([^']+)'|\bimport\(\s*'([^']+)'\s*\)/g;
 
 function importsOf(file: string): Import[] {
 	const text = readFileSync(file, 'utf8');
 	return [...text.matchAll(IMPORT)].map((match) => {
-		const specifier = match[1] ?? match[2];
+		const specifier = match[1] ?? match[2] ?? match[3];
 		const from = path.relative(SOURCE, file);
 		if (!specifier.startsWith('.')) return {from, specifier};
 		const target = path.relative(SOURCE, path.resolve(path.dirname(file), specifier));
@@ -37,7 +40,7 @@ function importsOf(file: string): Import[] {
 
 const ALL_IMPORTS = sourceFiles(SOURCE).flatMap(importsOf);
 
-/** The top-level part of `source/` a file or import target lies in: a directory, or the file itself (without extension). */
+/** The top-level part of `source/` a path lies in: a directory, or a file (without its extension). */
 const partOf = (relative: string) => relative.split(path.sep)[0].replace(/\.(?:js|tsx?)$/, '');
 
 const MODELS = ['tail', 'query', 'decode', 'monitor', 'put', 'reshard', 'demo'];
