@@ -69,9 +69,10 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
 	}
 
 	const {command, input} = resolveCommand(cli.input);
-	// An engine command (serve) takes its own flags only: it opens no backend.
+	// An engine command (serve) and a plain one (contexts) take their own flags only: they open no backend.
+	const ownFlagsOnly = command?.kind === 'engine' || command?.kind === 'plain';
 	const allowed = new Set<FlagName>(
-		command?.kind === 'engine'
+		ownFlagsOnly
 			? ['help', 'version', ...command.flags]
 			: [...GLOBAL_FLAGS, ...(command ? [...COMMAND_FLAGS, ...command.flags] : CONSOLE_FLAGS)],
 	);
@@ -91,7 +92,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
 	}
 
 	if (command) checkArguments(command, input);
-	const backend = command?.kind === 'engine' ? {} : backendOptions(flags);
+	const backend = ownFlagsOnly ? {} : backendOptions(flags);
 	const retryForMs =
 		flags.retryFor === undefined
 			? DEFAULT_RETRY_FOR_MS
@@ -135,6 +136,21 @@ function checkArguments(command: AnyCommand, input: string[]) {
 }
 
 function backendOptions(flags: Flags): BackendOptions {
+	if (flags.context !== undefined) {
+		const naming = (['local', 'endpoint', 'profile', 'dataDir', 'inMemory'] as const).filter(
+			(name) => (name === 'local' || name === 'inMemory' ? flags[name] : flags[name] !== undefined),
+		);
+		if (naming.length > 0) {
+			throw new UsageError(
+				`--context names the backend: drop ${naming.map((name) => flagText(name)).join(', ')}`,
+			);
+		}
+	}
+
+	if (flags.readOnly && flags.readWrite) {
+		throw new UsageError('--read-only and --read-write contradict each other: use one');
+	}
+
 	if (flags.local && flags.endpoint !== undefined) {
 		throw new UsageError('--local and --endpoint name different backends: use one');
 	}

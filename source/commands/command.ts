@@ -92,7 +92,28 @@ export type EngineCommand = {
 	): {engine: LocalBackendOptions; action: EngineAction};
 };
 
-export type AnyCommand = Command | EngineCommand;
+/** What a plain command runs with: no backend at all (it reads files, say). */
+export type PlainContext = {
+	out: Output;
+	io: CommandIo;
+	json: boolean;
+	flags: Flags;
+};
+
+/** A command that opens no backend, such as `contexts`: the backend flags are refused. */
+export type PlainCommand = {
+	kind: 'plain';
+	name: string;
+	arguments: readonly string[];
+	/** Every flag it accepts besides --help and --version. */
+	flags: readonly FlagName[];
+	prepare(
+		input: readonly string[],
+		flags: Flags,
+	): (context: PlainContext) => Promise<number | void>;
+};
+
+export type AnyCommand = Command | EngineCommand | PlainCommand;
 
 /** Wrong usage: exit status 2, with the help. */
 export class UsageError extends Error {

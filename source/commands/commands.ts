@@ -4,6 +4,7 @@
  */
 import {UsageError, type AnyCommand} from './command.js';
 import {consumersCommand} from './consumers.js';
+import {contextsCommand} from './contexts.js';
 import {createCommand} from './create.js';
 import {deleteCommand} from './delete.js';
 import {describeCommand} from './describe.js';
@@ -38,6 +39,7 @@ export const COMMANDS: readonly AnyCommand[] = [
 	firehoseListCommand,
 	firehoseDescribeCommand,
 	firehosePutCommand,
+	contextsCommand,
 	serveCommand,
 ];
 

@@ -45,6 +45,9 @@ Commands
   firehose put NAME [--data TEXT]           put one record, or one per stdin line (blank lines skipped,
                                             line ends not included); prints a summary (--json: one NDJSON
                                             result per record, {"RecordId"} or {"ErrorCode","ErrorMessage"})
+  contexts [--json]                         the contexts: every AWS profile and the config file's own
+                                            (backend, region, read-only, login); --schema prints the
+                                            config file's JSON Schema
   serve                                     the engine on the network: the Kinesis API (JSON 1.1 and CBOR,
                                             HTTP/1.1 and h2c) for AWS SDKs, the AWS CLI, boto3 and the KCL;
                                             Ctrl-C or SIGTERM stops it after answering in-flight requests
@@ -86,6 +89,10 @@ Backend (every command and the console)
   --region REGION       the AWS region
   --profile NAME        the AWS profile to take credentials from
   --read-only           refuse every change: create, delete, put, split, merge, scale, firehose put
+  --context NAME        open a named context (kinesis-top contexts lists them) instead of naming
+                        the backend with the flags above; a production one (named prod or
+                        production, or marked in the config) opens read-only, as does --profile prod
+    --read-write        … unless this is given
   --retry-for DURATION  commands only: how long a failing call (endpoint refusing, not answering,
                         garbled, 5xx, throttled) is retried before the error (default 30s; 0: never).
                         A following tail or query retries for as long as it runs. Retrying and

@@ -8,6 +8,8 @@
 import type {Driver} from '../driver/driver.js';
 import {LocalDriver} from '../driver/local-driver.js';
 import {openDriver} from '../driver/open-driver.js';
+import {chooseBackend} from '../contexts/choose-context.js';
+import {targetContext} from '../contexts/context.js';
 import {retrying} from '../driver/retry.js';
 import {LocalBackend, type LocalBackendOptions} from '../engine/local-backend.js';
 import {defaultDataDirectory} from '../engine/log/data-directory.js';
@@ -19,6 +21,7 @@ import {
 	type Command,
 	type CommandIo,
 	type EngineAction,
+	type PlainContext,
 } from './command.js';
 import {parseCommandLine, type CommandLine} from './command-line.js';
 import {parseAge} from './duration.js';
@@ -55,6 +58,9 @@ export async function run(argv: readonly string[], io: CommandIo): Promise<numbe
 		if (command?.kind === 'engine') {
 			const prepared = command.prepare(input, flags, io.environment ?? process.env);
 			start = () => executeEngine(prepared, io);
+		} else if (command?.kind === 'plain') {
+			const action = command.prepare(input, flags);
+			start = () => executePlain(action, commandLine, io);
 		} else {
 			const action = command ? command.prepare(input, flags) : consoleAction(commandLine, io);
 			start = () => execute(commandLine, command, action, io);
@@ -178,10 +184,19 @@ async function execute(
 	let driver: Driver | undefined;
 	let status: number;
 	try {
+		const chosen = await chooseBackend(
+			{
+				context: commandLine.flags.context,
+				readWrite: commandLine.flags.readWrite,
+				backend: commandLine.backend,
+			},
+			io.environment ?? process.env,
+		);
 		driver = await openDriver(
-			command ? {...commandLine.backend, maxAttempts: 1} : commandLine.backend,
+			command ? {...chosen.backend, maxAttempts: 1} : chosen.backend,
 			io.environment,
 		);
+		if (chosen.context) driver.target.context = targetContext(chosen.context);
 		status =
 			(await action({
 				driver: command ? retryingFor(command, commandLine, driver, io) : driver,
@@ -210,6 +225,25 @@ async function execute(
 	if (out.closed) return status;
 	if (io.signal?.aborted) return 130;
 	return status;
+}
+
+/** A command that opens no backend: runs it, and turns how it ended into the exit status. */
+async function executePlain(
+	action: (context: PlainContext) => Promise<number | void>,
+	commandLine: CommandLine,
+	io: CommandIo,
+) {
+	const out = new Output(io.stdout);
+	let status: number;
+	try {
+		status = (await action({out, io, json: commandLine.flags.json, flags: commandLine.flags})) ?? 0;
+	} catch (error) {
+		status = report(io, error);
+	} finally {
+		out.dispose();
+	}
+
+	return out.error ? report(io, out.error) : status;
 }
 
 /**

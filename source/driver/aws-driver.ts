@@ -65,6 +65,7 @@ import {
 } from './firehose-buffer-estimate.js';
 import {EndpointHttpHandler, type ConnectionLog, type HttpVersionChoice} from './http-handler.js';
 import {fetchMetricSeries} from './metric-queries.js';
+import {loginRequiredError} from './login-required.js';
 import {notOfferedError, tagOperations} from './not-offered.js';
 
 // The SDK warns on Node 20 that versions published after January 2027 will need Node 22. The lockfile
@@ -119,8 +120,10 @@ const RETRYABLE_CODES = new Set([
 ]);
 
 /** SDK errors cross the contract as DriverErrors carrying the AWS error name as their code. */
-function toDriverError(error: unknown): unknown {
+function toDriverError(error: unknown, profile: string): unknown {
 	if (error instanceof DriverError) return error;
+	const login = loginRequiredError(error, profile);
+	if (login) return login;
 	if (isServiceException(error)) {
 		// The SDK marks few errors `$retryable` (Kinesis's model flags none of its throttling errors, nor
 		// a server fault such as a stopping server's 503), but its retry strategy retries throttling and
@@ -249,10 +252,13 @@ export class AwsDriver implements Driver {
 	private cloudWatchClient: Promise<CloudWatchClient> | undefined;
 	private readonly endpoints: ServiceEndpoints;
 	private readonly connections: ConnectionLog = {lostPutAnswers: 0};
+	/** The profile whose credentials are used, as the SDK picks it (named in login messages). */
+	private readonly profile: string;
 
 	constructor(private readonly options: AwsDriverOptions = {}) {
 		const environment = options.environment ?? process.env;
 		this.endpoints = options.endpoints ?? endpointsFromEnvironment(options.endpoint, environment);
+		this.profile = options.profile ?? environment.AWS_PROFILE ?? 'default';
 		const endpoint = this.endpoints.kinesis;
 		this.client = new KinesisClient(clientConfig(options, endpoint, 'kinesis', this.connections));
 		tagOperations(this.client, endpoint);
@@ -652,7 +658,7 @@ export class AwsDriver implements Driver {
 			try {
 				return await request({abortSignal: signal});
 			} catch (error) {
-				throw notOfferedError(error) ?? toDriverError(error);
+				throw notOfferedError(error) ?? toDriverError(error, this.profile);
 			}
 		}
 
@@ -678,7 +684,7 @@ export class AwsDriver implements Driver {
 				);
 			}
 
-			throw notOfferedError(error) ?? toDriverError(error);
+			throw notOfferedError(error) ?? toDriverError(error, this.profile);
 		} finally {
 			clearTimeout(timer);
 			signal?.removeEventListener('abort', abort);

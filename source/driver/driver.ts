@@ -51,6 +51,16 @@ export type Target = {
 	/** Endpoint URL for `endpoint`, the data directory (or "in memory") for `local`. */
 	location?: string;
 	readOnly: boolean;
+	/** The named context it was opened as (contexts/), when there is one: the header shows its label. */
+	context?: TargetContext;
+};
+
+export type TargetContext = {
+	name: string;
+	label: string;
+	/** An Ink colour name for the label (red for production unless configured otherwise). */
+	color?: string;
+	production: boolean;
 };
 
 /** Where a new iterator starts: the five GetShardIterator types. */

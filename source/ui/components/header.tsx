@@ -34,6 +34,11 @@ export type HeaderProps = {
 export function Header({target, demo, health, width, notice}: HeaderProps) {
 	const theme = useTheme();
 	const readOnly = target.readOnly ? ' [READ-ONLY]' : '';
+	const context = target.context;
+	// Production reads PROD even where colour is off (NO_COLOR): it must never be missed.
+	const contextBadge = context
+		? `[${context.label}${context.production && !/prod/i.test(context.label) ? ' · PROD' : ''}]`
+		: '';
 	const demoBadge = demo ? ' [DEMO]' : '';
 	const noticeBadge = notice ? ` [${notice.summary}]` : '';
 	// The badges and the health always show in full; the target description gives way.
@@ -41,6 +46,7 @@ export function Header({target, demo, health, width, notice}: HeaderProps) {
 		width -
 		TITLE.length -
 		1 -
+		(context ? 1 + displayWidth(contextBadge) : 0) -
 		readOnly.length -
 		demoBadge.length -
 		displayWidth(noticeBadge) -
@@ -52,6 +58,12 @@ export function Header({target, demo, health, width, notice}: HeaderProps) {
 			<Text bold color={theme.accent}>
 				{TITLE}
 			</Text>
+			{context && <Text> </Text>}
+			{context && (
+				<Text bold inverse={context.production} color={theme.noColor ? undefined : context.color}>
+					{contextBadge}
+				</Text>
+			)}
 			<Text> {truncate(describeTarget(target), room)}</Text>
 			{readOnly && (
 				<Text bold color={theme.danger}>
