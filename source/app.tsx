@@ -29,6 +29,7 @@ import {
 } from './ui/navigation.js';
 import {initialStack, nextStack, topOf} from './ui/screen-stack.js';
 import {StackScreen, type ScreenContext} from './ui/screen-table.js';
+import type {ContextSwitching} from './ui/screens/contexts-screen.js';
 import {formatLag} from './ui/format.js';
 import {createTheme, ThemeContext, type Theme} from './ui/theme.js';
 
@@ -56,6 +57,12 @@ export type AppProps = {
 	alertIteratorAgeMs?: number;
 	/** Rings the terminal bell (default: BEL to Ink's stdout). */
 	bell?: () => void;
+	/** Switching contexts (`:ctx`, `X`), when the console was started with them. */
+	contexts?: ContextSwitching;
+	/** The screen to open on, over the streams table (a context's `screen`). */
+	initialScreen?: 'streams' | 'firehose';
+	/** Shown in the bottom line until the first key (switching into a context says which). */
+	initialNotice?: Notice;
 };
 
 /** Header and bottom line. */
@@ -86,9 +93,13 @@ export function App(props: AppProps) {
 		metricsIntervalMs: props.metricsIntervalMs,
 	});
 
-	const [stack, changeStack] = useReducer(nextStack, undefined, initialStack);
+	const [stack, changeStack] = useReducer(nextStack, props.initialScreen, (screen) =>
+		screen === 'firehose'
+			? nextStack(initialStack(), {type: 'push', screen: {kind: 'firehose'}})
+			: initialStack(),
+	);
 	const [prompt, setPrompt] = useState<{id: number; request: PromptRequest}>();
-	const [notice, setNotice] = useState<Notice>();
+	const [notice, setNotice] = useState<Notice | undefined>(props.initialNotice);
 	// Where the last put went, per stream: the shard map marks that shard (and the key's hash).
 	const [lastPut, setLastPut] = useState<Record<string, {shardId: string; hashKey?: bigint}>>({});
 	const onPut = useCallback(
@@ -175,6 +186,26 @@ export function App(props: AppProps) {
 		[openFilter, openPrompt],
 	);
 
+	const {contexts} = props;
+	// A switch remounts the app on the new context's driver (ContextSwitcher); a failure leaves this one.
+	const switchContext = useCallback(
+		(name: string | undefined, region?: string) => {
+			if (!contexts || name === undefined) {
+				setNotice({text: 'Contexts are not available here', tone: 'error'});
+				return;
+			}
+
+			setNotice({text: `Switching to ${name}${region ? ` in ${region}` : ''}…`, tone: 'info'});
+			contexts.switchTo(name, region).catch((error: unknown) => {
+				setNotice({
+					text: `Could not switch to ${name}: ${(error as Error).message}`,
+					tone: 'error',
+				});
+			});
+		},
+		[contexts],
+	);
+
 	const runCommand = useCallback(
 		(text: string) => {
 			const {command, error} = parseCommandLine(text, names.current.known);
@@ -204,6 +235,23 @@ export function App(props: AppProps) {
 					break;
 				}
 
+				case 'ctx': {
+					if (command.context === undefined) {
+						changeStack({type: 'command', command});
+					} else {
+						switchContext(command.context);
+					}
+
+					break;
+				}
+
+				case 'region': {
+					const current = contexts?.current();
+					if (current) switchContext(current.name, command.region);
+					else switchContext(undefined);
+					break;
+				}
+
 				case 'put': {
 					if (readOnly) {
 						setNotice({text: 'Read-only: putting records is turned off', tone: 'error'});
@@ -219,7 +267,7 @@ export function App(props: AppProps) {
 				}
 			}
 		},
-		[exit, readOnly, alertMs],
+		[exit, readOnly, alertMs, contexts, switchContext],
 	);
 
 	const onCommand = useCallback(
@@ -279,6 +327,7 @@ export function App(props: AppProps) {
 		tailBufferSize: props.tailBufferSize,
 		saveDirectory: props.saveDirectory,
 		auditDirectory: props.auditDirectory,
+		contexts,
 	};
 	const commonProps = (each: StackEntry): ScreenProps => ({
 		width: columns,

@@ -1,5 +1,7 @@
 /** What a headless command is, what it is given to run, and the usage error it throws. */
 import type {Readable, Writable} from 'node:stream';
+import type {ContextOpener} from '../contexts/context-opener.js';
+import type {Context} from '../contexts/context.js';
 import type {Driver} from '../driver/driver.js';
 import type {LocalBackend, LocalBackendOptions} from '../engine/local-backend.js';
 import type {FlagName, Flags} from './flags.js';
@@ -15,6 +17,8 @@ export type ConsoleOptions = {
 	auditDirectory?: string;
 	/** --alert-iterator-age: above it a stream is highlighted and the bell rings once per crossing. */
 	alertIteratorAgeMs?: number;
+	/** Switching contexts from the console, and the context it starts in. */
+	contexts?: {opener: ContextOpener; initialContext?: Context};
 };
 
 /** The process's streams, or in-memory ones in tests. */
@@ -40,6 +44,8 @@ export type CommandContext = {
 	json: boolean;
 	/** Aborted by Ctrl-C or when stdout's reader goes away. */
 	signal: AbortSignal;
+	/** The named context the driver was opened as, when there is one. */
+	context?: Context;
 };
 
 /** Runs with a driver; resolves to the exit status (0 when undefined). */

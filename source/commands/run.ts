@@ -10,6 +10,7 @@ import {LocalDriver} from '../driver/local-driver.js';
 import {openDriver} from '../driver/open-driver.js';
 import {chooseBackend} from '../contexts/choose-context.js';
 import {targetContext} from '../contexts/context.js';
+import {ContextOpener} from '../contexts/context-opener.js';
 import {retrying} from '../driver/retry.js';
 import {LocalBackend, type LocalBackendOptions} from '../engine/local-backend.js';
 import {defaultDataDirectory} from '../engine/log/data-directory.js';
@@ -80,7 +81,7 @@ export async function run(argv: readonly string[], io: CommandIo): Promise<numbe
  * recorded in the directory) so that other kinesis-top invocations on the same directory — a `put` in
  * another terminal, say — use this engine instead of failing on the lock.
  */
-function consoleAction({flags}: CommandLine, io: CommandIo): Action {
+function consoleAction({flags, backend: flagBackend}: CommandLine, io: CommandIo): Action {
 	const demoRate =
 		flags.demoRate === undefined ? undefined : parseCount(flags.demoRate, '--demo-rate');
 	const tailBufferSize =
@@ -91,9 +92,14 @@ function consoleAction({flags}: CommandLine, io: CommandIo): Action {
 		flags.alertIteratorAge === undefined
 			? undefined
 			: parseAge(flags.alertIteratorAge, '--alert-iterator-age');
-	return async ({driver}) => {
+	return async ({driver, context}) => {
 		const backend = driver instanceof LocalDriver ? driver.backend : undefined;
 		const server = backend?.dataDirectory ? await serveOnLoopback(backend) : undefined;
+		const opener = new ContextOpener({
+			initial: {driver, context},
+			request: {readWrite: flags.readWrite, backend: flagBackend},
+			environment: io.environment ?? process.env,
+		});
 		try {
 			await io.openConsole!({
 				driver,
@@ -103,8 +109,10 @@ function consoleAction({flags}: CommandLine, io: CommandIo): Action {
 				alertIteratorAgeMs,
 				// Splits, merges and scalings made from the console are logged in the data directory.
 				auditDirectory: backend?.dataDirectory ?? defaultDataDirectory(io.environment),
+				contexts: {opener, initialContext: context},
 			});
 		} finally {
+			await opener.close();
 			await server?.stop();
 		}
 	};
@@ -204,6 +212,7 @@ async function execute(
 				io,
 				json: commandLine.flags.json,
 				signal: controller.signal,
+				context: chosen.context,
 			})) ?? 0;
 		warnOfLostAnswers(driver, io);
 	} catch (error) {

@@ -1,7 +1,8 @@
 /**
  * Credentials that need a person: an SSO session that has expired (or was never started) and a role that
  * asks for an MFA code. The SDK says so in a long provider error; the console and the commands say
- * instead which command to run, and the console stays usable in other contexts.
+ * instead which command to run — first, so that a narrow screen still shows it — and the console stays
+ * usable in other contexts.
  */
 import {DriverError} from './driver.js';
 
@@ -13,7 +14,7 @@ export function loginRequiredError(error: unknown, profile: string): DriverError
 	if (/\bSSO\b/i.test(error.message)) {
 		return new DriverError(
 			'LoginRequired',
-			`the SSO session of profile ${profile} has expired or was never started: run aws sso login --profile ${profile}`,
+			`run aws sso login --profile ${profile}: its SSO session has expired or was never started`,
 		);
 	}
 

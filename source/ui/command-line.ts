@@ -14,10 +14,20 @@ export type ConsoleCommand =
 	| {name: 'firehose'; deliveryStream?: string}
 	/** No threshold: show the current one; null: turn the alert off. */
 	| {name: 'alert'; thresholdMs?: number | null}
+	/** No name: list the contexts; a name: switch to it. */
+	| {name: 'ctx'; context?: string}
+	/** The current context again, in another region. */
+	| {name: 'region'; region: string}
 	| {name: 'help'}
 	| {name: 'quit'};
 
-type Spec = {name: ConsoleCommand['name']; aliases: readonly string[]; usage: string};
+type Spec = {
+	name: ConsoleCommand['name'];
+	aliases: readonly string[];
+	usage: string;
+	/** Named in the prompt's placeholder (80 columns hold only so many; Tab and the help list all). */
+	listed?: false;
+};
 
 export const CONSOLE_COMMANDS: readonly Spec[] = [
 	{name: 'streams', aliases: [], usage: ':streams'},
@@ -28,12 +38,21 @@ export const CONSOLE_COMMANDS: readonly Spec[] = [
 	{name: 'metrics', aliases: [], usage: ':metrics NAME [SHARD]'},
 	{name: 'firehose', aliases: [], usage: ':firehose [DELIVERY_STREAM]'},
 	{name: 'alert', aliases: [], usage: ':alert [AGE | off] (iterator age, e.g. 60s)'},
-	{name: 'help', aliases: [], usage: ':help'},
-	{name: 'quit', aliases: ['q'], usage: ':quit'},
+	{name: 'ctx', aliases: ['context', 'contexts'], usage: ':ctx [NAME] (list or switch contexts)'},
+	{
+		name: 'region',
+		aliases: [],
+		usage: ':region NAME (the current context in another region)',
+		listed: false,
+	},
+	{name: 'help', aliases: [], usage: ':help', listed: false},
+	{name: 'quit', aliases: ['q'], usage: ':quit', listed: false},
 ];
 
-/** Every command's name, short enough for 80 columns; Tab and the help give their arguments. */
-export const COMMAND_PLACEHOLDER = `${CONSOLE_COMMANDS.map((spec) => spec.name).join(' ')} · tab completes`;
+/** The commands' names, short enough for 80 columns (? and q are keys too); Tab and the help give all. */
+export const COMMAND_PLACEHOLDER = `${CONSOLE_COMMANDS.filter((spec) => spec.listed !== false)
+	.map((spec) => spec.name)
+	.join(' ')} · tab completes`;
 
 function specFor(word: string) {
 	return CONSOLE_COMMANDS.find((spec) => spec.name === word || spec.aliases.includes(word));
@@ -109,6 +128,20 @@ function parseMonitoringCommand(
 			}
 
 			return {command: {name: 'alert', thresholdMs}};
+		}
+
+		case 'ctx': {
+			if (args.length > 1) return {error: `Usage: ${spec.usage}`};
+			return {command: {name: 'ctx', context: args[0]}};
+		}
+
+		case 'region': {
+			if (args.length !== 1) return {error: `Usage: ${spec.usage}`};
+			if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(args[0])) {
+				return {error: `Not a region: ${args[0]} — try :region eu-west-1`};
+			}
+
+			return {command: {name: 'region', region: args[0]}};
 		}
 
 		default: {

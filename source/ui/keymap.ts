@@ -51,7 +51,8 @@ export type Command =
 	| 'complete'
 	| 'deleteBack'
 	| 'clear'
-	| 'allKeys';
+	| 'allKeys'
+	| 'contexts';
 
 /**
  * Where a binding applies: everywhere, on one screen (the streams table, a stream's shard map, a live
@@ -69,6 +70,7 @@ export type Scope =
 	| 'metrics'
 	| 'firehose'
 	| 'delivery'
+	| 'contexts'
 	| 'help'
 	| 'prompt';
 
@@ -193,11 +195,27 @@ export const KEYMAP: readonly Binding[] = [
 		dangerous: true,
 	},
 	{
+		command: 'contexts',
+		scope: 'streams',
+		keys: [{input: 'X'}],
+		description: 'Contexts: switch profile, region, endpoint or local engine',
+	},
+	{
 		command: 'sort',
 		scope: 'streams',
 		keys: [{input: 's'}],
 		description: 'Sort by the next column: name, in/s, bytes/s, age, shards',
 		hint: 'sort',
+	},
+
+	// The contexts.
+	...movement('contexts', 'context'),
+	{
+		command: 'open',
+		scope: 'contexts',
+		keys: [{key: 'return'}],
+		description: 'Switch to the selected context: every screen reloads from it',
+		hint: 'switch',
 	},
 
 	// A stream: its shard map.
@@ -538,6 +556,7 @@ export const SCOPE_TITLES: Record<Scope, string> = {
 	metrics: 'Stream metrics',
 	firehose: 'Firehose delivery streams',
 	delivery: 'Firehose delivery stream',
+	contexts: 'Contexts',
 	help: 'Help screen',
 	prompt: 'Prompt (: and / and other questions)',
 };
@@ -555,6 +574,7 @@ export const SCOPE_ORDER: readonly Scope[] = [
 	'metrics',
 	'firehose',
 	'delivery',
+	'contexts',
 	'prompt',
 	'help',
 ];

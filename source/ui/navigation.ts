@@ -28,6 +28,8 @@ export type Screen =
 	| {kind: 'metrics'; stream: string; shardId?: string}
 	| {kind: 'firehose'}
 	| {kind: 'delivery'; deliveryStream: string}
+	/** The contexts to switch between (profiles, endpoints, the local engine). */
+	| {kind: 'contexts'}
 	/** The help for the screen it was opened from (`scope`): that screen's keys first. */
 	| {kind: 'help'; scope: Scope};
 
@@ -45,6 +47,7 @@ export const SCREEN_SCOPE: Record<Screen['kind'], Scope> = {
 	metrics: 'metrics',
 	firehose: 'firehose',
 	delivery: 'delivery',
+	contexts: 'contexts',
 	help: 'help',
 };
 

@@ -9,7 +9,9 @@ import {constants} from 'node:os';
 import {render, type Instance} from 'ink';
 import {App} from '../app.js';
 import {startDemo} from '../demo/demo.js';
+import type {Context} from '../contexts/context.js';
 import type {Driver} from '../driver/driver.js';
+import {ContextSwitcher, type ContextSwitcherProps} from './context-switcher.js';
 
 export type ConsoleOptions = {
 	driver: Driver;
@@ -22,6 +24,8 @@ export type ConsoleOptions = {
 	auditDirectory?: string;
 	/** Iterator age above which a stream is highlighted and the bell rings (--alert-iterator-age). */
 	alertIteratorAgeMs?: number;
+	/** Switching contexts (`:ctx`), and the context the console starts in. */
+	contexts?: {opener: ContextSwitcherProps['opener']; initialContext?: Context};
 	/** The terminal (process.stdin / process.stdout / process.stderr by default). */
 	stdin?: NodeJS.ReadStream;
 	stdout?: NodeJS.WriteStream;
@@ -96,16 +100,25 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
 	process.on('unhandledRejection', onFatal);
 	const demo = options.demo ? startDemo(options.driver, {rate: options.demoRate}) : undefined;
 	try {
+		const appProps = {
+			driver: options.driver,
+			demo: options.demo,
+			pollIntervalMs: options.pollIntervalMs,
+			tailBufferSize: options.tailBufferSize,
+			auditDirectory: options.auditDirectory,
+			alertIteratorAgeMs: options.alertIteratorAgeMs,
+			bell: () => stdout.write(BELL),
+		};
 		instance = render(
-			<App
-				driver={options.driver}
-				demo={options.demo}
-				pollIntervalMs={options.pollIntervalMs}
-				tailBufferSize={options.tailBufferSize}
-				auditDirectory={options.auditDirectory}
-				alertIteratorAgeMs={options.alertIteratorAgeMs}
-				bell={() => stdout.write(BELL)}
-			/>,
+			options.contexts ? (
+				<ContextSwitcher
+					{...appProps}
+					opener={options.contexts.opener}
+					initialContext={options.contexts.initialContext}
+				/>
+			) : (
+				<App {...appProps} />
+			),
 			{stdin, stdout, stderr, exitOnCtrlC: false, maxFps: MAX_FPS},
 		);
 		await instance.waitUntilExit();

@@ -17,7 +17,7 @@ export type ScreenStack = {
 /** The `:` commands that only move between screens. */
 export type ScreenCommand = Extract<
 	ConsoleCommand,
-	{name: 'streams' | 'stream' | 'tail' | 'metrics' | 'firehose' | 'query' | 'put' | 'help'}
+	{name: 'streams' | 'stream' | 'tail' | 'metrics' | 'firehose' | 'query' | 'put' | 'help' | 'ctx'}
 >;
 
 export type StackChange =
@@ -81,6 +81,10 @@ function commandScreens(command: ScreenCommand): Screen[] {
 
 		case 'query': {
 			return [{kind: 'query', stream: command.stream}];
+		}
+
+		case 'ctx': {
+			return [{kind: 'contexts'}];
 		}
 
 		case 'firehose': {

@@ -21,6 +21,7 @@ import {ReshardScreen} from './screens/reshard-screen.js';
 import {StreamScreen} from './screens/stream-screen.js';
 import {StreamsScreen} from './screens/streams-screen.js';
 import {TailScreen} from './screens/tail-screen.js';
+import {ContextsScreen, type ContextSwitching} from './screens/contexts-screen.js';
 
 /** What the app shares with its screens beyond the props every screen gets. */
 export type ScreenContext = {
@@ -40,6 +41,8 @@ export type ScreenContext = {
 	tailBufferSize?: number;
 	saveDirectory?: string;
 	auditDirectory?: string;
+	/** Switching contexts, when the console was started with them. */
+	contexts?: ContextSwitching;
 };
 
 type Renderer<Kind extends Screen['kind']> = (
@@ -140,6 +143,9 @@ const SCREENS: {[Kind in Screen['kind']]: Renderer<Kind>} = {
 			entry={screen.entry}
 			initialMode={screen.mode}
 		/>
+	),
+	contexts: (_screen, common, context) => (
+		<ContextsScreen {...common} contexts={context.contexts} />
 	),
 	help: (screen, common, context) => (
 		<HelpScreen

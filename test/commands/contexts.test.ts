@@ -4,102 +4,37 @@
  * profile whose token cache has expired.
  */
 import {execFile} from 'node:child_process';
-import {createHash} from 'node:crypto';
-import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
-import path from 'node:path';
 import {promisify} from 'node:util';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
-import {KinesisEngine} from '../../source/engine/engine.js';
-import {KinesisServer} from '../../source/server/server.js';
 import {ensureBuilt, root} from '../helpers/build.js';
+import {
+	contextHome,
+	serveStreams,
+	stopServed,
+	type ContextHome,
+	type ServedEngine,
+} from '../helpers/context-home.js';
 
 const run = promisify(execFile);
 
-type Served = {engine: KinesisEngine; server: KinesisServer; url: string};
-const served: Served[] = [];
-let home: string;
+const served: ServedEngine[] = [];
+let home: ContextHome;
 let environment: NodeJS.ProcessEnv;
-
-async function serveWith(streams: string[]): Promise<Served> {
-	const engine = new KinesisEngine({enforceLimits: false, createDelayMs: 0});
-	for (const name of streams) engine.createStream({StreamName: name, ShardCount: 1});
-	const server = new KinesisServer({engine, port: 0});
-	const url = await server.start();
-	const entry = {engine, server, url};
-	served.push(entry);
-	return entry;
-}
 
 beforeAll(async () => {
 	const [, alpha, beta] = await Promise.all([
 		ensureBuilt(),
-		serveWith(['alpha-orders', 'alpha-clicks']),
-		serveWith(['beta-logs']),
+		serveStreams(['alpha-orders', 'alpha-clicks']),
+		serveStreams(['beta-logs']),
 	]);
-	home = mkdtempSync(path.join(tmpdir(), 'kinesis-top-contexts-home-'));
-	mkdirSync(path.join(home, '.aws', 'sso', 'cache'), {recursive: true});
-	writeFileSync(
-		path.join(home, '.aws', 'config'),
-		`[profile alpha]
-region = eu-west-1
-endpoint_url = ${alpha.url}
-
-[profile beta]
-region = us-west-2
-endpoint_url = ${beta.url}
-
-[profile ops-prod]
-region = eu-west-1
-endpoint_url = ${alpha.url}
-
-[profile sso-dev]
-region = eu-west-1
-sso_session = corp
-sso_account_id = 111122223333
-sso_role_name = Developer
-
-[sso-session corp]
-sso_start_url = https://corp.awsapps.com/start
-sso_region = eu-west-1
-`,
-	);
-	writeFileSync(
-		path.join(home, '.aws', 'credentials'),
-		'[alpha]\naws_access_key_id = AKIDALPHA\naws_secret_access_key = secret\n',
-	);
-	// The SSO token cache as `aws sso login` leaves it, expired an hour ago.
-	writeFileSync(
-		path.join(
-			home,
-			'.aws',
-			'sso',
-			'cache',
-			`${createHash('sha1').update('corp').digest('hex')}.json`,
-		),
-		JSON.stringify({
-			startUrl: 'https://corp.awsapps.com/start',
-			region: 'eu-west-1',
-			accessToken: 'expired-token',
-			expiresAt: new Date(Date.now() - 3_600_000).toISOString(),
-		}),
-	);
-	mkdirSync(path.join(home, '.config', 'kinesis-top'), {recursive: true});
-	writeFileSync(
-		path.join(home, '.config', 'kinesis-top', 'config.json'),
-		JSON.stringify({contexts: {lab: {inMemory: true, label: 'LAB', color: 'green'}}}),
-	);
-	// Only what the test gives: no AWS_* or XDG_* of the machine running it.
-	environment = {PATH: process.env.PATH, HOME: home, NO_COLOR: '1'};
+	served.push(alpha, beta);
+	home = contextHome(alpha.url, beta.url);
+	environment = home.environment;
 }, 120_000);
 
 afterAll(async () => {
-	for (const {server, engine} of served) {
-		await server.stop();
-		await engine.close();
-	}
-
-	rmSync(home, {recursive: true, force: true});
+	for (const each of served) await stopServed(each);
+	home.remove();
 });
 
 async function cli(...argv: string[]) {
@@ -182,7 +117,7 @@ describe('contexts, headless', () => {
 		const {status, stderr} = await cli('--context', 'sso-dev', '--retry-for', '0', 'streams');
 		expect(status).toBe(1);
 		expect(stderr).toBe(
-			'error: LoginRequired: the SSO session of profile sso-dev has expired or was never started: run aws sso login --profile sso-dev\n',
+			'error: LoginRequired: run aws sso login --profile sso-dev: its SSO session has expired or was never started\n',
 		);
 	});
 

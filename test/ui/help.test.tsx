@@ -98,6 +98,9 @@ const ROUTES: Record<Exclude<Scope, 'global' | 'help' | 'prompt'>, Route> = {
 		await app.untilText('› archive');
 		app.press(keys.enter);
 	},
+	async contexts(app) {
+		app.press('X');
+	},
 };
 
 describe('help for the screen you are on', () => {

@@ -218,6 +218,8 @@ describe('command line', () => {
 			'metrics',
 			'firehose',
 			'alert',
+			'ctx',
+			'region',
 			'help',
 			'quit',
 		]);
@@ -228,5 +230,25 @@ describe('command line', () => {
 		});
 		expect(completeCommandLine('tail o', streams)).toEqual({value: 'tail orders ', candidates: []});
 		expect(completeCommandLine('help x', streams)).toEqual({value: 'help x', candidates: []});
+	});
+
+	test(':ctx lists or switches contexts; :region takes a region', () => {
+		expect(parseCommandLine('ctx')).toEqual({command: {name: 'ctx', context: undefined}});
+		expect(parseCommandLine('context prod')).toEqual({command: {name: 'ctx', context: 'prod'}});
+		expect(parseCommandLine('ctx a b').error).toBe('Usage: :ctx [NAME] (list or switch contexts)');
+		expect(parseCommandLine('region eu-west-1')).toEqual({
+			command: {name: 'region', region: 'eu-west-1'},
+		});
+		expect(parseCommandLine('region us-gov-west-1').command).toEqual({
+			name: 'region',
+			region: 'us-gov-west-1',
+		});
+		expect(parseCommandLine('region Ireland').error).toBe(
+			'Not a region: Ireland — try :region eu-west-1',
+		);
+		expect(parseCommandLine('region').error).toMatch(/^Usage: :region NAME/);
+		expect(COMMAND_PLACEHOLDER).toBe(
+			'streams stream tail put query metrics firehose alert ctx · tab completes',
+		);
 	});
 });

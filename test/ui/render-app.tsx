@@ -1,5 +1,6 @@
 /** Renders the console over a LocalDriver for the UI tests, with frame helpers and named keys. */
 import {render} from 'ink-testing-library';
+import type {ReactElement} from 'react';
 import stringWidth from 'string-width';
 import {App, type AppProps} from '../../source/app.js';
 import {DriverError, type Driver} from '../../source/driver/driver.js';
@@ -23,11 +24,16 @@ export const keys = {
 export const FAST_TAIL = {idlePollMs: 20, catchUpPollMs: 5, minBackoffMs: 5, maxBackoffMs: 20};
 export const FAST_RATES = {intervalMs: 50, tailOptions: FAST_TAIL};
 
-export type Harness = ReturnType<typeof renderApp>;
+export type Harness = ReturnType<typeof renderConsole>;
 
 const cleanups: Array<() => Promise<void> | void> = [];
 
 /** Unmounts every app and closes every driver of the test: call from afterEach. */
+/** Runs `cleanup` with the others after the test (last registered, first run). */
+export function afterTest(cleanup: () => Promise<void> | void) {
+	cleanups.push(cleanup);
+}
+
 export async function cleanUp() {
 	for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 }
@@ -64,7 +70,7 @@ export function renderApp(
 ) {
 	const width = props.width ?? 80;
 	const height = props.height ?? 24;
-	const app = render(
+	return renderConsole(
 		<App
 			driver={driver}
 			theme={createTheme(true)}
@@ -75,7 +81,14 @@ export function renderApp(
 			width={width}
 			height={height}
 		/>,
+		width,
+		height,
 	);
+}
+
+/** The console as `element` draws it (the App, or what wraps it), with the same frame helpers. */
+export function renderConsole(element: ReactElement, width: number, height: number) {
+	const app = render(element);
 	cleanups.push(() => app.unmount());
 	const frame = () => app.lastFrame() ?? '';
 	const lines = () => frame().split('\n');

@@ -77,6 +77,11 @@ export function StreamsScreen(props: StreamsScreenProps) {
 					navigation.push({kind: 'firehose'});
 					break;
 				}
+
+				case 'contexts': {
+					navigation.push({kind: 'contexts'});
+					break;
+				}
 			}
 		},
 		[move, name, navigation],
