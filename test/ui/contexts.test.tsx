@@ -132,18 +132,20 @@ describe('contexts in the console', () => {
 		const rows = app.lines().slice(3, 8);
 		const port = (served: ServedEngine) => new URL(served.url).port;
 		expect(rows[0]).toMatch(
-			new RegExp(`^› ● alpha +http://127\\.0\\.0\\.1:${port(alpha)} +eu-west-1 +000000000000 +read-write`),
+			new RegExp(
+				`^› ● alpha +http://127\\.0\\.0\\.1:${port(alpha)} +eu-west-1 +000000000000 +read-write`,
+			),
 		);
 		expect(rows[1]).toMatch(
 			new RegExp(`^  beta +http://127\\.0\\.0\\.1:${port(beta)} +us-west-2 +— +read-write`),
 		);
-		expect(rows[2]).toMatch(/^  lab \(LAB\) +local \(in memory\) +— +read-write/);
+		expect(rows[2]).toMatch(/^ {2}lab \(LAB\) +local \(in memory\) +— +read-write/);
 		expect(rows[3]).toMatch(
 			new RegExp(
 				`^  ops-prod +http://127\\.0\\.0\\.1:${port(alpha)} +eu-west-1 +— +PROD read-only`,
 			),
 		);
-		expect(rows[4]).toMatch(/^  sso-dev +aws eu-west-1 +eu-west-1 +— +read-write/);
+		expect(rows[4]).toMatch(/^ {2}sso-dev +aws eu-west-1 +eu-west-1 +— +read-write/);
 
 		expectFits(app);
 		for (let index = 0; index < 3; index++) app.press('j');
