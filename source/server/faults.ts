@@ -2,8 +2,8 @@
  * Fault injection for `serve --faults throttle=0.05,error=0.01,latency=20ms`, so clients can test their
  * retry paths against the errors AWS sends when it throttles or fails: a share of calls is answered
  * with the service's throttling error, a share with InternalFailure (500), and every call is delayed
- * by the latency. Defaults apply to every call; a stream can override any of the three at run time
- * (`POST /_faults`, see faults-endpoint.ts), the stream being the one the call names.
+ * by the latency. The defaults apply to every call; a stream can be given settings of its own at run
+ * time (`POST /_faults`, see serve-endpoints.ts), which then apply to the calls naming it instead.
  *
  * Which call gets a fault is drawn at random, or, with `--faults-seed N`, from a seeded generator, so a
  * test making its calls one at a time sees the same faults on every run.
@@ -112,7 +112,7 @@ export type FaultDraw = {fault: 'throttle' | 'error' | undefined; latencyMs: num
 /** The settings in force (defaults and per-stream overrides) and the draws made against them. */
 export class Faults {
 	private defaults: FaultSettings;
-	private readonly streams = new Map<string, Partial<FaultSettings>>();
+	private readonly streams = new Map<string, FaultSettings>();
 	private readonly random: () => number;
 
 	constructor(
@@ -124,24 +124,27 @@ export class Faults {
 		this.random = seed === undefined ? Math.random : seededRandom(seed);
 	}
 
-	/** The settings a call naming `stream` (or none) gets: the stream's own, else the defaults. */
+	/**
+	 * The settings a call naming `stream` (or none) gets: the stream's own when it has them — all three,
+	 * not mixed with the defaults, so what a test sets for its stream is all that applies — else the
+	 * defaults.
+	 */
 	settingsFor(stream: string | undefined): FaultSettings {
-		const own = stream === undefined ? undefined : this.streams.get(stream);
-		return own ? {...this.defaults, ...own} : this.defaults;
+		return (stream === undefined ? undefined : this.streams.get(stream)) ?? this.defaults;
 	}
 
-	/** Changes the defaults (no stream) or one stream's own settings; what is not given stays. */
+	/**
+	 * Changes the defaults (no stream) or one stream's own settings; what is not given stays as it was
+	 * (a stream's first change starts from no faults).
+	 */
 	update(stream: string | undefined, change: Partial<FaultSettings>) {
-		if (stream === undefined) {
-			const next = {...this.defaults, ...change};
-			checkTotal(next);
-			this.defaults = next;
-			return;
-		}
-
-		const own = {...this.streams.get(stream), ...change};
-		checkTotal({...this.defaults, ...own});
-		this.streams.set(stream, own);
+		const next = {
+			...(stream === undefined ? this.defaults : (this.streams.get(stream) ?? NO_FAULTS)),
+			...change,
+		};
+		checkTotal(next);
+		if (stream === undefined) this.defaults = next;
+		else this.streams.set(stream, next);
 	}
 
 	/** Removes one stream's own settings, or, without a stream, every fault. */

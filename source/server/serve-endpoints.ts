@@ -33,7 +33,7 @@ const validationError = (message: string) => json(400, {__type: 'ValidationExcep
 const methodNotAllowed = (path: string, allowed: string) => ({
 	...json(405, {
 		__type: 'MethodNotAllowedException',
-		message: `${path} answers ${allowed.split(', ').join(' and ')}.`,
+		message: `${path} answers ${allowed.replace(/, (\w+)$/, ' and $1')}.`,
 	}),
 	headers: {Allow: allowed},
 });
