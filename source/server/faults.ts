@@ -62,7 +62,8 @@ export function parseLatency(text: string): number {
 }
 
 function checkTotal(settings: FaultSettings) {
-	if (settings.throttle + settings.error > 1) {
+	// With a little room for decimal shares that sum to 1 in binary floating point (0.7 + 0.3).
+	if (settings.throttle + settings.error > 1 + 1e-9) {
 		throw new FaultSettingError(
 			`throttle and error together cannot exceed 1 (all calls), not ${settings.throttle} + ${settings.error}`,
 		);

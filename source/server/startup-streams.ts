@@ -72,6 +72,8 @@ export function parseStartupStream(spec: string): StartupStream {
 	return {kind: 'stream', name, shards, onDemand: mode === 'on-demand'};
 }
 
+const shardCount = (count: number, kind = '') => `${count} ${kind}shard${count === 1 ? '' : 's'}`;
+
 /** Polls until `isActive` holds, for up to `timeoutMs` (the engine's CREATING delay and some). */
 async function untilActive(isActive: () => boolean, what: string, timeoutMs: number) {
 	const deadline = Date.now() + timeoutMs;
@@ -107,16 +109,20 @@ export async function createStartupStreams(
 		if (existing.has(spec.name)) {
 			const summary = kinesis.describeStreamSummary({StreamName: spec.name});
 			say(
-				`stream ${spec.name} already exists (${summary.OpenShardCount} open shards, ${summary.StreamModeDetails.StreamMode}): left as it is`,
+				`stream ${spec.name} already exists (${shardCount(summary.OpenShardCount, 'open ')}, ${summary.StreamModeDetails.StreamMode}): left as it is`,
 			);
 		} else {
+			const mode = spec.onDemand ? 'ON_DEMAND' : 'PROVISIONED';
+			// On-demand without a count starts with AWS's 4 shards; provisioned needs one.
+			const shards = spec.shards ?? (spec.onDemand ? undefined : 1);
 			kinesis.createStream({
 				StreamName: spec.name,
-				ShardCount: spec.shards,
-				StreamModeDetails: {StreamMode: spec.onDemand ? 'ON_DEMAND' : 'PROVISIONED'},
+				ShardCount: shards,
+				StreamModeDetails: {StreamMode: mode},
 			});
 			existing.add(spec.name);
-			say(`created stream ${spec.name}`);
+			const made = kinesis.describeStreamSummary({StreamName: spec.name});
+			say(`created stream ${spec.name} (${shardCount(made.OpenShardCount)}, ${mode})`);
 		}
 
 		waits.push(

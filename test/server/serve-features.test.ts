@@ -36,7 +36,7 @@ type Answer = {
 	headers: Record<string, string | string[] | undefined>;
 	body: Buffer;
 	/** What ALPN agreed, over TLS. */
-	alpn?: string | false;
+	alpn?: string | false | null;
 };
 
 type Sent = {
@@ -97,10 +97,10 @@ function exchange(transport: Transport, port: number, ca: string, sent: Sent): P
 
 	const secure = transport === 'HTTPS (HTTP/1.1)';
 	const options = {host: '127.0.0.1', port, method, path, headers, agent: false as const};
+	// Only HTTP/1.1 offered, so the server's ALPN choice is tested (https.request passes it on to TLS).
+	const secureOptions = {...options, ca, ALPNProtocols: ['http/1.1']};
 	return new Promise<Answer>((resolve, reject) => {
-		const request = secure
-			? httpsRequest({...options, ca, ALPNProtocols: ['http/1.1']})
-			: http1Request(options);
+		const request = secure ? httpsRequest(secureOptions) : http1Request(options);
 		request.on('error', reject);
 		request.on('response', (response) => {
 			const chunks: Buffer[] = [];
