@@ -19,8 +19,14 @@ import type {AnyRequest} from './listener.js';
 
 export type {HookReply} from './fault-injection.js';
 
-/** Called with every request and its body; an answer ends the request there, undefined goes on. */
-export type RequestHook = (request: AnyRequest, body: Buffer) => Promise<HookReply | undefined>;
+/**
+ * Called with every request and its body; an answer ends the request there, undefined goes on (and
+ * undefined at once, not a promise, when there is nothing to do: the common case costs no await).
+ */
+export type RequestHook = (
+	request: AnyRequest,
+	body: Buffer,
+) => Promise<HookReply | undefined> | undefined;
 
 const json = (status: number, value: unknown): HookReply => ({
 	status,
@@ -114,17 +120,23 @@ export function serveEndpoints(options: {
 	startedAt?: number;
 }): RequestHook {
 	const startedAt = options.startedAt ?? Date.now();
-	return async (request, body) => {
-		const url = new URL(request.url ?? '/', 'http://localhost');
-		if (url.pathname === '/_health') {
-			if (request.method !== 'GET') return methodNotAllowed('/_health', 'GET');
-			return healthReply(healthReport(options.engine, options.firehose, startedAt));
+	return (request, body) => {
+		if (request.url?.startsWith('/_')) {
+			const url = new URL(request.url, 'http://localhost');
+			if (url.pathname === '/_health') {
+				if (request.method !== 'GET') return Promise.resolve(methodNotAllowed('/_health', 'GET'));
+				return Promise.resolve(
+					healthReply(healthReport(options.engine, options.firehose, startedAt)),
+				);
+			}
+
+			if (url.pathname === '/_faults') {
+				return Promise.resolve(faultsEndpoint(options.faults, request, body, url.searchParams));
+			}
 		}
 
-		if (url.pathname === '/_faults') {
-			return faultsEndpoint(options.faults, request, body, url.searchParams);
-		}
-
-		return injectFault(options.faults, options.engine, request, body);
+		return options.faults.active
+			? injectFault(options.faults, options.engine, request, body)
+			: undefined;
 	};
 }
