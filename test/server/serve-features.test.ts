@@ -206,6 +206,35 @@ describe('one port: TLS (h2 and HTTP/1.1 by ALPN), and HTTP/1.1 and h2c in clear
 		},
 	);
 
+	test('a TLS client offering no ALPN at all (older ones) is served HTTP/1.1', async () => {
+		const answer = await new Promise<{status: number; alpn: string | false | null}>(
+			(resolve, reject) => {
+				const request = httpsRequest(
+					{
+						host: '127.0.0.1',
+						port: served.port,
+						method: 'GET',
+						path: '/_health',
+						ca: served.tls.cert,
+						agent: false,
+					},
+					(response) => {
+						response.resume();
+						response.on('end', () =>
+							resolve({
+								status: response.statusCode!,
+								alpn: (response.socket as TLSSocket).alpnProtocol,
+							}),
+						);
+					},
+				);
+				request.on('error', reject);
+				request.end();
+			},
+		);
+		expect(answer).toEqual({status: 200, alpn: false});
+	});
+
 	test('a client not trusting the certificate is refused by its own TLS check', async () => {
 		const other = selfSignedTls(undefined, ['127.0.0.1']);
 		try {
