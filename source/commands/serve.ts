@@ -87,7 +87,7 @@ function signingCredentials(
 	return {accessKeyId, secretAccessKey};
 }
 
-/** `--tls`, or `--cert FILE --key FILE` (which imply it): the files, or undefined for a self-signed one. */
+/** `--tls`, or `--cert FILE --key FILE` (which imply it); without the files the certificate is self-signed. */
 function tlsFlags(flags: Flags): {tls: boolean; certificatePath?: string; keyPath?: string} {
 	if ((flags.cert === undefined) !== (flags.key === undefined)) {
 		throw new UsageError(
