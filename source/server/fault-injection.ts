@@ -2,7 +2,8 @@
  * The faults of `serve --faults` applied to one AWS call (faults.ts draws them): the delay, then, for a
  * throttled or failed call, the error AWS answers in that case, in the request's own protocol, before the
  * call reaches the engine. Only Kinesis and Firehose calls to actions the server knows, with a body that
- * parses, are touched: anything else is left to the normal routing and its own error.
+ * parses, that carry a signature, are touched: anything else is left to the normal routing and its own
+ * error. (With --verify-signatures, a call whose signature is wrong may still be the one throttled.)
  *
  * The throttling errors are each service's own, with AWS's texts:
  * - Kinesis's data-plane actions (PutRecord, PutRecords, GetRecords, GetShardIterator):
@@ -152,6 +153,10 @@ export async function injectFault(
 	body: Buffer,
 ): Promise<HookReply | undefined> {
 	if (!faults.active || request.method !== 'POST') return undefined;
+	// An unsigned call gets its own error first, as from AWS, which authenticates before it throttles.
+	const signed =
+		request.headers.authorization !== undefined || request.url?.includes('X-Amz-Signature=');
+	if (!signed) return undefined;
 	const [service, operation] = String(request.headers['x-amz-target'] ?? '').split('.');
 	const actions = SERVICES[service];
 	if (!actions || !operation || !Object.hasOwn(actions, operation)) return undefined;

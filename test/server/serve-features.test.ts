@@ -485,7 +485,7 @@ describe('fault injection', () => {
 		}
 	});
 
-	test('never applied to /_health, /_faults, CORS preflights, unknown actions or unparsable bodies', async () => {
+	test('never applied to /_health, /_faults, CORS preflights, unknown actions, unparsable bodies or unsigned calls', async () => {
 		const served = await serve({faults: {throttle: 0.5, error: 0.5, latencyMs: 0}});
 		try {
 			for (let i = 0; i < 10; i++) {
@@ -504,6 +504,9 @@ describe('fault injection', () => {
 					body: '{',
 				});
 				expect(json(garbled)).toEqual({__type: 'SerializationException'});
+				const {authorization: _, ...unsigned} = kinesisCall('ListStreams', {}).headers!;
+				const anonymous = await served.call('h2c', {headers: unsigned, body: '{}'});
+				expect(json(anonymous).__type).toBe('MissingAuthenticationTokenException');
 			}
 		} finally {
 			await served.close();
