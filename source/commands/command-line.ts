@@ -85,8 +85,13 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
 			);
 		}
 
+		// A repeatable flag (`serve --create`) is a list: each of its values must be there.
 		const value: unknown = flags[flag];
-		if (FLAGS[flag].type === 'string' && (typeof value !== 'string' || value.trim() === '')) {
+		const values = Array.isArray(value) ? (value as unknown[]) : [value];
+		if (
+			FLAGS[flag].type === 'string' &&
+			values.some((each) => typeof each !== 'string' || each.trim() === '')
+		) {
 			throw new UsageError(`${flagText(flag)} needs a value`);
 		}
 	}

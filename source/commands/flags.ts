@@ -49,6 +49,12 @@ export const FLAGS = {
 	verifySignatures: {type: 'boolean', default: false},
 	accessKeyId: {type: 'string'},
 	secretAccessKey: {type: 'string'},
+	tls: {type: 'boolean', default: false},
+	cert: {type: 'string'},
+	// `key` (a partition key) is taken: `--key` is one flag whichever command reads it.
+	create: {type: 'string', isMultiple: true},
+	faults: {type: 'string'},
+	faultsSeed: {type: 'string'},
 } as const;
 
 export type FlagName = keyof typeof FLAGS;

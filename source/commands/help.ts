@@ -49,8 +49,9 @@ Commands
                                             (backend, region, read-only, login); --schema prints the
                                             config file's JSON Schema
   serve                                     the engine on the network: the Kinesis API (JSON 1.1 and CBOR,
-                                            HTTP/1.1 and h2c) for AWS SDKs, the AWS CLI, boto3 and the KCL;
-                                            Ctrl-C or SIGTERM stops it after answering in-flight requests
+                                            HTTP/1.1 and h2c; HTTPS with --tls) for AWS SDKs, the AWS CLI,
+                                            boto3 and the KCL; GET /_health; Ctrl-C or SIGTERM stops it
+                                            after answering in-flight requests
 
 Serve (kinesis-top serve)
   --host HOST           the address to listen on (default 127.0.0.1: this machine only)
@@ -68,6 +69,16 @@ Serve (kinesis-top serve)
   --delete-ms N         … DELETING, and --update-ms N: … UPDATING while resharding (default 500)
   --verify-signatures   check SigV4 signatures against KINESIS_TOP_ACCESS_KEY_ID and
                         KINESIS_TOP_SECRET_ACCESS_KEY (or --access-key-id, --secret-access-key)
+  --tls                 HTTPS (h2 and HTTP/1.1 by ALPN) on the same port as cleartext, with a
+                        self-signed certificate kept in DIR/tls/ (in memory: made per run); trust it
+                        with AWS_CA_BUNDLE= or NODE_EXTRA_CA_CERTS= the path printed at start
+  --cert FILE --key FILE  … with your own certificate and key (PEM) instead
+  --create SPEC         create at start unless it exists (repeatable): NAME[:SHARDS][:on-demand]
+                        (default 1 shard), or firehose:NAME[:SOURCE_STREAM] for a delivery stream
+  --faults LIST         throttle=SHARE,error=SHARE,latency=DURATION (throttle=0.05,error=0.01,
+                        latency=20ms): that share of Kinesis and Firehose calls throttled or
+                        InternalFailure, every call delayed; per stream at run time: POST /_faults
+  --faults-seed N       draw the faults from a seeded generator: the same calls fail on every run
 
 Tail positions (--from)
   ${TAIL_START_SYNTAX} (default latest).

@@ -5,9 +5,19 @@
  * otherwise, records its endpoint in the data directory (so other kinesis-top processes use it instead
  * of failing on the lock), and stops gracefully on SIGINT/SIGTERM: no new connections, in-flight
  * requests answered, then the engine closed after its pending writes — no put is half-written.
+ * For tests of clients it can also speak TLS (--tls), create streams at start (--create), inject faults
+ * (--faults) and answer `GET /_health`.
  */
+import {join} from 'node:path';
 import {defaultDataDirectory} from '../engine/log/data-directory.js';
 import type {SigningCredentials} from '../server/signature.js';
+import {FaultSettingError, parseFaultSettings, type FaultSettings} from '../server/faults.js';
+import {tlsFromFiles, type TlsMaterial} from '../server/tls.js';
+import {
+	parseStartupStream,
+	StartupStreamSpecError,
+	type StartupStream,
+} from '../server/startup-streams.js';
 import {parseCount, UsageError, type EngineCommand} from './command.js';
 import {flagText, type FlagName, type Flags} from './flags.js';
 import {parseSize} from './size.js';
@@ -36,6 +46,12 @@ const SERVE_FLAGS: readonly FlagName[] = [
 	'verifySignatures',
 	'accessKeyId',
 	'secretAccessKey',
+	'tls',
+	'cert',
+	'key',
+	'create',
+	'faults',
+	'faultsSeed',
 ];
 
 /** The URL other processes on this machine reach a server at, whichever address it is bound to. */
@@ -71,6 +87,67 @@ function signingCredentials(
 	return {accessKeyId, secretAccessKey};
 }
 
+/** `--tls`, or `--cert FILE --key FILE` (which imply it); without the files the certificate is self-signed. */
+function tlsFlags(flags: Flags): {tls: boolean; certificatePath?: string; keyPath?: string} {
+	if ((flags.cert === undefined) !== (flags.key === undefined)) {
+		throw new UsageError(
+			'--cert and --key go together: the certificate and its private key (PEM files)',
+		);
+	}
+
+	return {
+		tls: flags.tls || flags.cert !== undefined,
+		certificatePath: flags.cert,
+		keyPath: flags.key,
+	};
+}
+
+function startupStreams(flags: Flags): StartupStream[] {
+	try {
+		return (flags.create ?? []).map((spec) => parseStartupStream(spec));
+	} catch (error) {
+		if (error instanceof StartupStreamSpecError) throw new UsageError(error.message);
+		throw error;
+	}
+}
+
+function faultFlags(flags: Flags): {faults: FaultSettings | undefined; seed: number | undefined} {
+	try {
+		return {
+			faults: flags.faults === undefined ? undefined : parseFaultSettings(flags.faults),
+			seed:
+				flags.faultsSeed === undefined
+					? undefined
+					: parseCount(flags.faultsSeed, '--faults-seed', 0, 4_294_967_295),
+		};
+	} catch (error) {
+		if (error instanceof FaultSettingError) throw new UsageError(`--faults: ${error.message}`);
+		throw error;
+	}
+}
+
+/** The user's certificate and key, or a usage error saying what is wrong with them. */
+function readOwnTls(certificatePath: string, keyPath: string): TlsMaterial {
+	try {
+		return tlsFromFiles(certificatePath, keyPath);
+	} catch (error) {
+		throw new UsageError(`--cert/--key: ${(error as Error).message}`);
+	}
+}
+
+/** Where the certificate is and how clients come to trust it. */
+function certificateLine(tls: TlsMaterial, own: boolean) {
+	const what = own
+		? 'certificate'
+		: tls.generated
+			? 'self-signed certificate (new)'
+			: 'self-signed certificate';
+	return (
+		`kinesis-top serve: TLS ${what} ${tls.certificatePath}; ` +
+		`clients trust it with AWS_CA_BUNDLE=${tls.certificatePath} (AWS CLI, boto3) or NODE_EXTRA_CA_CERTS=${tls.certificatePath} (Node)\n`
+	);
+}
+
 const delay = (text: string | undefined, flag: FlagName) =>
 	text === undefined ? SERVE_DEFAULTS.transitionMs : parseCount(text, flagText(flag), 0, 3_600_000);
 
@@ -98,6 +175,14 @@ export const serveCommand: EngineCommand = {
 		}
 
 		const credentials = signingCredentials(flags, environment);
+		const secure = tlsFlags(flags);
+		const creations = startupStreams(flags);
+		const {faults: faultSettings, seed} = faultFlags(flags);
+		// The user's own certificate is checked now, before anything starts.
+		const ownTls =
+			secure.certificatePath && secure.keyPath
+				? readOwnTls(secure.certificatePath, secure.keyPath)
+				: undefined;
 		const engine = {
 			dataDirectory: flags.inMemory
 				? undefined
@@ -114,20 +199,46 @@ export const serveCommand: EngineCommand = {
 
 		return {
 			engine,
-			async action({backend, out, signal}) {
+			async action({backend, out, io, signal}) {
 				// Loaded only here: the other commands start without the wire protocols.
 				const {KinesisServer} = await import('../server/server.js');
+				const {Faults} = await import('../server/faults.js');
+				const {serveEndpoints} = await import('../server/serve-endpoints.js');
+				const {createStartupStreams} = await import('../server/startup-streams.js');
+				const {certificateNames, selfSignedTls} = await import('../server/tls.js');
+				await createStartupStreams(creations, {
+					kinesis: backend.kinesis,
+					firehose: backend.firehose,
+					say: (line) => io.stderr.write(`kinesis-top serve: ${line}\n`),
+					activeWithinMs: engine.createDelayMs + 10_000,
+				});
+				const tls =
+					ownTls ??
+					(secure.tls
+						? selfSignedTls(
+								backend.dataDirectory && join(backend.dataDirectory, 'tls'),
+								certificateNames(host),
+							)
+						: undefined);
+				const faults = new Faults(faultSettings, seed);
 				const server = new KinesisServer({
 					engine: backend.kinesis,
 					firehose: backend.firehose,
 					host,
 					port,
 					verifySignatures: credentials ? [credentials] : undefined,
+					tls,
+					beforeRouting: serveEndpoints({
+						engine: backend.kinesis,
+						firehose: backend.firehose,
+						faults,
+					}),
 				});
 				let url: string;
 				try {
 					url = await server.start();
 				} catch (error) {
+					tls?.dispose();
 					const code = (error as NodeJS.ErrnoException).code;
 					if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
 						throw new Error(`cannot listen on ${host} port ${port} (${code})`, {cause: error});
@@ -137,12 +248,24 @@ export const serveCommand: EngineCommand = {
 				}
 
 				try {
-					backend.recordEndpoint(loopbackUrl(url));
+					// Other kinesis-top processes on this directory need no certificate: the port speaks
+					// cleartext too.
+					backend.recordEndpoint(loopbackUrl(url).replace(/^https:/, 'http:'));
 					const where = backend.dataDirectory ? `data in ${backend.dataDirectory}` : 'in memory';
 					const checks = credentials ? ', SigV4 signatures verified' : '';
+					const protocols = tls
+						? 'HTTPS with h2 and HTTP/1.1, and HTTP/1.1 and h2c in cleartext'
+						: 'HTTP/1.1 and h2c';
 					await out.write(
-						`kinesis-top serve: Kinesis, Firehose and CloudWatch APIs on ${url} (HTTP/1.1 and h2c), ${where}${checks}\n`,
+						`kinesis-top serve: Kinesis, Firehose and CloudWatch APIs on ${url} (${protocols}), ${where}${checks}\n`,
 					);
+					if (tls) await out.write(certificateLine(tls, ownTls !== undefined));
+					if (faults.active) {
+						await out.write(
+							`kinesis-top serve: faults ${JSON.stringify(faults.view().default)}${seed === undefined ? '' : ` (seed ${seed})`}; GET or POST /_faults to see or change them\n`,
+						);
+					}
+
 					// Said once, when the in-memory engine first trims records to stay within its budget.
 					backend.kinesis.onMemoryTrim((notice) => {
 						void out.write(`kinesis-top serve: ${notice.message}\n`);
@@ -153,6 +276,7 @@ export const serveCommand: EngineCommand = {
 				} finally {
 					// In-flight requests are answered first; run() then closes the engine after its writes.
 					await server.stop();
+					tls?.dispose();
 				}
 
 				await out.write('kinesis-top serve: stopped\n');

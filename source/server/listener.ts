@@ -3,6 +3,10 @@
  * SDK v3 Kinesis client uses HTTP/2 by default and older clients (the AWS CLI, boto3, kinesalite users)
  * use HTTP/1.1. Each connection's first bytes decide: the HTTP/2 connection preface goes to the HTTP/2
  * server, anything else to the HTTP/1.1 server; both hand requests to the same handler.
+ *
+ * With a certificate (`serve --tls`) the same port also speaks TLS, as LocalStack's does: a connection
+ * opening with a TLS handshake record is decrypted, and ALPN then picks h2 or http/1.1 for it, so
+ * clients that insist on HTTPS (the KPL, some SDK set-ups) and the cleartext ones share one port.
  */
 import {
 	createServer as createHttp1Server,
@@ -15,12 +19,15 @@ import {
 	type Http2ServerResponse,
 } from 'node:http2';
 import {createServer as createNetServer, type Socket} from 'node:net';
+import {createServer as createTlsServer, type TLSSocket} from 'node:tls';
 
 export type AnyRequest = IncomingMessage | Http2ServerRequest;
 export type AnyResponse = ServerResponse | Http2ServerResponse;
 export type RequestHandler = (request: AnyRequest, response: AnyResponse) => void;
 
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
+/** A TLS record of type handshake (RFC 8446 §5.1): how every TLS connection's first byte reads. */
+const TLS_HANDSHAKE = 0x16;
 const HTTP2_WINDOW = 8 * 1024 * 1024;
 
 export type Listener = {
@@ -41,6 +48,8 @@ export type ListenOptions = {
 	 * must arrive within it too (default 120 s, AWS's own idle timeout being 350 s).
 	 */
 	idleTimeoutMs?: number;
+	/** A certificate and its key (PEM): the port then speaks TLS too, and the URL is https. */
+	tls?: {cert: string; key: string};
 };
 
 export async function listen(handler: RequestHandler, options: ListenOptions): Promise<Listener> {
@@ -73,6 +82,12 @@ export async function listen(handler: RequestHandler, options: ListenOptions): P
 	});
 	// Slow or silent clients must not hold a connection forever.
 	http2.setTimeout(idleTimeoutMs);
+	const secure = options.tls ? tlsServer(options.tls, http1, http2, idleTimeoutMs) : undefined;
+	// Closed with the others at the end: destroying the TCP socket under one may leave it waiting.
+	secure?.on('secureConnection', (socket: TLSSocket) => {
+		sockets.add(socket);
+		socket.on('close', () => sockets.delete(socket));
+	});
 	const tcp = createNetServer((socket) => {
 		sockets.add(socket);
 		socket.on('close', () => sockets.delete(socket));
@@ -82,6 +97,16 @@ export async function listen(handler: RequestHandler, options: ListenOptions): P
 		socket.setNoDelay(true);
 		let received: Buffer = Buffer.alloc(0);
 		const route = (chunk: Buffer) => {
+			if (secure && received.length === 0 && chunk[0] === TLS_HANDSHAKE) {
+				socket.off('data', route);
+				// The TLS socket reads this socket's handle itself, as the HTTP/2 session does below.
+				socket.setTimeout(0);
+				socket.pause();
+				socket.unshift(chunk);
+				secure.emit('connection', socket);
+				return;
+			}
+
 			// Usually the first chunk holds the whole preface: no copy of it then.
 			received = received.length === 0 ? chunk : Buffer.concat([received, chunk]);
 			const compared = Math.min(received.length, PREFACE.length);
@@ -123,7 +148,7 @@ export async function listen(handler: RequestHandler, options: ListenOptions): P
 	};
 
 	return {
-		url: `http://${host}:${port}`,
+		url: `${options.tls ? 'https' : 'http'}://${host}:${port}`,
 		host: options.host,
 		port,
 		stopAccepting,
@@ -134,4 +159,33 @@ export async function listen(handler: RequestHandler, options: ListenOptions): P
 			await closed;
 		},
 	};
+}
+
+/**
+ * The TLS side of the port: it decrypts, and hands each connection to the HTTP/2 or HTTP/1.1 server by
+ * what ALPN agreed (a client offering no ALPN speaks HTTP/1.1).
+ */
+function tlsServer(
+	credentials: {cert: string; key: string},
+	http1: ReturnType<typeof createHttp1Server>,
+	http2: ReturnType<typeof createHttp2Server>,
+	idleTimeoutMs: number,
+) {
+	const server = createTlsServer({
+		...credentials,
+		ALPNProtocols: ['h2', 'http/1.1'],
+		handshakeTimeout: Math.min(idleTimeoutMs, 120_000),
+	});
+	server.on('secureConnection', (socket: TLSSocket) => {
+		socket.on('error', () => socket.destroy());
+		if (socket.alpnProtocol === 'h2') {
+			http2.emit('connection', socket);
+		} else {
+			socket.setTimeout(idleTimeoutMs, () => socket.destroy());
+			http1.emit('connection', socket);
+		}
+	});
+	// A client that does not trust the certificate, or speaks no TLS we know, just goes.
+	server.on('tlsClientError', (_error, socket) => socket.destroy());
+	return server;
 }

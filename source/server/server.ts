@@ -48,6 +48,7 @@ import {
 	XML_CONTENT_TYPE,
 } from './query-protocol.js';
 import {decode, SerializationError, type Shape} from './shapes.js';
+import type {RequestHook} from './serve-endpoints.js';
 import {SignatureVerifier, type SignatureFailure, type SigningCredentials} from './signature.js';
 
 /** `x-amz-id-2` is 72 random bytes in base64, as AWS's; they are drawn for 64 answers at a time. */
@@ -82,6 +83,13 @@ export type ServerOptions = {
 	bodyTimeoutMs?: number;
 	/** Idle connections are closed after this time (default 120 s). */
 	idleTimeoutMs?: number;
+	/** A certificate and key (PEM): the port then speaks TLS too (listener.ts), and the URL is https. */
+	tls?: {cert: string; key: string};
+	/**
+	 * Asked first with every request and its body, before the AWS routing: serve's own endpoints
+	 * (`/_health`, `/_faults`) and its injected faults (serve-endpoints.ts). An answer ends the request.
+	 */
+	beforeRouting?: RequestHook;
 };
 
 type Reply = {
@@ -285,6 +293,7 @@ export class KinesisServer {
 			host: this.options.host ?? '127.0.0.1',
 			port: this.options.port ?? 4567,
 			idleTimeoutMs: this.options.idleTimeoutMs,
+			tls: this.options.tls,
 		});
 		return this.listener.url;
 	}
@@ -365,6 +374,10 @@ export class KinesisServer {
 	private async reply(request: AnyRequest, requestId: string): Promise<Reply> {
 		const body = await readBody(request, this.options.bodyTimeoutMs ?? 60_000);
 		if (body === undefined) return {status: 413, body: ''};
+		// Undefined at once for an AWS call when no fault is set: no extra turn of the event loop then.
+		const early = this.options.beforeRouting?.(request, body);
+		const answered = early && (await early);
+		if (answered) return answered;
 		if (request.method !== 'POST') {
 			return xmlError(
 				'AccessDeniedException',
