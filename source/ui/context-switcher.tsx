@@ -26,14 +26,15 @@ type Mounted = {
 };
 
 /** What the bottom line says after a switch: production is said loudly. */
-function arrivalNotice(driver: Driver, name: string): Notice {
+function arrivalNotice(driver: Driver, name: string, region: string | undefined): Notice {
 	const context = driver.target.context;
+	const where = (context?.label ?? name) + (region ? ` in ${region}` : '');
 	if (context?.production) {
 		const access = driver.target.readOnly ? 'read-only' : 'READ-WRITE';
-		return {text: `Now in ${context.label}: PRODUCTION, ${access}`, tone: 'error'};
+		return {text: `Now in ${where}: PRODUCTION, ${access}`, tone: 'error'};
 	}
 
-	return {text: `Now in ${context?.label ?? name}`, tone: 'info'};
+	return {text: `Now in ${where}`, tone: 'info'};
 }
 
 export function ContextSwitcher(props: ContextSwitcherProps) {
@@ -53,7 +54,7 @@ export function ContextSwitcher(props: ContextSwitcherProps) {
 					driver,
 					context,
 					generation: previous.generation + 1,
-					notice: arrivalNotice(driver, region ? `${name} in ${region}` : name),
+					notice: arrivalNotice(driver, name, region),
 				}));
 			},
 		}),

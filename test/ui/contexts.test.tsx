@@ -183,6 +183,20 @@ describe('contexts in the console', () => {
 		expect(app.lines()[0]).toMatch(/^kinesis-top \[alpha\]/);
 	});
 
+	test(':region reopens the context in another region; a local context opens the bundled engine', async () => {
+		const {app, command} = await consoleIn('alpha');
+		await app.untilText('alpha-orders');
+		await command('region us-east-2');
+		await app.untilText('Now in alpha in us-east-2');
+		expect(app.lines()[0]).toMatch(/^kinesis-top \[alpha\] endpoint · us-east-2/);
+		await app.untilText('alpha-orders');
+		await command('ctx lab');
+		await app.untilText('Now in LAB');
+		expect(app.lines()[0]).toMatch(/^kinesis-top \[LAB\] local · .* in memory/);
+		await app.untilText('No streams');
+		expectFits(app);
+	});
+
 	test('an unknown context changes nothing', async () => {
 		const {app, command} = await consoleIn('alpha');
 		await app.untilText('alpha-orders');
