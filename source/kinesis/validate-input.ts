@@ -274,5 +274,5 @@ export function inputValidationMessage(action: string, input: object): string | 
 	return `${count} validation error${count === 1 ? '' : 's'} detected: ${problems.join('; ')}`;
 }
 
-/** Whether the model knows `action` (actions it does not know are not validated here). */
-export const hasInputRules = (action: string) => Object.hasOwn(kinesisInputRules, action);
+/** The actions the model knows (any other is not validated here). */
+export const modelActions: readonly string[] = Object.keys(kinesisInputRules);
