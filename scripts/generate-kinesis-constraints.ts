@@ -13,6 +13,15 @@
  * the order AWS lists an enum's values in. kinesalite recorded both from AWS's answers, for the actions
  * it implements: its order is taken from node_modules/kinesalite/validations/, and members it does not
  * know (StreamARN and everything newer) follow in the model's order.
+ *
+ * Its constraints themselves are not taken from kinesalite: where AWS has changed them since kinesalite
+ * recorded them, today's model wins. Among the changes: StreamName is optional wherever StreamARN may
+ * name the stream instead (PutRecords, GetShardIterator, …), ShardCount is optional (on-demand streams)
+ * and unbounded above, RetentionPeriodHours has no range left in the model (the engine's 24–8,760 hours
+ * are InvalidArgumentException), a record's Data may be up to 10 MiB (the stream's MaxRecordSizeInKiB
+ * decides, in the engine), RemoveTagsFromStream takes 50 keys and AddTagsToStream 200 tags (the 10-per-
+ * call and 50-per-stream limits are the engine's), ListTagsForStream's Limit goes to 50, and
+ * UpdateShardCount requires ScalingType.
  */
 import {execFileSync} from 'node:child_process';
 import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
