@@ -119,6 +119,25 @@ const cases: Case[] = [
 		),
 		kinesalite: true,
 	},
+	{
+		name: 'a StreamARN outside its pattern (today: any stream action may name the stream by ARN)',
+		action: 'PutRecords',
+		body: {
+			StreamARN: 'arn:aws:kinesis:us-east-1:12345:stream/s',
+			Records: [{PartitionKey: 'k', Data: ''}],
+		},
+		answer: validation(
+			"1 validation error detected: Value 'arn:aws:kinesis:us-east-1:12345:stream/s' at 'streamARN' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+",
+		),
+	},
+	{
+		name: 'a consumer name and ARN outside their patterns',
+		action: 'DescribeStreamConsumer',
+		body: {ConsumerName: 'a b', ConsumerARN: 'consumer'},
+		answer: validation(
+			`2 validation errors detected: ${pattern('a b', 'consumerName')}; Value 'consumer' at 'consumerARN' failed to satisfy constraint: Member must satisfy regular expression pattern: ^(arn):aws.*:kinesis:.*:\\d{12}:.*stream\\/[a-zA-Z0-9_.-]+\\/consumer\\/[a-zA-Z0-9_.-]+:[0-9]+`,
+		),
+	},
 	// ─── Missing members, and null as missing ────────────────────────────────────────────────
 	{
 		name: 'CreateStream without a name (ShardCount is optional today: on-demand streams)',
