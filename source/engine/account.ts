@@ -8,7 +8,6 @@
 import type {EngineContext} from './context.js';
 import {LIMITS} from './limits.js';
 import {SETTINGS_LIMITS} from './stream-settings.js';
-import {Validation} from './validation.js';
 
 export type CommitmentStatus = 'ENABLED' | 'DISABLED' | 'ENABLED_UNTIL_EARLIEST_ALLOWED_END';
 
@@ -70,23 +69,8 @@ export class AccountSettings {
 
 	/** UpdateAccountSettings: enable or disable the minimum throughput billing commitment. */
 	updateAccountSettings(input: {MinimumThroughputBillingCommitment?: {Status?: string}}) {
-		const validation = new Validation();
-		if (
-			validation.required(
-				input.MinimumThroughputBillingCommitment,
-				'minimumThroughputBillingCommitment',
-			)
-		) {
-			const status = input.MinimumThroughputBillingCommitment!.Status;
-			if (validation.required(status, 'minimumThroughputBillingCommitment.status')) {
-				validation.oneOf(status, 'minimumThroughputBillingCommitment.status', [
-					'ENABLED',
-					'DISABLED',
-				]);
-			}
-		}
-
-		validation.check();
+		// The commitment and its status are required, the status ENABLED or DISABLED: the model's
+		// constraints, checked before (input-validation.ts).
 		const now = this.context.clock.now();
 		const previous = this.state;
 		this.settle(now);

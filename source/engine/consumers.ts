@@ -22,7 +22,6 @@ import {
 	STREAM_ARN_PATTERN,
 	STREAM_ARN_PATTERN_TEXT,
 	tagList,
-	validateTags,
 	Validation,
 } from './validation.js';
 
@@ -108,21 +107,7 @@ export class Consumers {
 		ConsumerName?: string;
 		Tags?: Record<string, string>;
 	}): {Consumer: Consumer} {
-		const validation = new Validation();
-		if (validation.required(input.StreamARN, 'streamARN')) {
-			validation
-				.length(input.StreamARN, 'streamARN', 1, 2048)
-				.pattern(input.StreamARN, 'streamARN', STREAM_ARN_PATTERN, STREAM_ARN_PATTERN_TEXT);
-		}
-
-		if (validation.required(input.ConsumerName, 'consumerName')) {
-			validation
-				.length(input.ConsumerName, 'consumerName', 1, 128)
-				.pattern(input.ConsumerName, 'consumerName', NAME_PATTERN, NAME_PATTERN_TEXT);
-		}
-
-		validateTags(validation, input.Tags ?? {}, 'tags');
-		validation.check();
+		// Names, ARN and tags were checked against the model before (input-validation.ts).
 		const tags = tagList(input.Tags ?? {});
 		if (tags.length > 50) {
 			throw invalidArgument(
@@ -204,17 +189,6 @@ export class Consumers {
 		MaxResults?: number;
 		StreamCreationTimestamp?: Date | number;
 	}): {Consumers: Consumer[]; NextToken?: string} {
-		const validation = new Validation();
-		if (validation.required(input.StreamARN, 'streamARN')) {
-			validation
-				.length(input.StreamARN, 'streamARN', 1, 2048)
-				.pattern(input.StreamARN, 'streamARN', STREAM_ARN_PATTERN, STREAM_ARN_PATTERN_TEXT);
-		}
-
-		validation
-			.range(input.MaxResults, 'maxResults', 1, 10_000)
-			.length(input.NextToken, 'nextToken', 1, 1_048_576);
-		validation.check();
 		if (input.NextToken !== undefined && input.StreamCreationTimestamp !== undefined) {
 			throw invalidArgument('NextToken and StreamCreationTimestamp cannot be provided together.');
 		}

@@ -52,6 +52,7 @@ import {
 	type ShardSubscription,
 	type SubscribeToShardInput,
 } from './subscriptions.js';
+import {checkInputsOfActions} from './input-validation.js';
 import {Validation} from './validation.js';
 import type {
 	GetRecordsOutput,
@@ -254,23 +255,12 @@ export class KinesisEngine {
 		RecordDistributionStrategy?: string;
 	}) {
 		const name = input.StreamName;
-		this.validateStreamName(name, 'streamName');
 		const mode = input.StreamModeDetails?.StreamMode ?? 'PROVISIONED';
 		let count = input.ShardCount;
 		if (mode === 'ON_DEMAND') {
 			count ??= LIMITS.onDemandInitialShards;
 		} else if (count === undefined) {
 			throw invalidArgument('ShardCount is required for a PROVISIONED stream.');
-		}
-
-		if (!Number.isInteger(count) || count < 1) {
-			throw validationError([
-				{
-					value: count,
-					at: 'shardCount',
-					constraint: 'Member must have value greater than or equal to 1',
-				},
-			]);
 		}
 
 		this.settings.checkCreateOptions(input);
@@ -314,7 +304,12 @@ export class KinesisEngine {
 		}
 	}
 
-	listStreams(): string[] {
+	/** ListStreams' paging members are the server's; its input is taken here to be validated. */
+	listStreams(_input?: {
+		Limit?: number;
+		ExclusiveStartStreamName?: string;
+		NextToken?: string;
+	}): string[] {
 		this.settle();
 		return [...this.streams.keys()].sort();
 	}
@@ -487,19 +482,6 @@ export class KinesisEngine {
 	async putRecord(
 		input: StreamRef & PutRecordsRequestEntry & {SequenceNumberForOrdering?: string},
 	): Promise<PutRecordOutput> {
-		if (
-			input.SequenceNumberForOrdering !== undefined &&
-			!isWellFormedSequenceNumber(input.SequenceNumberForOrdering)
-		) {
-			throw validationError([
-				{
-					value: input.SequenceNumberForOrdering,
-					at: 'sequenceNumberForOrdering',
-					constraint: 'Member must satisfy regular expression pattern: 0|([1-9]\\d{0,128})',
-				},
-			]);
-		}
-
 		// Our sequence numbers increase stream-wide, so any later put already orders after the given one.
 		const output = await this.putRecords({...input, Records: [input]}, 'data');
 		const [result] = output.Records;
@@ -613,23 +595,6 @@ export class KinesisEngine {
 		},
 	): {ShardIterator: string} {
 		const type = input.ShardIteratorType;
-		const types: ShardIteratorType[] = [
-			'AT_SEQUENCE_NUMBER',
-			'AFTER_SEQUENCE_NUMBER',
-			'TRIM_HORIZON',
-			'LATEST',
-			'AT_TIMESTAMP',
-		];
-		if (!types.includes(type)) {
-			throw validationError([
-				{
-					value: type,
-					at: 'shardIteratorType',
-					constraint: `Member must satisfy enum value set: [${types.join(', ')}]`,
-				},
-			]);
-		}
-
 		const stream = this.streamOf(input, true);
 		const shard = this.shardOf(stream, input.ShardId, 'does not exist');
 		const now = this.clock.now();
@@ -696,25 +661,7 @@ export class KinesisEngine {
 	 */
 	getRecords(input: {ShardIterator: string; Limit?: number}): GetRecordsOutput {
 		const started = performance.now();
-		if (typeof input.ShardIterator !== 'string') {
-			const validation = new Validation();
-			validation.required(undefined, 'shardIterator');
-			validation.check();
-		}
-
 		const limit = input.Limit ?? LIMITS.maxGetRecordsLimit;
-		if (!Number.isInteger(limit) || limit < 1 || limit > LIMITS.maxGetRecordsLimit) {
-			throw validationError([
-				{
-					value: limit,
-					at: 'limit',
-					constraint:
-						limit < 1
-							? 'Member must have value greater than or equal to 1'
-							: `Member must have value less than or equal to ${LIMITS.maxGetRecordsLimit}`,
-				},
-			]);
-		}
 
 		const iterator = decodeIterator(input.ShardIterator);
 		const now = this.clock.now();
@@ -819,26 +766,6 @@ export class KinesisEngine {
 		input: StreamRef & {TargetShardCount: number; ScalingType?: 'UNIFORM_SCALING'},
 	): {StreamName: string; StreamARN: string; CurrentShardCount: number; TargetShardCount: number} {
 		const target = input.TargetShardCount;
-		if (!Number.isInteger(target) || target < 1 || target > 100_000) {
-			throw validationError([
-				{
-					value: target,
-					at: 'targetShardCount',
-					constraint: 'Member must have value greater than or equal to 1',
-				},
-			]);
-		}
-
-		if (input.ScalingType !== undefined && input.ScalingType !== 'UNIFORM_SCALING') {
-			throw validationError([
-				{
-					value: input.ScalingType,
-					at: 'scalingType',
-					constraint: 'Member must satisfy enum value set: [UNIFORM_SCALING]',
-				},
-			]);
-		}
-
 		const stream = this.streamOf(input);
 		const current = stream.openShards.length;
 		const now = this.clock.now();
@@ -1196,68 +1123,42 @@ export class KinesisEngine {
 		return putLimits(name === undefined ? undefined : this.streams.get(name));
 	}
 
+	/**
+	 * What PutRecord(s) checks beyond the model's constraints (checked before, see input-validation.ts):
+	 * the record size the stream allows (MaxRecordSizeInKiB, 1 MiB by default, where the model allows
+	 * up to 10 MiB), an ExplicitHashKey beyond 2^128 - 1 and the request's total size.
+	 */
 	private validatePutEntries(
 		entries: PutRecordsRequestEntry[],
 		memberPrefix: string,
 		limits = putLimits(undefined),
 	) {
 		const single = memberPrefix === 'data';
-		const at = (index: number, member: string) =>
-			single ? member : `records.${index + 1}.member.${member}`;
-		if (!single && (entries.length < 1 || entries.length > LIMITS.maxPutRecordsEntries)) {
-			throw validationError([
-				{
-					value: `[${entries.length} records]`,
-					at: 'records',
-					constraint:
-						entries.length < 1
-							? 'Member must have length greater than or equal to 1'
-							: `Member must have length less than or equal to ${LIMITS.maxPutRecordsEntries}`,
-				},
-			]);
-		}
-
 		let total = 0;
-		const problems = [];
+		let oversized: {index: number; length: number}[] | undefined;
 		for (let i = 0; i < entries.length; i++) {
 			const {PartitionKey: key, Data: data, ExplicitHashKey: explicit} = entries[i];
-			if (typeof key !== 'string' || key.length < 1 || key.length > LIMITS.maxPartitionKeyLength) {
-				problems.push({
-					value: key,
-					at: at(i, 'partitionKey'),
-					constraint:
-						typeof key === 'string' && key.length > 0
-							? `Member must have length less than or equal to ${LIMITS.maxPartitionKeyLength}`
-							: 'Member must have length greater than or equal to 1',
-				});
+			if (data.length > limits.record) (oversized ??= []).push({index: i, length: data.length});
+			// 39 digits (the model's pattern) reach beyond the hash key range.
+			if (explicit !== undefined && explicit.length >= 39 && BigInt(explicit) > MAX_HASH_KEY) {
+				throw invalidArgument(
+					`Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was ${explicit}`,
+				);
 			}
 
-			if (!(data instanceof Uint8Array) || data.length > limits.record) {
-				problems.push({
-					value: `java.nio.HeapByteBuffer[pos=0 lim=${data?.length} cap=${data?.length}]`,
-					at: at(i, 'data'),
-					constraint: `Member must have length less than or equal to ${limits.record}`,
-				});
-			}
-
-			if (explicit !== undefined) {
-				if (!/^(0|[1-9]\d{0,38})$/.test(explicit)) {
-					problems.push({
-						value: explicit,
-						at: at(i, 'explicitHashKey'),
-						constraint: 'Member must satisfy regular expression pattern: 0|([1-9]\\d{0,38})',
-					});
-				} else if (BigInt(explicit) > MAX_HASH_KEY) {
-					throw invalidArgument(
-						`Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was ${explicit}`,
-					);
-				}
-			}
-
-			total += (data?.length ?? 0) + (typeof key === 'string' ? key.length : 0);
+			total += data.length + key.length;
 		}
 
-		if (problems.length > 0) throw validationError(problems);
+		if (oversized) {
+			throw validationError(
+				oversized.map(({index, length}) => ({
+					value: `java.nio.HeapByteBuffer[pos=0 lim=${length} cap=${length}]`,
+					at: single ? 'data' : `records.${index + 1}.member.data`,
+					constraint: `Member must have length less than or equal to ${limits.record}`,
+				})),
+			);
+		}
+
 		if (total > limits.request) {
 			throw invalidArgument(`Records size exceeds ${limits.request / 1024 / 1024} MB limit`);
 		}
@@ -1408,3 +1309,6 @@ export class KinesisEngine {
 		saveOrUndo(() => this.save(), undo);
 	}
 }
+
+// Every action's input is checked against AWS's model before the method runs (input-validation.ts).
+checkInputsOfActions(KinesisEngine.prototype);

@@ -56,8 +56,6 @@ export const SETTINGS_LIMITS = {
 	onDemandStreamLimit: 50,
 } as const;
 
-const ENCRYPTION_TYPES = ['KMS', 'NONE'];
-const STREAM_MODES: StreamMode[] = ['PROVISIONED', 'ON_DEMAND'];
 const STRATEGIES: RecordDistributionStrategy[] = ['AUTO', 'USER_PARTITION_KEY'];
 const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 const MRK = 'mrk-[0-9a-fA-F]{32}';
@@ -151,22 +149,8 @@ export class StreamSettings {
 		StreamModeDetails?: {StreamMode?: string};
 		WarmThroughputMiBps?: number;
 	}) {
-		const validation = new Validation();
-		this.requireStreamArn(validation, input.StreamARN);
-		if (validation.required(input.StreamModeDetails, 'streamModeDetails')) {
-			const mode = input.StreamModeDetails!.StreamMode;
-			if (validation.required(mode, 'streamModeDetails.streamMode')) {
-				validation.oneOf(mode, 'streamModeDetails.streamMode', STREAM_MODES);
-			}
-		}
-
-		validation.range(
-			input.WarmThroughputMiBps,
-			'warmThroughputMiBps',
-			0,
-			SETTINGS_LIMITS.maxWarmThroughputMiBps,
-		);
-		validation.check();
+		// The model's constraints are checked before (input-validation.ts); its upper bound is AWS's limit.
+		checkWarmThroughputLimit(input.WarmThroughputMiBps);
 		const mode = input.StreamModeDetails!.StreamMode as StreamMode;
 		const stream = this.context.streamOf({StreamARN: input.StreamARN});
 		if (input.WarmThroughputMiBps !== undefined) {
@@ -216,17 +200,9 @@ export class StreamSettings {
 
 	/** UpdateMaxRecordSize: 1,024–10,240 KiB; puts to the stream then accept records up to that size. */
 	updateMaxRecordSize(input: {StreamARN?: string; MaxRecordSizeInKiB?: number}) {
+		// The model checks the size (input-validation.ts); a stream is named only by ARN here.
 		const validation = new Validation();
 		this.requireStreamArn(validation, input.StreamARN);
-		if (validation.required(input.MaxRecordSizeInKiB, 'maxRecordSizeInKiB')) {
-			validation.range(
-				input.MaxRecordSizeInKiB,
-				'maxRecordSizeInKiB',
-				SETTINGS_LIMITS.minRecordSizeKiB,
-				SETTINGS_LIMITS.maxRecordSizeKiB,
-			);
-		}
-
 		validation.check();
 		const stream = this.context.streamOf({StreamARN: input.StreamARN});
 		requireActive(this.context, stream);
@@ -240,18 +216,7 @@ export class StreamSettings {
 	 * billing commitment; the stream scales towards the target while UPDATING.
 	 */
 	updateStreamWarmThroughput(input: StreamRef & {WarmThroughputMiBps?: number}) {
-		const validation = new Validation();
-		validation.pattern(input.StreamARN, 'streamARN', STREAM_ARN_PATTERN, STREAM_ARN_PATTERN_TEXT);
-		if (validation.required(input.WarmThroughputMiBps, 'warmThroughputMiBps')) {
-			validation.range(
-				input.WarmThroughputMiBps,
-				'warmThroughputMiBps',
-				0,
-				SETTINGS_LIMITS.maxWarmThroughputMiBps,
-			);
-		}
-
-		validation.check();
+		checkWarmThroughputLimit(input.WarmThroughputMiBps);
 		const stream = this.context.streamOf(input);
 		if (stream.mode !== 'ON_DEMAND') {
 			throw invalidArgument(
@@ -311,21 +276,11 @@ export class StreamSettings {
 		WarmThroughputMiBps?: number;
 		RecordDistributionStrategy?: string;
 	}) {
+		// MaxRecordSizeInKiB's range is the model's (input-validation.ts); RecordDistributionStrategy is
+		// newer than the model this was generated from.
+		checkWarmThroughputLimit(input.WarmThroughputMiBps);
 		const validation = new Validation();
-		validation
-			.range(
-				input.MaxRecordSizeInKiB,
-				'maxRecordSizeInKiB',
-				SETTINGS_LIMITS.minRecordSizeKiB,
-				SETTINGS_LIMITS.maxRecordSizeKiB,
-			)
-			.range(
-				input.WarmThroughputMiBps,
-				'warmThroughputMiBps',
-				0,
-				SETTINGS_LIMITS.maxWarmThroughputMiBps,
-			)
-			.oneOf(input.RecordDistributionStrategy, 'recordDistributionStrategy', STRATEGIES);
+		validation.oneOf(input.RecordDistributionStrategy, 'recordDistributionStrategy', STRATEGIES);
 		validation.check();
 		const onDemand = input.StreamModeDetails?.StreamMode === 'ON_DEMAND';
 		if (input.WarmThroughputMiBps !== undefined) {
@@ -400,17 +355,7 @@ export class StreamSettings {
 		input: StreamRef & {ShardLevelMetrics?: string[]},
 		desired: (current: string[], requested: Set<string>) => string[],
 	) {
-		const validation = new Validation();
-		if (validation.required(input.ShardLevelMetrics, 'shardLevelMetrics')) {
-			validation.length(input.ShardLevelMetrics, 'shardLevelMetrics', 1, 7);
-			for (const metric of input.ShardLevelMetrics!) {
-				if (validation.required(metric, 'shardLevelMetrics.member')) {
-					validation.oneOf(metric, 'shardLevelMetrics.member', [...METRICS, 'ALL']);
-				}
-			}
-		}
-
-		validation.check();
+		// The metric names are the model's enum, checked before (input-validation.ts).
 		const stream = this.context.streamOf(input);
 		requireActive(this.context, stream);
 		const requested = new Set(
@@ -430,16 +375,7 @@ export class StreamSettings {
 	}
 
 	private validateEncryption(input: StreamRef & {EncryptionType?: string; KeyId?: string}) {
-		const validation = new Validation();
-		if (validation.required(input.EncryptionType, 'encryptionType')) {
-			validation.oneOf(input.EncryptionType, 'encryptionType', ENCRYPTION_TYPES);
-		}
-
-		if (validation.required(input.KeyId, 'keyId')) {
-			validation.length(input.KeyId, 'keyId', 1, 2048);
-		}
-
-		validation.check();
+		// Type and key are required, the type one of the model's enum: checked before (input-validation.ts).
 		if (input.EncryptionType !== 'KMS') {
 			throw invalidArgument(
 				`Invalid EncryptionType ${input.EncryptionType}. The only valid EncryptionType is KMS.`,
@@ -496,4 +432,11 @@ export class StreamSettings {
 export function putLimits(stream: Stream | undefined) {
 	const record = stream ? maxRecordBytes(stream) : LIMITS.maxRecordBytes;
 	return {record, request: Math.max(LIMITS.maxPutRecordsBytes, record)};
+}
+
+/** Warm throughput above AWS's limit (the model bounds it only from below). */
+function checkWarmThroughputLimit(value: number | undefined) {
+	const validation = new Validation();
+	validation.range(value, 'warmThroughputMiBps', 0, SETTINGS_LIMITS.maxWarmThroughputMiBps);
+	validation.check();
 }

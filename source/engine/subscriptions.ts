@@ -35,7 +35,6 @@ import {LIMITS, PerSecondMeter} from './limits.js';
 import {formatSequenceNumber, shardIdOf} from './sequence-number.js';
 import {readShard} from './shard-reader.js';
 import type {ChildShard, KinesisRecord, ShardIteratorType} from './types.js';
-import {Validation} from './validation.js';
 
 export type StartingPosition = {
 	Type?: ShardIteratorType;
@@ -67,14 +66,6 @@ export const SUBSCRIPTION_DEFAULTS = {
 	readBytesPerSecond: 2 * 1024 * 1024,
 } as const;
 
-const ITERATOR_TYPES: ShardIteratorType[] = [
-	'AT_SEQUENCE_NUMBER',
-	'AFTER_SEQUENCE_NUMBER',
-	'TRIM_HORIZON',
-	'LATEST',
-	'AT_TIMESTAMP',
-];
-
 type Target = {
 	key: string;
 	streamName: string;
@@ -97,20 +88,7 @@ export class Subscriptions {
 		input: SubscribeToShardInput,
 		options: {signal?: AbortSignal} = {},
 	): ShardSubscription {
-		const validation = new Validation();
-		validation.required(input.ConsumerARN, 'consumerARN');
-		if (validation.required(input.ShardId, 'shardId')) {
-			validation.length(input.ShardId, 'shardId', 1, 128);
-		}
-
-		if (validation.required(input.StartingPosition, 'startingPosition')) {
-			const type = input.StartingPosition!.Type;
-			if (validation.required(type, 'startingPosition.type')) {
-				validation.oneOf(type, 'startingPosition.type', ITERATOR_TYPES);
-			}
-		}
-
-		validation.check();
+		// The members and the position's type were checked against the model before (input-validation.ts).
 		const {stream, consumer} = this.consumers.resolve({ConsumerARN: input.ConsumerARN});
 		const now = this.context.clock.now();
 		if (consumerStatus(consumer, now) !== 'ACTIVE') {

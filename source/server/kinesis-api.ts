@@ -22,14 +22,12 @@ function page<T>(items: T[], keyOf: (item: T) => string, after: string | undefin
 	return {slice, more: from + limit < items.length};
 }
 
-function checkLimit(value: number | undefined, max: number, at: string, fallback: number) {
-	if (value === undefined) return fallback;
-	if (value < 1 || value > max) {
-		throw invalidArgument(`${at} must be between 1 and ${max}, but was ${value}.`);
-	}
-
-	return value;
-}
+/**
+ * A page size as given, or the default. Its range is the model's (1–10,000, or 1–50 for tags): the
+ * engine checks it with every other constraint before the action runs (engine/input-validation.ts),
+ * which is why the engine calls below get the whole input, paging members included.
+ */
+const pageSize = (value: number | undefined, fallback: number) => value ?? fallback;
 
 const encodeToken = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64');
 function decodeToken(token: string): {stream: string; after?: string} {
@@ -108,8 +106,8 @@ export const kinesisActions: Record<string, Action> = {
 	DescribeStream: {
 		shape: {...streamRef, Limit: 'integer', ExclusiveStartShardId: 'string'},
 		run(engine, input) {
-			const description = engine.describeStream(ref(input));
-			const limit = checkLimit(input.Limit, 10_000, 'Limit', 100);
+			const description = engine.describeStream(input);
+			const limit = pageSize(input.Limit, 100);
 			const {slice, more} = page(
 				description.Shards,
 				(shard) => shard.ShardId,
@@ -126,12 +124,12 @@ export const kinesisActions: Record<string, Action> = {
 	ListStreams: {
 		shape: {Limit: 'integer', ExclusiveStartStreamName: 'string', NextToken: 'string'},
 		run(engine, input) {
-			const limit = checkLimit(input.Limit, 10_000, 'Limit', 100);
+			const limit = pageSize(input.Limit, 100);
 			const after =
 				input.NextToken === undefined
 					? input.ExclusiveStartStreamName
 					: decodeToken(input.NextToken).after;
-			const {slice, more} = page(engine.listStreams(), (name) => name, after, limit);
+			const {slice, more} = page(engine.listStreams(input), (name) => name, after, limit);
 			return {
 				StreamNames: slice,
 				HasMoreStreams: more,
@@ -168,8 +166,8 @@ export const kinesisActions: Record<string, Action> = {
 
 			const token = input.NextToken === undefined ? undefined : decodeToken(input.NextToken);
 			const stream = token ? {StreamName: token.stream} : ref(input);
-			const limit = checkLimit(input.MaxResults, 10_000, 'MaxResults', 1000);
-			const shards = engine.listShards({...stream, ShardFilter: input.ShardFilter});
+			const limit = pageSize(input.MaxResults, 1000);
+			const shards = engine.listShards({...input, ...stream});
 			const after = token ? token.after : input.ExclusiveStartShardId;
 			const {slice, more} = page(shards, (shard) => shard.ShardId, after, limit);
 			const name = stream.StreamName ?? engine.describeStreamSummary(stream).StreamName;
@@ -216,9 +214,9 @@ export const kinesisActions: Record<string, Action> = {
 	ListTagsForStream: {
 		shape: {...streamRef, ExclusiveStartTagKey: 'string', Limit: 'integer'},
 		run(engine, input) {
-			const limit = checkLimit(input.Limit, 50, 'Limit', 50);
+			const limit = pageSize(input.Limit, 50);
 			const {slice, more} = page(
-				engine.listTagsForStream(ref(input)),
+				engine.listTagsForStream(input),
 				(tag) => tag.Key,
 				input.ExclusiveStartTagKey,
 				limit,
@@ -259,8 +257,7 @@ export const kinesisActions: Record<string, Action> = {
 	},
 	GetRecords: {
 		shape: {ShardIterator: 'string', Limit: 'integer', StreamARN: 'string'},
-		run: (engine, input) =>
-			engine.getRecords({ShardIterator: input.ShardIterator, Limit: input.Limit}),
+		run: (engine, input) => engine.getRecords(input as Parameters<KinesisEngine['getRecords']>[0]),
 	},
 	SplitShard: {
 		shape: {...streamRef, ShardToSplit: 'string', NewStartingHashKey: 'string'},

@@ -31,8 +31,13 @@ export type Protocol = {
 	readonly headers?: Record<string, string>;
 };
 
+/** AWS writes `message`, except in a SerializationException, which its JSON front end writes `Message`. */
 const errorBody = (type: string, message: string | undefined) =>
-	message === undefined ? {__type: type} : {__type: type, message};
+	message === undefined
+		? {__type: type}
+		: type === 'SerializationException'
+			? {__type: type, Message: message}
+			: {__type: type, message};
 
 export const jsonProtocol: Protocol = {
 	contentType: 'application/x-amz-json-1.1',

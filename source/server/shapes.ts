@@ -24,7 +24,31 @@ export type Shape =
 	| {list: Shape}
 	| {structure: Record<string, Shape>};
 
+/**
+ * A value of the wrong type, answered as AWS's JSON front end (Coral) words it, e.g. `class
+ * java.lang.Boolean can not be converted to an String` or `Start of structure or map found where not
+ * expected.` — as kinesalite recorded them from AWS. They name no member: AWS's do not.
+ */
 export class SerializationError extends Error {}
+
+/** How Coral names a JSON value it cannot convert (a JSON number is its TruncatingBigNumber). */
+function javaClassOf(value: unknown) {
+	if (typeof value === 'boolean') return 'class java.lang.Boolean';
+	if (typeof value === 'string') return 'class java.lang.String';
+	return 'class com.amazon.coral.value.json.numbers.TruncatingBigNumber';
+}
+
+/** A list or an object where a scalar was expected. */
+function nestingError(value: unknown) {
+	return new SerializationError(
+		Array.isArray(value)
+			? 'Start of list found where not expected'
+			: 'Start of structure or map found where not expected.',
+	);
+}
+
+const isNested = (value: unknown) =>
+	typeof value === 'object' && value !== null && !(value instanceof Uint8Array);
 
 /** How a protocol carries blobs and timestamps: see the table above. */
 export type WireFormat = 'json' | 'cbor' | 'rpcv2';
@@ -43,8 +67,26 @@ function decodeBase64(text: string): Buffer | undefined {
 	const length = text.length;
 	if (length % 4 !== 0 || text.includes('-') || text.includes('_')) return undefined;
 	const padding = length === 0 || !text.endsWith('=') ? 0 : text.endsWith('==') ? 2 : 1;
+	// AWS refuses bits left over after the last byte (`aGl=` for `hi`): the last character before
+	// the padding must end in as many zero bits as the padding drops.
+	if (padding > 0 && BASE64_VALUE.indexOf(text[length - padding - 1]) % (padding === 1 ? 4 : 16))
+		return undefined;
 	const bytes = Buffer.from(text, 'base64');
 	return bytes.length === (length / 4) * 3 - padding ? bytes : undefined;
+}
+
+const BASE64_VALUE = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** Why AWS refuses `text` as a base64 blob, in its words (with its spelling). */
+function base64Error(text: string) {
+	const refused = `'${text}' can not be converted to a Blob`;
+	if (text.length % 4 !== 0) {
+		return `${refused}: Base64 encoded length is expected a multiple of 4 bytes but found: ${text.length}`;
+	}
+
+	const bad = /[^a-zA-Z0-9+/=]|=[^=]/.exec(text);
+	if (bad) return `${refused}: Invalid Base64 character: '${bad[0][0]}'`;
+	return `${refused}: Invalid last non-pad Base64 character dectected`;
 }
 
 /**
@@ -94,9 +136,8 @@ function listDecoder(itemShape: Shape): Decoder {
 	return (value, path, format, index) => {
 		if (value === null || value === undefined) return undefined;
 		if (!Array.isArray(value)) {
-			throw new SerializationError(
-				`Start of list found where not expected at ${pathText(path, index)}`,
-			);
+			if (typeof value === 'object' && !(value instanceof Uint8Array)) throw nestingError(value);
+			throw new SerializationError('Expected list or null');
 		}
 
 		item ??= decoderOf(itemShape);
@@ -112,14 +153,11 @@ function listDecoder(itemShape: Shape): Decoder {
 function structureDecoder(members: Record<string, Shape>): Decoder {
 	let names: string[] | undefined;
 	let decoders: Decoder[] | undefined;
-	return (value, path, format, index) => {
+	return (value, _path, format) => {
 		if (value === null || value === undefined) return undefined;
-		if (typeof value !== 'object' || Array.isArray(value)) {
-			throw new SerializationError(
-				`Start of structure or map found where not expected at ${pathText(path, index)}`,
-			);
-		}
-
+		if (Array.isArray(value)) throw nestingError(value);
+		if (typeof value !== 'object' || value instanceof Uint8Array)
+			throw new SerializationError('Expected null');
 		if (!names || !decoders) {
 			names = [];
 			for (const member in members) names.push(member);
@@ -141,29 +179,31 @@ const primitiveDecoders: Record<Exclude<Shape, object>, Decoder> = {
 	any: (value) => (value === null ? undefined : value),
 	string(value) {
 		if (value === null || value === undefined) return undefined;
-		if (typeof value !== 'string')
-			throw new SerializationError(`${typeof value} can not be converted to a String`);
-		return value;
+		if (typeof value === 'string') return value;
+		if (isNested(value)) throw nestingError(value);
+		// Coral's own grammar: "an String".
+		throw new SerializationError(`${javaClassOf(value)} can not be converted to an String`);
 	},
 	integer(value) {
 		if (value === null || value === undefined) return undefined;
-		// Kinesis's Integer members are Java ints: a larger number does not deserialize.
-		if (
-			typeof value !== 'number' ||
-			!Number.isInteger(value) ||
-			value < INT32_MIN ||
-			value > INT32_MAX
-		) {
-			throw new SerializationError(`${describe(value)} can not be converted to an Integer`);
+		if (typeof value === 'number' && Number.isFinite(value)) {
+			// Coral truncates a JSON number to the Java int it wants, as kinesalite recorded.
+			return Math.max(INT32_MIN, Math.min(INT32_MAX, Math.floor(value)));
 		}
 
-		return value;
+		if (isNested(value)) throw nestingError(value);
+		throw new SerializationError(`${javaClassOf(value)} can not be converted to an Integer`);
 	},
 	boolean(value) {
 		if (value === null || value === undefined) return undefined;
-		if (typeof value !== 'boolean')
-			throw new SerializationError(`${describe(value)} can not be converted to a Boolean`);
-		return value;
+		if (typeof value === 'boolean') return value;
+		if (isNested(value)) throw nestingError(value);
+		// A string is shown upper-cased, as AWS shows it.
+		throw new SerializationError(
+			typeof value === 'string'
+				? `'${value.toUpperCase()}' can not be converted to an Boolean`
+				: `${javaClassOf(value)} can not be converted to an Boolean`,
+		);
 	},
 	blob(value, path, format, index) {
 		if (value === null || value === undefined) return undefined;
@@ -175,9 +215,13 @@ const primitiveDecoders: Record<Exclude<Shape, object>, Decoder> = {
 			return value;
 		}
 
-		const bytes = typeof value === 'string' ? decodeBase64(value) : undefined;
-		if (!bytes)
-			throw new SerializationError(`Base64 encoded blob expected at ${pathText(path, index)}`);
+		if (typeof value !== 'string') {
+			if (isNested(value)) throw nestingError(value);
+			throw new SerializationError(`${javaClassOf(value)} can not be converted to a Blob`);
+		}
+
+		const bytes = decodeBase64(value);
+		if (!bytes) throw new SerializationError(base64Error(value));
 		return bytes;
 	},
 	timestamp(value, _path, format) {
@@ -193,37 +237,29 @@ const primitiveDecoders: Record<Exclude<Shape, object>, Decoder> = {
 		// Beyond ±8.64e15 ms a Date is invalid: such a number is not a timestamp.
 		const date = new Date(Math.round(milliseconds));
 		if (Number.isNaN(date.getTime())) {
-			throw new SerializationError(`${describe(value)} can not be converted to a Timestamp`);
+			if (isNested(value)) throw nestingError(value);
+			throw new SerializationError(
+				`${javaClassOf(value)} can not be converted to milliseconds since epoch`,
+			);
 		}
 
 		return date;
 	},
-	map(value, path, _format, index) {
+	map(value, path, format) {
 		if (value === null || value === undefined) return undefined;
-		if (typeof value !== 'object' || Array.isArray(value)) {
-			throw new SerializationError(
-				`Start of structure or map found where not expected at ${pathText(path, index)}`,
-			);
+		if (Array.isArray(value)) throw nestingError(value);
+		if (typeof value !== 'object' || value instanceof Uint8Array)
+			throw new SerializationError('Expected map or null');
+		// Kinesis's maps (tags) map strings to strings; a null value is dropped, as AWS drops it.
+		const map: Record<string, string> = {};
+		for (const [key, entry] of Object.entries(value)) {
+			const text = primitiveDecoders.string(entry, path, format);
+			if (text !== undefined) map[key] = text as string;
 		}
 
-		for (const entry of Object.values(value as object)) {
-			if (typeof entry !== 'string')
-				throw new SerializationError(`Map values must be strings at ${pathText(path, index)}`);
-		}
-
-		return value;
+		return map;
 	},
 };
-
-function describe(value: unknown) {
-	if (typeof value === 'bigint') return String(value);
-	if (value instanceof Uint8Array) return 'byte string';
-	try {
-		return JSON.stringify(value) ?? typeof value;
-	} catch {
-		return typeof value;
-	}
-}
 
 /**
  * Engine output → wire values. JSON: Dates as epoch seconds, bytes as base64. CBOR: Dates as epoch

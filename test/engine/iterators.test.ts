@@ -187,8 +187,13 @@ describe('GetRecords', () => {
 	test('an invalid iterator string is InvalidArgumentException "Invalid ShardIterator."', async () => {
 		const {kinesis} = await setup();
 		const valid = iterator(kinesis, 's', S0);
+		// An empty one breaks the model's constraint first.
+		expectKinesisError(
+			() => kinesis.getRecords({ShardIterator: ''}),
+			'ValidationException',
+			"1 validation error detected: Value '' at 'shardIterator' failed to satisfy constraint: Member must have length greater than or equal to 1",
+		);
 		for (const bad of [
-			'',
 			'garbage',
 			valid.slice(0, -3),
 			'AAAAAAAAAAE' + Buffer.from('{"a":1}').toString('base64url'),

@@ -435,13 +435,21 @@ async function run(ops: Op[], initialShards: number, dataDirectory: string | und
 					const target = low + (op.pick % (high - low + 1));
 					if (model.scalings >= 10 && target !== current) {
 						const error = kinesisError(() =>
-							engine.updateShardCount({StreamName: STREAM, TargetShardCount: target}),
+							engine.updateShardCount({
+								StreamName: STREAM,
+								TargetShardCount: target,
+								ScalingType: 'UNIFORM_SCALING',
+							}),
 						);
 						expect(error.code).toBe('LimitExceededException');
 						break;
 					}
 
-					engine.updateShardCount({StreamName: STREAM, TargetShardCount: target});
+					engine.updateShardCount({
+						StreamName: STREAM,
+						TargetShardCount: target,
+						ScalingType: 'UNIFORM_SCALING',
+					});
 					if (target === current) break;
 					model.scalings++;
 					const created = newShards(engine, model);

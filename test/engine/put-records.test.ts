@@ -112,8 +112,12 @@ describe('PutRecords request validation', () => {
 			kinesis.putRecords({StreamName: 's', Records: records(501)}),
 		);
 		expect(many.code).toBe('ValidationException');
+		// AWS shows each entry as its Java object (kinesalite's recording of one).
+		const entries = Array(501).fill(
+			'com.amazonaws.kinesis.v20131202.PutRecordsRequestEntry@c965e310',
+		);
 		expect(many.message).toBe(
-			"1 validation error detected: Value '[501 records]' at 'records' failed to satisfy constraint: Member must have length less than or equal to 500",
+			`1 validation error detected: Value '[${entries.join(', ')}]' at 'records' failed to satisfy constraint: Member must have length less than or equal to 500`,
 		);
 		const none = await asyncKinesisError(() => kinesis.putRecords({StreamName: 's', Records: []}));
 		expect(none.code).toBe('ValidationException');

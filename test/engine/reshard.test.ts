@@ -231,7 +231,12 @@ describe('UPDATING', () => {
 			inUse,
 		);
 		expectKinesisError(
-			() => kinesis.updateShardCount({StreamName: 's', TargetShardCount: 2}),
+			() =>
+				kinesis.updateShardCount({
+					StreamName: 's',
+					TargetShardCount: 2,
+					ScalingType: 'UNIFORM_SCALING',
+				}),
 			'ResourceInUseException',
 			inUse,
 		);
@@ -315,7 +320,11 @@ describe('UpdateShardCount', () => {
 				Records: keys.map((key) => ({PartitionKey: key, Data: bytes(`${tag}:${key}`)})),
 			});
 		await put('before');
-		kinesis.updateShardCount({StreamName: 's', TargetShardCount: 5});
+		kinesis.updateShardCount({
+			StreamName: 's',
+			TargetShardCount: 5,
+			ScalingType: 'UNIFORM_SCALING',
+		});
 		await put('after');
 		let total = 0;
 		for (const shard of kinesis.listShards({StreamName: 's'})) {
@@ -328,23 +337,46 @@ describe('UpdateShardCount', () => {
 	test('more than double or less than half is LimitExceededException', () => {
 		const {kinesis} = setup(4);
 		expectKinesisError(
-			() => kinesis.updateShardCount({StreamName: 's', TargetShardCount: 9}),
+			() =>
+				kinesis.updateShardCount({
+					StreamName: 's',
+					TargetShardCount: 9,
+					ScalingType: 'UNIFORM_SCALING',
+				}),
 			'LimitExceededException',
 			'UpdateShardCount cannot scale up over double your current open shard count. Current open shard count: 4, Target shard count: 9',
 		);
 		expectKinesisError(
-			() => kinesis.updateShardCount({StreamName: 's', TargetShardCount: 1}),
+			() =>
+				kinesis.updateShardCount({
+					StreamName: 's',
+					TargetShardCount: 1,
+					ScalingType: 'UNIFORM_SCALING',
+				}),
 			'LimitExceededException',
 			'UpdateShardCount cannot scale down below half your current open shard count. Current open shard count: 4, Target shard count: 1',
 		);
 		expectKinesisError(
-			() => kinesis.updateShardCount({StreamName: 's', TargetShardCount: 0}),
+			() =>
+				kinesis.updateShardCount({
+					StreamName: 's',
+					TargetShardCount: 0,
+					ScalingType: 'UNIFORM_SCALING',
+				}),
 			'ValidationException',
 		);
 		expect(openShards(kinesis)).toHaveLength(4);
-		kinesis.updateShardCount({StreamName: 's', TargetShardCount: 8});
+		kinesis.updateShardCount({
+			StreamName: 's',
+			TargetShardCount: 8,
+			ScalingType: 'UNIFORM_SCALING',
+		});
 		expect(openShards(kinesis)).toHaveLength(8);
-		kinesis.updateShardCount({StreamName: 's', TargetShardCount: 4});
+		kinesis.updateShardCount({
+			StreamName: 's',
+			TargetShardCount: 4,
+			ScalingType: 'UNIFORM_SCALING',
+		});
 		expect(openShards(kinesis)).toHaveLength(4);
 	});
 
@@ -352,30 +384,53 @@ describe('UpdateShardCount', () => {
 		const {clock, kinesis} = setup(2);
 		const start = clock.now();
 		for (let i = 0; i < 10; i++) {
-			kinesis.updateShardCount({StreamName: 's', TargetShardCount: i % 2 === 0 ? 3 : 2});
+			kinesis.updateShardCount({
+				StreamName: 's',
+				TargetShardCount: i % 2 === 0 ? 3 : 2,
+				ScalingType: 'UNIFORM_SCALING',
+			});
 			clock.advance(60_000);
 		}
 
 		expectKinesisError(
-			() => kinesis.updateShardCount({StreamName: 's', TargetShardCount: 3}),
+			() =>
+				kinesis.updateShardCount({
+					StreamName: 's',
+					TargetShardCount: 3,
+					ScalingType: 'UNIFORM_SCALING',
+				}),
 			'LimitExceededException',
 			`Stream s under account ${ACCOUNT} has exceeded the limit of 10 UpdateShardCount calls per rolling 24 hour period.`,
 		);
 		// The first call leaves the window 24 hours after it was made.
 		clock.set(start + DAY - 1);
 		expectKinesisError(
-			() => kinesis.updateShardCount({StreamName: 's', TargetShardCount: 3}),
+			() =>
+				kinesis.updateShardCount({
+					StreamName: 's',
+					TargetShardCount: 3,
+					ScalingType: 'UNIFORM_SCALING',
+				}),
 			'LimitExceededException',
 		);
 		clock.set(start + DAY);
-		kinesis.updateShardCount({StreamName: 's', TargetShardCount: 3});
+		kinesis.updateShardCount({
+			StreamName: 's',
+			TargetShardCount: 3,
+			ScalingType: 'UNIFORM_SCALING',
+		});
 		expect(openShards(kinesis)).toHaveLength(3);
 	});
 
 	test('the account shard limit (500) applies', () => {
 		const {kinesis} = setup(300);
 		expectKinesisError(
-			() => kinesis.updateShardCount({StreamName: 's', TargetShardCount: 501}),
+			() =>
+				kinesis.updateShardCount({
+					StreamName: 's',
+					TargetShardCount: 501,
+					ScalingType: 'UNIFORM_SCALING',
+				}),
 			'LimitExceededException',
 		);
 		expectKinesisError(

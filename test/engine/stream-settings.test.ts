@@ -92,7 +92,7 @@ describe('StartStreamEncryption / StopStreamEncryption', () => {
 		expectKinesisError(
 			() => kinesis.startStreamEncryption({StreamName: 's', EncryptionType: 'AES', KeyId: KEY}),
 			'ValidationException',
-			/Member must satisfy enum value set: \[KMS, NONE\]/,
+			/Member must satisfy enum value set: \[NONE, KMS\]/,
 		);
 		expectKinesisError(
 			() =>
@@ -164,7 +164,7 @@ describe('Enable/DisableEnhancedMonitoring', () => {
 		expectKinesisError(
 			() => kinesis.enableEnhancedMonitoring({StreamName: 's', ShardLevelMetrics: ['Bogus']}),
 			'ValidationException',
-			/Value 'Bogus' at 'shardLevelMetrics.member' failed to satisfy constraint: Member must satisfy enum value set/,
+			/^1 validation error detected: Value '\[Bogus\]' at 'shardLevelMetrics' failed to satisfy constraint: Member must satisfy constraint: \[Member must satisfy enum value set: \[IncomingBytes, /,
 		);
 		expectKinesisError(
 			() => kinesis.enableEnhancedMonitoring({StreamName: 's', ShardLevelMetrics: []}),

@@ -3,8 +3,12 @@ import {describe, expect, test} from 'vitest';
 import {decode, SerializationError, toWire} from '../../source/server/shapes.js';
 
 const blob = (value: unknown) => decode(value, 'blob', 'Data');
-/** The textbook definition of padded standard base64, to check the fast decoder against. */
-const STRICT_BASE64 = /^(?:[A-Za-z\d+/]{4})*(?:[A-Za-z\d+/]{2}==|[A-Za-z\d+/]{3}=)?$/;
+/**
+ * The textbook definition of padded standard base64, to check the fast decoder against: canonical,
+ * as AWS wants it (the last character before the padding carries no bits beyond the last byte).
+ */
+const STRICT_BASE64 =
+	/^(?:[A-Za-z\d+/]{4})*(?:[A-Za-z\d+/][AQgw]==|[A-Za-z\d+/]{2}[AEIMQUYcgkosw048]=)?$/;
 
 describe('JSON blobs', () => {
 	test('decode padded standard base64 to its bytes', () => {
@@ -14,14 +18,34 @@ describe('JSON blobs', () => {
 		expect(blob('AA==')).toEqual(Buffer.from([0]));
 	});
 
-	test.each(['aGk', 'aG=k', 'a===', '====', 'aGk-', 'aGk_', 'aG k', 'aGk\n', 'aGké', 'aGk!', 42])(
-		'refuse %j as AWS does',
-		(value) => {
-			expect(() => blob(value)).toThrow(
-				new SerializationError('Base64 encoded blob expected at Data'),
-			);
-		},
-	);
+	// AWS's words, as kinesalite recorded them (its spelling of "detected" included).
+	test.each([
+		[
+			'aGk',
+			"'aGk' can not be converted to a Blob: Base64 encoded length is expected a multiple of 4 bytes but found: 3",
+		],
+		['aG=k', "'aG=k' can not be converted to a Blob: Invalid Base64 character: '='"],
+		['aGk-', "'aGk-' can not be converted to a Blob: Invalid Base64 character: '-'"],
+		['aG k', "'aG k' can not be converted to a Blob: Invalid Base64 character: ' '"],
+		['aGké', "'aGké' can not be converted to a Blob: Invalid Base64 character: 'é'"],
+		[
+			'a===',
+			"'a===' can not be converted to a Blob: Invalid last non-pad Base64 character dectected",
+		],
+		[
+			'aGl=',
+			"'aGl=' can not be converted to a Blob: Invalid last non-pad Base64 character dectected",
+		],
+		[
+			42,
+			'class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to a Blob',
+		],
+		[true, 'class java.lang.Boolean can not be converted to a Blob'],
+		[{}, 'Start of structure or map found where not expected.'],
+		[[], 'Start of list found where not expected'],
+	])('refuse %j as AWS does', (value, message) => {
+		expect(() => blob(value)).toThrow(new SerializationError(message));
+	});
 
 	test('accept exactly what the strict definition accepts (property)', () => {
 		const characters = fc.constantFrom(...'ABab09+/=-_ \n.é!');
@@ -41,30 +65,56 @@ describe('JSON blobs', () => {
 		);
 	});
 
-	test('an error deep in a list names the item', () => {
+	test('an error deep in a list is worded as AWS words it, without a path', () => {
 		const shape = {list: {structure: {Data: 'blob'}}} as const;
-		expect(() => decode([{Data: 'aGk='}, {Data: 'bad'}], shape, 'Records')).toThrow(
-			'Base64 encoded blob expected at Data',
+		expect(() => decode([{Data: 'aGk='}, {Data: 'bad='}], shape, 'Records')).toThrow(
+			"'bad=' can not be converted to a Blob: Invalid last non-pad Base64 character dectected",
 		);
-		expect(() => decode([{}, 'x'], shape, 'Records')).toThrow(
-			'Start of structure or map found where not expected at Records[1]',
+		expect(() => decode([{}, 'x'], shape, 'Records')).toThrow('Expected null');
+		expect(() => decode([{}, []], shape, 'Records')).toThrow(
+			'Start of list found where not expected',
 		);
 	});
 
-	test('items of nested lists are named by every index', () => {
+	test('lists, maps and scalars of the wrong type, as AWS words them', () => {
 		const lists = {list: {list: 'blob'}} as const;
-		expect(() => decode([['aGk='], ['aGk=', 'bad']], lists, 'Outer')).toThrow(
-			'Base64 encoded blob expected at Outer[1][1]',
+		expect(() => decode([[], 'x'], lists, 'Outer')).toThrow('Expected list or null');
+		expect(() => decode([[], {}], lists, 'Outer')).toThrow(
+			'Start of structure or map found where not expected.',
 		);
-		expect(() => decode([[], 'x'], lists, 'Outer')).toThrow(
-			'Start of list found where not expected at Outer[1]',
+		expect(() => decode([{}, 3], {list: 'map'}, 'Maps')).toThrow('Expected map or null');
+		expect(() => decode([[]], {list: 'map'}, 'Maps')).toThrow(
+			'Start of list found where not expected',
 		);
-		expect(() => decode([{}, 3], {list: 'map'}, 'Maps')).toThrow(
-			'Start of structure or map found where not expected at Maps[1]',
+		expect(() => decode({a: 1}, 'map', 'Tags')).toThrow(
+			'class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to an String',
 		);
-		expect(() => decode({Blobs: ['aGk=', 'x']}, {structure: {Blobs: {list: 'blob'}}}, '')).toThrow(
-			'Base64 encoded blob expected at Blobs[1]',
+		expect(() => decode(true, 'string', 'StreamName')).toThrow(
+			'class java.lang.Boolean can not be converted to an String',
 		);
+		expect(() => decode({}, 'string', 'StreamName')).toThrow(
+			'Start of structure or map found where not expected.',
+		);
+		expect(() => decode('5', 'integer', 'Limit')).toThrow(
+			'class java.lang.String can not be converted to an Integer',
+		);
+		expect(() => decode(true, 'integer', 'Limit')).toThrow(
+			'class java.lang.Boolean can not be converted to an Integer',
+		);
+		expect(() => decode('yes', 'boolean', 'EnforceConsumerDeletion')).toThrow(
+			"'YES' can not be converted to an Boolean",
+		);
+		expect(() => decode(1, 'boolean', 'EnforceConsumerDeletion')).toThrow(
+			'class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to an Boolean',
+		);
+		expect(() => decode('now', 'timestamp', 'Timestamp')).toThrow(
+			'class java.lang.String can not be converted to milliseconds since epoch',
+		);
+	});
+
+	test('a JSON number becomes the Java int AWS wants: truncated, and capped', () => {
+		expect(decode(1.9, 'integer', 'Limit')).toBe(1);
+		expect(decode(2 ** 40, 'integer', 'Limit')).toBe(2 ** 31 - 1);
 	});
 
 	test('a shape decodes the same each time, whether its structure is built anew or not', () => {
@@ -72,8 +122,8 @@ describe('JSON blobs', () => {
 		const value = {Name: 'n', Count: 3, Unknown: true, Extra: null};
 		expect(decode(value, {structure: members}, '')).toEqual({Name: 'n', Count: 3});
 		expect(decode(value, {structure: members}, '')).toEqual({Name: 'n', Count: 3});
-		expect(() => decode({Count: 1.5}, {structure: members}, '')).toThrow(
-			'1.5 can not be converted to an Integer',
+		expect(() => decode({Count: 'x'}, {structure: members}, '')).toThrow(
+			'class java.lang.String can not be converted to an Integer',
 		);
 	});
 });
