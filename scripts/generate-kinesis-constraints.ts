@@ -1,12 +1,14 @@
 /**
- * `npm run generate:model [-- path/to/service-2.json[.gz]]`: writes
- * source/kinesis/kinesis-input-constraints.generated.ts, every Kinesis action's input constraints
- * (required members, lengths, patterns, ranges, enums, list and map sizes, nested structures) as
- * botocore's copy of AWS's service model states them.
+ * `npm run generate:model`: writes source/kinesis/kinesis-input-constraints.generated.ts, every Kinesis
+ * action's input constraints (required members, lengths, patterns, ranges, enums, list and map sizes,
+ * nested structures) as botocore's copy of AWS's service model states them.
  *
- * Without a path it reads the newest botocore on this machine: the one of the `python3` first on PATH
- * or Debian's python3-botocore. Debian 12's (1.29) predates StreamARN, when StreamName was still
- * required on every stream action; today's AWS takes either, and its model is the one to follow.
+ * The model it reads is kept in the repository (scripts/models/kinesis.json.gz: the botocore version and
+ * its Kinesis service-2.json), so the table can be made again, and checked, on any machine.
+ * `npm run generate:model -- --update [path/to/service-2.json[.gz]]` first replaces that copy with the
+ * given model or the newest botocore's on this machine (the `python3` first on PATH, or Debian's
+ * python3-botocore). Debian 12's (1.29) predates StreamARN, when StreamName was still required on every
+ * stream action; today's AWS takes either, and its model is the one to follow.
  *
  * What the model does not say is the order AWS checks members in, which decides the order of the
  * problems in a ValidationException's message (and it is neither alphabetical nor the model's), nor
@@ -28,7 +30,7 @@ import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import {dirname, join} from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
-import {gunzipSync} from 'node:zlib';
+import {gunzipSync, gzipSync} from 'node:zlib';
 import * as prettier from 'prettier';
 import type {InputRule, MemberRule, StructureRule} from '../source/kinesis/input-rules.js';
 
@@ -36,6 +38,8 @@ const root = fileURLToPath(
 	new URL(import.meta.url.includes('/dist/') ? '../..' : '..', import.meta.url),
 );
 export const GENERATED_FILE = join(root, 'source/kinesis/kinesis-input-constraints.generated.ts');
+/** The model the table is made from: `{botocore, model}`, gzipped. */
+export const COMMITTED_MODEL = join(root, 'scripts/models/kinesis.json.gz');
 const MODEL_IN_BOTOCORE = 'data/kinesis/2013-12-02/service-2.json';
 const DEBIAN_BOTOCORE = '/usr/lib/python3/dist-packages/botocore';
 
@@ -118,6 +122,11 @@ export function newestKinesisModel(): ModelFile | undefined {
 export function readKinesisModel(path: string): KinesisModel {
 	const bytes = readFileSync(path);
 	return JSON.parse((path.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8'));
+}
+
+/** The repository's copy of the model, and the botocore version it came with. */
+export function readCommittedModel(): {botocore: string; model: KinesisModel} {
+	return JSON.parse(gunzipSync(readFileSync(COMMITTED_MODEL)).toString('utf8'));
 }
 
 /** kinesalite's record of a member: its checks (we read only `enum`) and, for nesting, `children`. */
@@ -256,22 +265,31 @@ export const kinesisInputRules: Record<string, StructureRule> = ${JSON.stringify
 	return prettier.format(text, {...options, filepath: GENERATED_FILE});
 }
 
-async function main() {
-	const path = process.argv[2];
-	const model = path ? {path, botocore: botocoreVersionOf(path)} : newestKinesisModel();
-	if (!model) {
+/** `--update [PATH]`: the repository's copy of the model replaced by PATH's, or the newest found. */
+function updateCommittedModel(path: string | undefined) {
+	const found = path ? {path, botocore: botocoreVersionOf(path)} : newestKinesisModel();
+	if (!found) {
 		throw new Error(
 			"No botocore Kinesis model found: install Debian's python3-botocore or pass the path of a service-2.json.",
 		);
 	}
 
-	const source = await generateConstraintsSource(
-		readKinesisModel(model.path),
-		model.botocore,
-		kinesaliteOrder(),
+	const copy = {botocore: found.botocore, model: readKinesisModel(found.path)};
+	writeFileSync(COMMITTED_MODEL, gzipSync(JSON.stringify(copy), {level: 9}));
+	console.log(`Kept ${found.path} (botocore ${found.botocore}) as ${COMMITTED_MODEL}.`);
+}
+
+async function main() {
+	const [flag, path] = process.argv.slice(2);
+	if (flag === '--update') updateCommittedModel(path);
+	else if (flag !== undefined)
+		throw new Error(`Unknown argument ${flag}: --update [PATH] or nothing`);
+	const {botocore, model} = readCommittedModel();
+	writeFileSync(
+		GENERATED_FILE,
+		await generateConstraintsSource(model, botocore, kinesaliteOrder()),
 	);
-	writeFileSync(GENERATED_FILE, source);
-	console.log(`Wrote ${GENERATED_FILE} from ${model.path} (botocore ${model.botocore}).`);
+	console.log(`Wrote ${GENERATED_FILE} from botocore ${botocore}'s model.`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
