@@ -23,6 +23,12 @@ const QUERY_PARAMETERS = [
 
 const failure = (type: string, message: string): SignatureFailure => ({type, message, status: 400});
 
+/**
+ * The header as every SDK writes it, all three parts present and non-empty: one regular expression
+ * settles it on the PutRecords hot path, before the general reading in {@link missingFromHeader}.
+ */
+const WELL_FORMED = /^[^\s,]+ Credential=[^\s,=]+, ?SignedHeaders=[^\s,=]+, ?Signature=[^\s,=]+$/;
+
 /** A request URL's query string as parameters; undefined when it has none (the usual case). */
 export function queryOf(url: string | undefined): URLSearchParams | undefined {
 	const start = url?.indexOf('?') ?? -1;
@@ -48,6 +54,8 @@ export function credentialsOf(
 	}
 
 	if (authorization) {
+		if ((headers['x-amz-date'] || headers.date) && WELL_FORMED.test(authorization))
+			return {kind: 'header', authorization};
 		const missing = missingFromHeader(authorization, headers);
 		return missing
 			? failure('IncompleteSignatureException', `${missing}Authorization=${authorization}`)

@@ -557,6 +557,87 @@ describe('the envelope as AWS answers it', () => {
 	);
 });
 
+/** mulberry32: a small seeded generator, so the random cases below are the same on every run. */
+function prng(seed: number) {
+	let state = seed >>> 0;
+	return () => {
+		state = (state + 0x6d_2b_79_f5) >>> 0;
+		let t = state;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+	};
+}
+
+describe('authentication as kinesalite recorded it', () => {
+	const random = prng(16_002);
+	const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+	const some = (items: readonly string[]) => items.filter(() => random() < 0.5);
+	/** Authorization headers and query strings, well-formed (as SDKs send them) and not. */
+	function randomAuthentication(): Raw {
+		const headers: Record<string, string> = {};
+		if (random() < 0.7) {
+			const parts =
+				random() < 0.3
+					? [
+							'Credential=AKID/20260101/us-east-1/kinesis/aws4_request',
+							'SignedHeaders=host;x-amz-date',
+							'Signature=abc',
+						]
+					: some([
+							'Credential=AKID/20260101/us-east-1/kinesis/aws4_request',
+							'SignedHeaders=host;x-amz-date',
+							'Signature=abc',
+							'Credential=',
+							'Signature=',
+							'SignedHeaders=a=b',
+							'Foo=bar',
+						]);
+			const algorithm = pick(['AWS4-HMAC-SHA256', 'AWS4-', 'X', 'Credential=a']);
+			headers.authorization = [algorithm, parts.join(pick([', ', ',', ' ']))]
+				.join(pick([' ', ',']))
+				.trim();
+		}
+
+		if (random() < 0.7) headers[pick(['x-amz-date', 'date'])] = pick(['20260101T000000Z', 'a']);
+		const query = some([
+			'X-Amz-Algorithm=AWS4-HMAC-SHA256',
+			'X-Amz-Credential=a',
+			'X-Amz-Signature=b',
+			'X-Amz-SignedHeaders=host',
+			'X-Amz-Date=20260101T000000Z',
+			'X-Amz-Algorithm',
+			'X-Amz-Date=',
+		]);
+		return listStreams(headers, {path: random() < 0.5 ? `/?${query.join('&')}` : '/'});
+	}
+
+	/** An answer as far as authentication decides it: the error, or that there was none. */
+	const outcome = (answer: Answer) =>
+		answer.status === 200
+			? 'accepted'
+			: (JSON.parse(answer.body.toString()) as {__type: string; message?: string});
+
+	test('200 random Authorization headers and query strings are answered as kinesalite answers them', async () => {
+		const outcomes = new Set<string>();
+		for (let i = 0; i < 200; i++) {
+			const request = randomAuthentication();
+			const ours = outcome(await sendHttp1(endpoint, request));
+			const theirs = outcome(await sendHttp1(kinesalite.endpoint, request));
+			expect(ours, JSON.stringify(request)).toEqual(theirs);
+			outcomes.add(typeof ours === 'string' ? ours : ours.__type);
+		}
+
+		// Every outcome was reached.
+		expect([...outcomes].sort()).toEqual([
+			'IncompleteSignatureException',
+			'InvalidSignatureException',
+			'MissingAuthenticationTokenException',
+			'accepted',
+		]);
+	});
+});
+
 describe('SubscribeToShard from a browser', () => {
 	test("the event stream's answer carries CORS headers, over h2c", async () => {
 		const call = (action: string, input: unknown) =>
