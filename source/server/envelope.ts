@@ -20,10 +20,10 @@ export type EnvelopeAnswer = {
 };
 
 /** The content type of Coral's older JSON envelope, which AWS still answers but never routes. */
-export const CORAL_JSON_CONTENT_TYPE = 'application/json';
+const CORAL_JSON_CONTENT_TYPE = 'application/json';
 
 /** A 403 XML error, with no content type, as AWS's front end sends it. */
-export const xmlError = (type: string, message: string): EnvelopeAnswer => ({
+const xmlError = (type: string, message: string): EnvelopeAnswer => ({
 	status: 403,
 	body: `<${type}>\n  <Message>${message}</Message>\n</${type}>\n`,
 });
@@ -33,7 +33,7 @@ export const accessDenied = (): EnvelopeAnswer =>
 	xmlError('AccessDeniedException', 'Unable to determine service/operation name to be authorized');
 
 /** A request naming a service and operation, with a body, in a content type AWS does not speak. */
-export const unknownOperationXml = (): EnvelopeAnswer => ({
+const unknownOperationXml = (): EnvelopeAnswer => ({
 	status: 404,
 	body: '<UnknownOperationException/>\n',
 });
@@ -65,7 +65,7 @@ const coralJson = (type: string, status: number): EnvelopeAnswer => ({
  * target — a SerializationException when the body is no JSON object (400), else an
  * UnknownOperationException (404), in Coral's `{Output, Version}` envelope.
  */
-export function coralJsonAnswer(body: Buffer): EnvelopeAnswer {
+function coralJsonAnswer(body: Buffer): EnvelopeAnswer {
 	let document: unknown;
 	try {
 		document = JSON.parse(body.toString('utf8'));
