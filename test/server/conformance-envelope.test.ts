@@ -47,6 +47,16 @@ const cborError = (type: string) =>
 		Buffer.from(type),
 		Buffer.from('ff', 'hex'),
 	]);
+/** The same with a message, its strings as any CBOR encoder writes them. */
+const cborErrorWithMessage = (type: string, message: string) => {
+	const encoder = new Encoder();
+	return Buffer.concat([
+		Buffer.from('bf', 'hex'),
+		...['__type', type, 'message', message].map((text) => encoder.encode(text)),
+		Buffer.from('ff', 'hex'),
+	]);
+};
+
 const xml = (type: string, message: string) =>
 	`<${type}>\n  <Message>${message}</Message>\n</${type}>\n`;
 const ACCESS_DENIED = xml(
@@ -266,6 +276,58 @@ const CASES: Case[] = [
 				Buffer.from('ff', 'hex'),
 			]),
 		},
+		kinesalite: true,
+	},
+	...(
+		[
+			[
+				'an incomplete Authorization header',
+				{authorization: 'X'},
+				'/',
+				'IncompleteSignatureException',
+				INCOMPLETE_HEADER_X,
+			],
+			[
+				'both header and query authentication',
+				{authorization: 'X'},
+				'/?X-Amz-Algorithm',
+				'InvalidSignatureException',
+				FOUND_BOTH,
+			],
+			[
+				'an incomplete query string',
+				{},
+				'/?X-Amz-Algorithm',
+				'IncompleteSignatureException',
+				INCOMPLETE_QUERY_ALL,
+			],
+		] as const
+	).map(([what, headers, path, type, message]) => ({
+		name: `${what} in CBOR is ${type} in CBOR`,
+		request: {
+			path,
+			headers: {'content-type': CBOR_11, 'x-amz-target': LIST_STREAMS, ...headers},
+			body: new Encoder().encode({}),
+		},
+		expected: {status: 400, contentType: CBOR_11, body: cborErrorWithMessage(type, message)},
+		kinesalite: true,
+	})),
+	{
+		name: 'a CBOR body that is no CBOR is SerializationException in CBOR',
+		request: {
+			headers: {'content-type': CBOR_11, 'x-amz-target': LIST_STREAMS, ...SIGNED},
+			body: 'hello',
+		},
+		expected: cbor('SerializationException'),
+		kinesalite: true,
+	},
+	{
+		name: 'a CBOR request for an unknown action is UnknownOperationException in CBOR',
+		request: {
+			headers: {'content-type': CBOR_11, 'x-amz-target': 'Kinesis_20131202.Whatever', ...SIGNED},
+			body: new Encoder().encode({}),
+		},
+		expected: cbor('UnknownOperationException'),
 		kinesalite: true,
 	},
 	{
