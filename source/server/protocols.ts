@@ -10,7 +10,8 @@
  *   requests may carry tagged or untagged milliseconds and answers carry untagged unsigned integers, as
  *   kinesis-mock does too.
  *
- * Errors are `{__type, message}` in either encoding, with the HTTP status the error carries.
+ * Errors are `{__type, message}` in either encoding, with the HTTP status the error carries; in CBOR as
+ * AWS writes them, an indefinite-length map (`bf … ff`).
  */
 import {addExtension, Decoder, Encoder, type Options} from 'cbor-x';
 import {SerializationError, type WireFormat, toWire} from './shapes.js';
@@ -77,6 +78,21 @@ const cborEncoder = new Encoder({
 	bundleStrings: false,
 });
 
+const INDEFINITE_MAP = Buffer.from([0xbf]);
+const BREAK = Buffer.from([0xff]);
+
+/**
+ * An error as AWS's CBOR front end writes it: an indefinite-length map (`bf`, the pairs, `ff`), the way
+ * Jackson streams an object, which clients comparing bytes (and AWS's recorded answers) expect.
+ */
+function encodeCborError(type: string, message?: string): Buffer {
+	const pairs = Object.entries(errorBody(type, message)).flatMap(([key, value]) => [
+		cborEncoder.encode(key),
+		cborEncoder.encode(value),
+	]);
+	return Buffer.concat([INDEFINITE_MAP, ...pairs, BREAK]);
+}
+
 export const cborProtocol: Protocol = {
 	contentType: 'application/x-amz-cbor-1.1',
 	format: 'cbor',
@@ -89,7 +105,7 @@ export const cborProtocol: Protocol = {
 		}
 	},
 	encode: (output) => cborEncoder.encode(toWire(output, 'cbor')),
-	encodeError: (type, message) => cborEncoder.encode(errorBody(type, message)),
+	encodeError: encodeCborError,
 };
 
 /**
@@ -103,7 +119,7 @@ export const rpcV2CborProtocol: Protocol = {
 	headers: {'smithy-protocol': 'rpc-v2-cbor'},
 	parse: cborProtocol.parse,
 	encode: (output) => cborEncoder.encode(toWire(output, 'rpcv2')),
-	encodeError: cborProtocol.encodeError,
+	encodeError: (type, message) => cborEncoder.encode(errorBody(type, message)),
 };
 
 const PROTOCOLS = new Map(

@@ -26,6 +26,9 @@ import {
 	cloudWatchJsonProtocol,
 	queryCode,
 } from './cloudwatch-api.js';
+import {credentialsOf, queryOf} from './authentication.js';
+import {CORS_ANSWER_HEADERS, hasOrigin, isPreflight} from './cors.js';
+import {accessDenied, fallbackProtocol, preflight, unroutable} from './envelope.js';
 import {EventStreamOutput, sendEventStream} from './event-stream.js';
 import {firehoseActions} from './firehose-api.js';
 import {kinesisActions} from './kinesis-api.js';
@@ -99,6 +102,8 @@ type Reply = {
 	headers?: Record<string, string>;
 	/** An event-stream answer (SubscribeToShard), written by event-stream.ts instead of `body`. */
 	events?: {output: EventStreamOutput; protocol: Protocol};
+	/** Without the `x-amz-id-2` header (a CORS preflight's answer). */
+	withoutId2?: boolean;
 };
 
 const errorReply = (
@@ -177,12 +182,6 @@ function bind<Engine>(
 	};
 }
 
-/** The 403 XML answers AWS gives a request it cannot even route to an operation. */
-const xmlError = (type: string, message: string): Reply => ({
-	status: 403,
-	body: `<${type}>\n  <Message>${message}</Message>\n</${type}>\n`,
-});
-
 /**
  * The whole body, or undefined when it is larger than AWS accepts (413). Rejects when the client goes
  * away before the end, or sends the body too slowly, so a half-received request never reaches the engine.
@@ -237,10 +236,8 @@ function readBody(request: AnyRequest, timeoutMs: number): Promise<Buffer | unde
 function sendHttp2(response: Http2ServerResponse, reply: Reply, requestId: string) {
 	const stream = response.stream;
 	if (stream.destroyed || stream.closed || stream.headersSent) return;
-	const headers: OutgoingHttpHeaders = {
-		'x-amzn-requestid': requestId,
-		'x-amz-id-2': id2(),
-	};
+	const headers: OutgoingHttpHeaders = {'x-amzn-requestid': requestId};
+	if (!reply.withoutId2) headers['x-amz-id-2'] = id2();
 	if (reply.contentType) headers['content-type'] = reply.contentType;
 	if (reply.headers) {
 		for (const name in reply.headers) headers[name.toLowerCase()] = reply.headers[name];
@@ -319,10 +316,15 @@ export class KinesisServer {
 		// The id the answer carries in its header and, for awsQuery, in its body.
 		const requestId = randomUUID();
 		try {
-			const reply = this.stopping
+			let reply = this.stopping
 				? this.unavailable(request, requestId)
 				: await this.reply(request, requestId);
+			// A browser's request: every answer lets its page read it (a preflight's has its own headers).
+			if (hasOrigin(request.headers) && !reply.headers?.['Access-Control-Allow-Origin'])
+				reply = {...reply, headers: {...CORS_ANSWER_HEADERS, ...reply.headers}};
 			if (reply.events) {
+				for (const [name, value] of Object.entries(reply.headers ?? {}))
+					response.setHeader(name, value);
 				// It answers for minutes: it goes on by itself and holds up no graceful stop.
 				void sendEventStream(response, reply.events.output, reply.events.protocol);
 				return;
@@ -336,7 +338,7 @@ export class KinesisServer {
 			if (response.destroyed || response.writableEnded) return;
 			response.statusCode = reply.status;
 			response.setHeader('x-amzn-RequestId', requestId);
-			response.setHeader('x-amz-id-2', id2());
+			if (!reply.withoutId2) response.setHeader('x-amz-id-2', id2());
 			if (reply.contentType) response.setHeader('Content-Type', reply.contentType);
 			for (const [name, value] of Object.entries(reply.headers ?? {}))
 				response.setHeader(name, value);
@@ -378,13 +380,9 @@ export class KinesisServer {
 		const early = this.options.beforeRouting?.(request, body);
 		const answered = early && (await early);
 		if (answered) return answered;
-		if (request.method !== 'POST') {
-			return xmlError(
-				'AccessDeniedException',
-				'Unable to determine service/operation name to be authorized',
-			);
-		}
-
+		// A browser's CORS preflight is answered before anything else is looked at, signature included.
+		if (isPreflight(request.method, request.headers)) return preflight(request.headers);
+		if (request.method !== 'POST') return accessDenied();
 		const {target, operation, mediaType, rpcV2} = addressOf(request);
 		if (mediaType === FORM_CONTENT_TYPE) return this.replyQuery(request, body, requestId);
 		const service = this.services.get(target);
@@ -393,22 +391,16 @@ export class KinesisServer {
 			? service.protocols.find((each) => each.contentType === mediaType)
 			: protocolFor(mediaType);
 		const action = service && operation ? service.action(operation) : undefined;
-		if (!protocol) {
-			if (!target || !operation) {
-				return xmlError(
-					'AccessDeniedException',
-					'Unable to determine service/operation name to be authorized',
-				);
-			}
-
-			return {status: 404, body: '<UnknownOperationException/>\n'};
+		// An empty body is refused before its content type is looked at, in JSON 1.1 if asked for, else
+		// CBOR (an RPC v2 request without input has no body at all).
+		if (body.length === 0 && !rpcV2) {
+			const type = action ? 'SerializationException' : 'UnknownOperationException';
+			return errorReply(type, undefined, 400, protocol ?? fallbackProtocol(mediaType));
 		}
 
+		if (!protocol) return unroutable(mediaType, target, operation, body);
 		const error = (type: string, message?: string, status?: number) =>
 			errorReply(type, message, status, protocol);
-		// An RPC v2 request without input has no body at all.
-		if (body.length === 0 && !rpcV2)
-			return error(action ? 'SerializationException' : 'UnknownOperationException');
 		let input: unknown = {};
 		try {
 			if (body.length > 0) input = protocol.parse(body);
@@ -487,31 +479,17 @@ export class KinesisServer {
 	}
 
 	/**
-	 * The signature checks every service shares: a signature must be present (and, with
-	 * `verifySignatures`, verify, its credential scope naming `service`). Undefined when it passes.
+	 * The signature checks every service shares: a signature must be present and complete, in the
+	 * `Authorization` header or the query string (see authentication.ts), and, with `verifySignatures`,
+	 * verify, its credential scope naming `service`. Undefined when it passes.
 	 */
 	private async authenticate(
 		request: AnyRequest,
 		body: Buffer,
 		service: string,
 	): Promise<SignatureFailure | undefined> {
-		const authorization = request.headers.authorization;
-		if (!authorization) {
-			return {
-				type: 'MissingAuthenticationTokenException',
-				message: 'Missing Authentication Token',
-				status: 400,
-			};
-		}
-
-		if (!/Credential=/.test(authorization) || !/Signature=/.test(authorization)) {
-			return {
-				type: 'IncompleteSignatureException',
-				message: `Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' parameters. Authorization=${authorization.split(' ')[0]}`,
-				status: 400,
-			};
-		}
-
+		const credentials = credentialsOf(request.headers, queryOf(request.url));
+		if ('type' in credentials) return credentials;
 		if (!this.verifier) return undefined;
 		return this.verifier.verify(
 			{method: request.method ?? 'POST', url: request.url ?? '/', headers: request.headers},

@@ -5,12 +5,16 @@
  * of the body — with the secret configured for the access key named in the credential scope, and
  * compared with the one sent. Errors use AWS's exception names, wording and 403 status.
  *
+ * Query-string (presigned) authentication is verified the same way: the `X-Amz-*` parameters stand
+ * for the header, the request is valid from 5 minutes before its `X-Amz-Date` to `X-Amz-Expires`
+ * seconds after it, and the signature is recomputed with the signer's `presign`.
+ *
  * Not checked: the region in the credential scope (any region is accepted, so clients configured for
- * another region still work), session tokens (only static keys are configured), and query-string
- * (presigned) authentication, which Kinesis clients do not use.
+ * another region still work) and session tokens (only static keys are configured).
  */
 import {createHash, createHmac, timingSafeEqual, type Hash, type Hmac} from 'node:crypto';
 import type {IncomingHttpHeaders} from 'node:http';
+import {queryOf} from './authentication.js';
 
 export type SigningCredentials = {accessKeyId: string; secretAccessKey: string};
 
@@ -24,6 +28,18 @@ const ALGORITHM = 'AWS4-HMAC-SHA256';
 /** How far a request's date may be from the server's clock, as AWS allows. */
 const MAX_SKEW_MS = 5 * 60_000;
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
+/** A presigned request's lifetime when it names none, and the longest allowed (a week), as the signer's. */
+const DEFAULT_PRESIGNED_SECONDS = 3600;
+const MAX_PRESIGNED_SECONDS = 7 * 24 * 3600;
+/** The query parameters the signer's `presign` writes itself: the rest of the query is signed as sent. */
+const PRESIGN_PARAMETERS = [
+	'X-Amz-Algorithm',
+	'X-Amz-Credential',
+	'X-Amz-Date',
+	'X-Amz-Expires',
+	'X-Amz-SignedHeaders',
+	'X-Amz-Signature',
+];
 
 export const SIGNATURE_MISMATCH =
 	'The request signature we calculated does not match the signature you provided. Check your AWS ' +
@@ -83,10 +99,17 @@ type Authorization = {
 	service: string;
 	signedHeaders: string[];
 	signature: string;
+	/** The signing time, `20260101T120000Z`: the X-Amz-Date header, or the query parameter. */
+	amzDate: string | undefined;
+	/** A presigned request's parameters, without its signature; undefined for a signed header. */
+	presigned?: {query: URLSearchParams; expiresIn: number};
 };
 
 /** Splits `AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`; a failure when it cannot. */
-function parseAuthorization(text: string): Authorization | SignatureFailure {
+function parseAuthorization(
+	text: string,
+	headers: IncomingHttpHeaders,
+): Authorization | SignatureFailure {
 	const [algorithm, ...rest] = text.trim().split(/\s+/);
 	if (algorithm !== ALGORITHM) return incomplete(`Unsupported AWS 'algorithm': '${algorithm}'`);
 	const parameters = new Map<string, string>();
@@ -104,6 +127,40 @@ function parseAuthorization(text: string): Authorization | SignatureFailure {
 		);
 	}
 
+	return parseScope(credential, signedHeaders, signature, header(headers, 'x-amz-date'));
+}
+
+/** The query string's `X-Amz-*` parameters of a presigned request; a failure when they cannot be one. */
+function parsePresigned(query: URLSearchParams): Authorization | SignatureFailure {
+	const algorithm = query.get('X-Amz-Algorithm') ?? '';
+	if (algorithm !== ALGORITHM) return incomplete(`Unsupported AWS 'algorithm': '${algorithm}'`);
+	const credential = query.get('X-Amz-Credential') ?? '';
+	const signedHeaders = query.get('X-Amz-SignedHeaders') ?? '';
+	const signature = query.get('X-Amz-Signature') ?? '';
+	const amzDate = query.get('X-Amz-Date') ?? undefined;
+	const expires = query.get('X-Amz-Expires');
+	const expiresIn = expires === null ? DEFAULT_PRESIGNED_SECONDS : Number(expires);
+	if (!Number.isInteger(expiresIn) || expiresIn < 0 || expiresIn > MAX_PRESIGNED_SECONDS) {
+		// Our wording: AWS's answer to this one was not recorded.
+		return incomplete(
+			`X-Amz-Expires must be a non-negative integer of at most ${MAX_PRESIGNED_SECONDS} seconds.`,
+		);
+	}
+
+	const parsed = parseScope(credential, signedHeaders, signature, amzDate);
+	if ('type' in parsed) return parsed;
+	const unsigned = new URLSearchParams(query);
+	for (const name of PRESIGN_PARAMETERS) unsigned.delete(name);
+	return {...parsed, presigned: {query: unsigned, expiresIn}};
+}
+
+/** The credential scope `keyid/date/region/service/aws4_request` and the rest, checked. */
+function parseScope(
+	credential: string,
+	signedHeaders: string,
+	signature: string,
+	amzDate: string | undefined,
+): Authorization | SignatureFailure {
 	const scope = credential.split('/');
 	if (scope.length !== 5 || scope.some((element) => element === '')) {
 		return incomplete(
@@ -125,6 +182,7 @@ function parseAuthorization(text: string): Authorization | SignatureFailure {
 		service,
 		signedHeaders: signedHeaders.split(';').map((name) => name.trim().toLowerCase()),
 		signature: signature.toLowerCase(),
+		amzDate,
 	};
 }
 
@@ -150,14 +208,17 @@ export class SignatureVerifier {
 		body: Buffer,
 		service = 'kinesis',
 	): Promise<SignatureFailure | undefined> {
-		const authorization = parseAuthorization(header(request.headers, 'authorization') ?? '');
+		const query = queryOf(request.url);
+		const authorization = query?.has('X-Amz-Algorithm')
+			? parsePresigned(query)
+			: parseAuthorization(header(request.headers, 'authorization') ?? '', request.headers);
 		if ('type' in authorization) return authorization;
 		const secretAccessKey = this.secrets.get(authorization.accessKeyId);
 		if (secretAccessKey === undefined) {
 			return fail('UnrecognizedClientException', UNRECOGNIZED_CLIENT);
 		}
 
-		const amzDate = header(request.headers, 'x-amz-date');
+		const {amzDate} = authorization;
 		if (amzDate === undefined) {
 			return incomplete(
 				"Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.",
@@ -172,9 +233,13 @@ export class SignatureVerifier {
 		}
 
 		const now = this.now();
-		if (date.getTime() < now - MAX_SKEW_MS) {
+		// A header's date may be 5 minutes old; a presigned request is good for its X-Amz-Expires.
+		const {presigned} = authorization;
+		const lifetimeMs = presigned ? presigned.expiresIn * 1000 : MAX_SKEW_MS;
+		if (date.getTime() < now - lifetimeMs) {
+			const lifetime = presigned ? `${presigned.expiresIn} sec.` : '5 min.';
 			return invalid(
-				`Signature expired: ${amzDate} is now earlier than ${formatAmzDate(now - MAX_SKEW_MS)} (${formatAmzDate(now)} - 5 min.)`,
+				`Signature expired: ${amzDate} is now earlier than ${formatAmzDate(now - lifetimeMs)} (${formatAmzDate(now)} - ${lifetime})`,
 			);
 		}
 
@@ -237,14 +302,17 @@ export class SignatureVerifier {
 		}
 
 		const query: Record<string, string | string[]> = {};
-		if (queryStart !== -1) {
-			for (const [key, value] of new URLSearchParams(request.url.slice(queryStart + 1))) {
-				const previous = query[key];
-				query[key] =
-					previous === undefined
-						? value
-						: [...(Array.isArray(previous) ? previous : [previous]), value];
-			}
+		const parameters = authorization.presigned
+			? authorization.presigned.query
+			: queryStart === -1
+				? []
+				: new URLSearchParams(request.url.slice(queryStart + 1));
+		for (const [key, value] of parameters) {
+			const previous = query[key];
+			query[key] =
+				previous === undefined
+					? value
+					: [...(Array.isArray(previous) ? previous : [previous]), value];
 		}
 
 		this.signer ??= import('@smithy/signature-v4');
@@ -257,24 +325,36 @@ export class SignatureVerifier {
 			// Sign only what the client signed: no X-Amz-Content-Sha256 header of the signer's own.
 			applyChecksum: false,
 		});
-		const signed = await signer.sign(
-			{
-				method: request.method,
-				protocol: 'http:',
-				hostname: headers.host ?? 'localhost',
-				path,
-				query,
-				headers,
-				body,
-			},
-			{
-				signingDate,
-				signingRegion: authorization.region,
-				signingService: authorization.service,
-				// Exactly the headers the client signed, even those a signer would not sign by default.
-				signableHeaders: new Set(authorization.signedHeaders),
-			},
-		);
+		const unsigned = {
+			method: request.method,
+			protocol: 'http:',
+			hostname: headers.host ?? 'localhost',
+			path,
+			query,
+			headers,
+			body,
+		};
+		const options = {
+			signingDate,
+			signingRegion: authorization.region,
+			signingService: authorization.service,
+			// Exactly the headers the client signed, even those a signer would not sign by default.
+			signableHeaders: new Set(authorization.signedHeaders),
+		};
+		if (authorization.presigned) {
+			const presigned = await signer.presign(unsigned, {
+				...options,
+				expiresIn: authorization.presigned.expiresIn,
+				// The signed headers came as headers: none is moved into the query as presign would.
+				unhoistableHeaders: new Set(authorization.signedHeaders),
+			});
+			const produced = presigned.query ?? {};
+			if (produced['X-Amz-SignedHeaders'] !== authorization.signedHeaders.join(';'))
+				return undefined;
+			return String(produced['X-Amz-Signature']);
+		}
+
+		const signed = await signer.sign(unsigned, options);
 		const produced = String(signed.headers.authorization ?? signed.headers.Authorization ?? '');
 		const signedHeaders = /SignedHeaders=([^,\s]+)/.exec(produced)?.[1];
 		// The signer adds X-Amz-Date itself: a request that did not sign it cannot match.

@@ -167,7 +167,11 @@ function fuzzedRequest(index: number): Fuzzed {
 		: pick(['MakeCoffee', '', 'describeDeliveryStream', 'PutMetricData', 'toString', '__proto__']);
 	const shape: Shape = {structure: actions[action]?.shape ?? {}};
 	const headers: Record<string, string> = {};
-	if (!chance(0.03)) headers.authorization = AUTHORIZATION;
+	if (!chance(0.03)) {
+		headers.authorization = AUTHORIZATION;
+		headers['x-amz-date'] = '20260101T000000Z';
+	}
+
 	let body: Buffer;
 	let variant: string;
 	if (kind === 'query') {
@@ -285,6 +289,17 @@ function classify(request: Fuzzed, answer: Answer): {type: string} | {problem: s
 		return {type: '403 xml'};
 	}
 
+	// An empty request naming no service (an RPC v2 path without an operation): AWS's CBOR answer.
+	if (
+		status === 400 &&
+		contentType === 'application/x-amz-cbor-1.1' &&
+		request.body.length === 0 &&
+		!/\/operation\/[^/]+$/.test(request.path)
+	) {
+		const document = cborDecoder.decode(bytes) as {__type?: unknown};
+		if (document.__type === 'UnknownOperationException') return {type: '400 cbor unknown'};
+	}
+
 	if (request.kind === 'query') {
 		if (contentType !== 'text/xml') return {problem: `content type ${contentType}`};
 		if (status === 200) {
@@ -367,6 +382,7 @@ const firehoseCall = (action: string, input: unknown): Fuzzed => ({
 		'content-type': 'application/x-amz-json-1.1',
 		'x-amz-target': `Firehose_20150804.${action}`,
 		authorization: AUTHORIZATION,
+		'x-amz-date': '20260101T000000Z',
 	},
 	body: Buffer.from(JSON.stringify(input)),
 });

@@ -438,6 +438,7 @@ async function query(parameters: Record<string, string>, headers: Record<string,
 			'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
 			authorization:
 				'AWS4-HMAC-SHA256 Credential=x/20260101/us-east-1/monitoring/aws4_request, SignedHeaders=host, Signature=abc',
+			'x-amz-date': '20260101T000000Z',
 			...headers,
 		},
 		body: new URLSearchParams(parameters).toString(),
@@ -552,6 +553,7 @@ describe('CloudWatch over Smithy RPC v2 CBOR (as current botocore sends it)', ()
 					...(input === undefined ? {} : {'content-type': 'application/cbor'}),
 					authorization:
 						'AWS4-HMAC-SHA256 Credential=x/20260101/us-east-1/monitoring/aws4_request, SignedHeaders=host, Signature=abc',
+					'x-amz-date': '20260101T000000Z',
 				},
 				body: input === undefined ? undefined : encoder.encode(input),
 			},

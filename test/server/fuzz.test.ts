@@ -1,11 +1,14 @@
 /**
  * Fuzzing the wire server: thousands of random, mostly malformed requests — random targets, methods and
  * content types; truncated JSON and CBOR, wrong member types, huge numbers, random bytes, deep nesting;
- * clients that disconnect mid-request or stall — over HTTP/1.1 and HTTP/2. Every answer must be a
- * well-formed AWS answer (a JSON or CBOR document, an error with its `__type`, or one of the documented
- * XML / 413 answers; never an InternalFailure, which would be a bug reaching the engine), no request may
- * be left hanging, and afterwards the server must still serve correct data, and the data directory must
- * reopen with every record it held before.
+ * clients that disconnect mid-request or stall — over HTTP/1.1 and HTTP/2. The envelope is fuzzed too:
+ * random methods, content types, targets, `Authorization` headers, query strings (presigned or not) and
+ * browsers' `Origin` headers and preflights. Every answer must be a well-formed AWS answer (a JSON or
+ * CBOR document, an error with its `__type`, Coral's `application/json` envelope, one of the documented
+ * XML / 413 answers, or a CORS preflight's; never an InternalFailure, which would be a bug reaching the
+ * engine), carry CORS headers whenever the request had an Origin, no request may be left hanging, and
+ * afterwards the server must still serve correct data, and the data directory must reopen with every
+ * record it held before.
  *
  * Deterministic: the seed is fixed unless FUZZ_SEED is set; a failure names the seed and the request.
  */
@@ -179,6 +182,8 @@ function valueFor(shape: Shape, cbor: boolean, depth = 0): unknown {
 type Fuzzed = {
 	description: string;
 	method: string;
+	/** The path and query string. */
+	path: string;
 	headers: Record<string, string>;
 	body: Buffer;
 	http2: boolean;
@@ -282,43 +287,167 @@ function fuzzedRequest(index: number): Fuzzed {
 				`${JSON_TYPE}; charset=utf-8`,
 				'APPLICATION/X-AMZ-JSON-1.1',
 				'application/x-amz-cbor-1.1; x=y',
+				'     application/json     ;',
+				'application/x-amz-json-1.1asdf',
+				'application/cbor',
 			]);
 		}
 	}
 
+	if (chance(0.03)) body = Buffer.alloc(0);
 	const headers: Record<string, string> = {};
 	if (contentType) headers['content-type'] = contentType;
 	if (target || chance(0.5)) headers['x-amz-target'] = target;
-	if (!chance(0.05)) {
-		headers.authorization = chance(0.95)
-			? AUTHORIZATION
-			: pick(['AWS4-HMAC-SHA256', 'Bearer x', 'Credential=', ascii(int(1, 100))]);
-		headers['x-amz-date'] = '20260101T000000Z';
+	let path = '/';
+	const authentication = pick(['header', 'header', 'header', 'header', 'envelope']);
+	if (authentication === 'header') {
+		if (!chance(0.05)) {
+			headers.authorization = AUTHORIZATION;
+			headers['x-amz-date'] = '20260101T000000Z';
+		}
+	} else {
+		// What AWS checks of a signature before computing it: its presence, its parts, its date.
+		if (chance(0.6)) headers.authorization = fuzzedAuthorization();
+		if (chance(0.5)) headers[pick(['x-amz-date', 'date'])] = pick(['20260101T000000Z', 'a', '']);
+		if (chance(0.5)) path = fuzzedQuery();
 	}
 
-	const method = chance(0.97) ? 'POST' : pick(['GET', 'PUT', 'DELETE', 'OPTIONS']);
+	const method = chance(0.95)
+		? 'POST'
+		: pick(['GET', 'PUT', 'DELETE', 'OPTIONS', 'OPTIONS', 'HEAD', 'PATCH']);
+	// From a browser: mostly its preflights, and some of its calls.
+	if (chance(method === 'OPTIONS' ? 0.7 : 0.12)) {
+		headers.origin = pick(['https://example.com', 'null', 'whatever', 'whatever', '']);
+		if (chance(0.5)) headers['access-control-request-headers'] = pick(['a, b, c', 'x-amz-target']);
+		if (chance(0.5)) headers['access-control-request-method'] = pick(['POST', 'd']);
+	}
+
 	const http2 = chance(0.15);
 	return {
-		description: `#${index} ${http2 ? 'h2' : 'http/1.1'} ${method} ${kind} ${target} ${contentType} ${body.length} bytes`,
+		description: `#${index} ${http2 ? 'h2' : 'http/1.1'} ${method} ${path} ${kind} ${target} ${contentType} ${body.length} bytes ${JSON.stringify(headers.authorization ?? null)} origin ${JSON.stringify(headers.origin ?? null)}`,
 		method,
+		path,
 		headers,
 		body,
 		http2,
 	};
 }
 
-type Answer = {status: number; contentType: string; body: Buffer};
+/** An Authorization header as clients get it wrong: parts missing, empty, out of order, or junk. */
+function fuzzedAuthorization(): string {
+	const parts = [
+		'Credential=AKID/20260101/us-east-1/kinesis/aws4_request',
+		'SignedHeaders=host;x-amz-date',
+		'Signature=abc',
+		'Credential=',
+		'Signature=b',
+		'SignedHeaders=',
+	].filter(() => chance(0.5));
+	return pick([
+		() => 'X',
+		() => `${pick(['AWS4-HMAC-SHA256', 'AWS4-', 'Bearer'])} ${parts.join(pick([', ', ',', ' ']))}`,
+		() => parts.join(', '),
+		() => ascii(int(1, 100)),
+	])();
+}
+
+/** A query string as presigned requests (and junk) have them. */
+function fuzzedQuery(): string {
+	const parameters = [
+		'X-Amz-Algorithm=AWS4-HMAC-SHA256',
+		'X-Amz-Credential=AKID%2F20260101%2Fus-east-1%2Fkinesis%2Faws4_request',
+		'X-Amz-Signature=abc',
+		'X-Amz-SignedHeaders=host',
+		'X-Amz-Date=20260101T000000Z',
+		'X-Amz-Algorithm',
+		'X-Amz-Algorith',
+		'X-Amz-Expires=300',
+	].filter(() => chance(0.6));
+	return pick([
+		() => `/?${parameters.join('&')}`,
+		() => `/whatever?${parameters.join('&')}`,
+		() => `/?${encodeURIComponent(ascii(int(1, 40)))}`,
+		() => '/?a=%zz&X-Amz-Algorithm=%',
+	])();
+}
+
+type Answer = {
+	status: number;
+	contentType: string;
+	headers: Record<string, string | string[] | undefined>;
+	body: Buffer;
+};
+
+const ACCESS_DENIED_XML =
+	'<AccessDeniedException>\n  <Message>Unable to determine service/operation name to be authorized</Message>\n</AccessDeniedException>\n';
+const CORAL_JSON = {
+	404: '{"Output":{"__type":"com.amazon.coral.service#UnknownOperationException"},"Version":"1.0"}',
+	400: '{"Output":{"__type":"com.amazon.coral.service#SerializationException"},"Version":"1.0"}',
+} as Record<number, string>;
+const EXPOSED =
+	'x-amzn-RequestId,x-amzn-ErrorType,x-amz-request-id,x-amz-id-2,x-amzn-ErrorMessage,Date';
+
+const isPreflight = (request: Fuzzed) => request.method === 'OPTIONS' && request.headers.origin;
+
+/** Why the answer's CORS headers are not AWS's for this request, if they are not. */
+function corsProblem(request: Fuzzed, answer: Answer): string | undefined {
+	const {headers} = answer;
+	if (!request.headers.origin) {
+		return headers['access-control-allow-origin'] === undefined
+			? undefined
+			: 'CORS headers without an Origin';
+	}
+
+	if (headers['access-control-allow-origin'] !== '*') return 'no Access-Control-Allow-Origin: *';
+	if (!isPreflight(request)) {
+		return headers['access-control-expose-headers'] === EXPOSED
+			? undefined
+			: `Access-Control-Expose-Headers ${String(headers['access-control-expose-headers'])}`;
+	}
+
+	const echoed = [
+		['access-control-request-headers', 'access-control-allow-headers'],
+		['access-control-request-method', 'access-control-allow-methods'],
+	].find(([asked, allowed]) => headers[allowed] !== request.headers[asked]);
+	if (echoed) return `${echoed[1]} is not the ${echoed[0]} asked for`;
+	if (headers['access-control-max-age'] !== '172800') return 'no Access-Control-Max-Age: 172800';
+	return headers['x-amz-id-2'] === undefined ? undefined : 'a preflight answer with x-amz-id-2';
+}
 
 /** What the answer is, or why it is not a well-formed AWS answer. */
-function classify(answer: Answer): {type: string} | {problem: string} {
+function classify(request: Fuzzed, answer: Answer): {type: string} | {problem: string} {
 	const {status, contentType, body} = answer;
+	const cors = corsProblem(request, answer);
+	if (cors) return {problem: cors};
 	if (status === 413) return body.length === 0 ? {type: '413'} : {problem: '413 with a body'};
+	// A browser's preflight is answered whatever else the request holds.
+	if (isPreflight(request)) {
+		return status === 200 && body.length === 0 && contentType === ''
+			? {type: 'CORS preflight'}
+			: {problem: 'not a preflight answer'};
+	}
+
+	// AWS routes nothing but a POST.
+	if (request.method !== 'POST') {
+		const expected = request.method === 'HEAD' ? '' : ACCESS_DENIED_XML;
+		return status === 403 && body.toString() === expected && contentType === ''
+			? {type: `${request.method} xml AccessDeniedException`}
+			: {problem: `${request.method} not answered AccessDeniedException`};
+	}
+
 	if (status === 404 && body.toString() === '<UnknownOperationException/>\n') {
 		return {type: 'xml UnknownOperationException'};
 	}
 
 	const xml = /^<(\w+)>\n {2}<Message>[^<]*<\/Message>\n<\/\1>\n$/.exec(body.toString());
 	if (status === 403 && xml) return {type: `xml ${xml[1]}`};
+	// Coral's older JSON envelope: parsed, never routed.
+	if (contentType === 'application/json') {
+		return CORAL_JSON[status] === body.toString()
+			? {type: `${status} coral json`}
+			: {problem: 'not one of the Coral JSON answers'};
+	}
+
 	let document: unknown;
 	try {
 		if (contentType === JSON_TYPE) document = JSON.parse(body.toString('utf8'));
@@ -373,18 +502,22 @@ function send(request: Fuzzed): Promise<Answer> {
 		return new Promise((resolve, reject) => {
 			// Even a GET carries its body here (Node would end a GET's stream at once by default).
 			const stream = session.request(
-				{':method': request.method, ':path': '/', ...request.headers},
+				{':method': request.method, ':path': request.path, ...request.headers},
 				{endStream: false},
 			);
 			const chunks: Buffer[] = [];
 			let status = 0;
 			let contentType = '';
+			let received: Answer['headers'] = {};
 			stream.on('response', (headers) => {
 				status = Number(headers[':status']);
 				contentType = String(headers['content-type'] ?? '');
+				received = headers;
 			});
 			stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-			stream.on('end', () => resolve({status, contentType, body: Buffer.concat(chunks)}));
+			stream.on('end', () =>
+				resolve({status, contentType, headers: received, body: Buffer.concat(chunks)}),
+			);
 			stream.on('error', reject);
 			stream.end(request.body);
 		});
@@ -396,7 +529,7 @@ function send(request: Fuzzed): Promise<Answer> {
 				host: url.hostname,
 				port: url.port,
 				method: request.method,
-				path: '/',
+				path: request.path,
 				// Node sends a GET's body without framing unless told its length: that would be bad HTTP.
 				headers: {...request.headers, 'content-length': String(request.body.length)},
 				agent,
@@ -408,6 +541,7 @@ function send(request: Fuzzed): Promise<Answer> {
 					resolve({
 						status: response.statusCode!,
 						contentType: String(response.headers['content-type'] ?? ''),
+						headers: response.headers,
 						body: Buffer.concat(chunks),
 					}),
 				);
@@ -500,6 +634,7 @@ async function readAll(stream: string) {
 const plain = (action: string, input: unknown): Fuzzed => ({
 	description: action,
 	method: 'POST',
+	path: '/',
 	headers: {
 		'content-type': JSON_TYPE,
 		'x-amz-target': `Kinesis_20131202.${action}`,
@@ -553,7 +688,7 @@ describe(`fuzzing the wire server (seed ${SEED})`, () => {
 				wave.push(
 					send(request).then(
 						(answer) => {
-							const verdict = classify(answer);
+							const verdict = classify(request, answer);
 							if ('problem' in verdict) {
 								problems.push(
 									`${request.description}: ${verdict.problem} (status ${answer.status}: ${answer.body.subarray(0, 200).toString()}) ` +
@@ -574,6 +709,18 @@ describe(`fuzzing the wire server (seed ${SEED})`, () => {
 		}
 
 		expect(problems, `seed ${SEED}`).toEqual([]);
+		// The envelope's cases were all reached: preflights, Coral's JSON, refused signatures.
+		for (const type of [
+			'CORS preflight',
+			'404 coral json',
+			'400 IncompleteSignatureException',
+			'400 InvalidSignatureException',
+			'400 MissingAuthenticationTokenException',
+			'GET xml AccessDeniedException',
+		]) {
+			expect(counts.get(type) ?? 0, type).toBeGreaterThan(0);
+		}
+
 		// Oversized bodies: declared, and actually sent.
 		const oversized = plain('PutRecords', {});
 		const huge = await send({...oversized, body: Buffer.alloc(8 * 1024 * 1024, 0x20)});

@@ -36,6 +36,8 @@ function post(headers: Record<string, string>, body: string) {
 const signed = {
 	authorization:
 		'AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/kinesis/aws4_request, SignedHeaders=host, Signature=abc',
+	// AWS refuses a signature without the date it was made at.
+	'x-amz-date': '20260101T000000Z',
 };
 
 describe('answers over HTTP/2', () => {
