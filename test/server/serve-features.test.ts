@@ -46,9 +46,11 @@ type Sent = {
 	body?: Buffer | string;
 };
 
+/** A signature the server takes without --verify-signatures (AWS also wants the date it names). */
 const SIGNED = {
 	authorization:
-		'AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/kinesis/aws4_request, SignedHeaders=host, Signature=abc',
+		'AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/kinesis/aws4_request, SignedHeaders=host;x-amz-date, Signature=abc',
+	'x-amz-date': '20260101T000000Z',
 };
 
 const directories: string[] = [];
