@@ -37,12 +37,10 @@ import {Reshard} from './reshard.js';
 import {Resources} from './resources.js';
 import {readShard} from './shard-reader.js';
 import {
-	decodeSequenceNumber,
-	formatSequenceNumber,
-	isWellFormedSequenceNumber,
-	shardIdOf,
-	shardIndexOf,
-} from './sequence-number.js';
+	checkSequenceNumberForOrdering,
+	counterOfStartingSequenceNumber,
+} from './sequence-checks.js';
+import {isWellFormedSequenceNumber, shardIdOf, shardIndexOf} from './sequence-number.js';
 import {putLimits, StreamSettings} from './stream-settings.js';
 import {Stream, type OpenLog, type ShardState, type StreamMetadata} from './stream.js';
 import {KinesisMetrics} from './kinesis-metrics.js';
@@ -500,7 +498,19 @@ export class KinesisEngine {
 			]);
 		}
 
-		// Our sequence numbers increase stream-wide, so any later put already orders after the given one.
+		if (input.SequenceNumberForOrdering !== undefined) {
+			// AWS checks the number after the record and the stream (sequence-checks.ts says why it needs
+			// nothing more to be honoured).
+			this.validatePutEntries([input], 'data', this.putLimitsOf(input));
+			const stream = this.streamOf(input, true);
+			checkSequenceNumberForOrdering(
+				stream,
+				input.SequenceNumberForOrdering,
+				Math.max(this.clock.now(), stream.lastArrival),
+				this.accountId,
+			);
+		}
+
 		const output = await this.putRecords({...input, Records: [input]}, 'data');
 		const [result] = output.Records;
 		if (result.ErrorCode !== undefined) {
@@ -572,7 +582,7 @@ export class KinesisEngine {
 
 			results[i] = {
 				ShardId: shard.id,
-				SequenceNumber: formatSequenceNumber(stream.prefix, counter, shard.suffix),
+				SequenceNumber: shard.sequence.format(counter, now),
 			};
 		}
 
@@ -674,8 +684,8 @@ export class KinesisEngine {
 			}
 
 			default: {
-				const decoded = this.decodeSequenceFor(stream, shard, sequence!);
-				position = decoded.counter + (type === 'AFTER_SEQUENCE_NUMBER' ? 1 : 0);
+				const counter = this.decodeSequenceFor(stream, shard, sequence!);
+				position = counter + (type === 'AFTER_SEQUENCE_NUMBER' ? 1 : 0);
 			}
 		}
 
@@ -1131,26 +1141,7 @@ export class KinesisEngine {
 			]);
 		}
 
-		const decoded = decodeSequenceNumber(sequence);
-		if (!decoded) {
-			throw invalidArgument(
-				`StartingSequenceNumber ${sequence} used in GetShardIterator on shard ${shard.id} in stream ${stream.name} under account ${this.accountId} is invalid.`,
-			);
-		}
-
-		if (decoded.shardIndex !== shard.index) {
-			throw invalidArgument(
-				`Invalid StartingSequenceNumber. It encodes ${shardIdOf(decoded.shardIndex)}, while it was used in a call to a shard with ${shard.id}`,
-			);
-		}
-
-		if (decoded.streamCreatedAt !== stream.createdAt) {
-			throw invalidArgument(
-				`StartingSequenceNumber ${sequence} used in GetShardIterator on shard ${shard.id} in stream ${stream.name} under account ${this.accountId} is invalid because it did not come from this stream.`,
-			);
-		}
-
-		return decoded;
+		return counterOfStartingSequenceNumber(stream, shard, sequence, this.accountId);
 	}
 
 	private validateStreamName(name: string, at: string) {

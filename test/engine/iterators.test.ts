@@ -154,10 +154,11 @@ describe('GetShardIterator types', () => {
 		expect(() =>
 			iterator(kinesis, 's', S0, 'AT_SEQUENCE_NUMBER', {StartingSequenceNumber: theirs}),
 		).not.toThrow(TypeError);
+		// AWS reads a short number in its oldest layout, whose last four hex digits are the shard.
 		expectKinesisError(
 			() => iterator(kinesis, 's', S0, 'AT_SEQUENCE_NUMBER', {StartingSequenceNumber: '12345'}),
 			'InvalidArgumentException',
-			/StartingSequenceNumber 12345 used in GetShardIterator on shard shardId-000000000000 in stream s under account 000000000000 is invalid/,
+			'Invalid StartingSequenceNumber. It encodes shardId-000000012345, while it was used in a call to a shard with shardId-000000000000',
 		);
 		expectKinesisError(
 			() => iterator(kinesis, 's', S0, 'AT_SEQUENCE_NUMBER', {StartingSequenceNumber: 'abc'}),
