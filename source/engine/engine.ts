@@ -704,7 +704,7 @@ export class KinesisEngine {
 	 * GetRecords: up to Limit records (≤ 10,000, ≤ 10 MiB) from the iterator's position, the next
 	 * iterator, MillisBehindLatest, and — at the end of a closed shard — no next iterator but its children.
 	 */
-	getRecords(input: {ShardIterator: string; Limit?: number}): GetRecordsOutput {
+	getRecords(input: {ShardIterator: string; Limit?: number; StreamARN?: string}): GetRecordsOutput {
 		const started = performance.now();
 		if (typeof input.ShardIterator !== 'string') {
 			const validation = new Validation();
@@ -734,18 +734,27 @@ export class KinesisEngine {
 			);
 		}
 
+		// GetRecords names no stream but may carry one's ARN: it must be the iterator's. (AWS's wording for
+		// this refusal is not recorded; kinesis-top answers as for an iterator it cannot read.)
+		if (input.StreamARN !== undefined && input.StreamARN !== this.arnOf(iterator.streamName)) {
+			throw invalidArgument('Invalid ShardIterator.');
+		}
+
 		const shardId = shardIdOf(iterator.shardIndex);
 		this.settle();
 		const stream = this.streams.get(iterator.streamName);
-		const shard =
-			stream?.createdAt === iterator.streamCreatedAt
-				? stream.shard(iterator.shardIndex)
-				: undefined;
+		const shard = stream?.shard(iterator.shardIndex);
 		if (!stream || !shard) {
 			throw resourceNotFound(
 				`Shard ${shardId} in stream ${iterator.streamName} under account ${this.accountId} does not exist`,
 			);
 		}
+
+		// An iterator of an earlier stream of this name, whose shard exists again: AWS reads it (recorded by
+		// kinesalite's tests) as a position below every record of the new shard, whose numbers carry a
+		// later creation — from the shard's start.
+		const position =
+			stream.createdAt === iterator.streamCreatedAt ? iterator.position : shard.startingCounter;
 
 		let maxBytes: number = LIMITS.maxGetRecordsBytes;
 		if (this.enforceLimits) {
@@ -764,7 +773,7 @@ export class KinesisEngine {
 			maxBytes = LIMITS.shardReadBytesPerSecond - reads.bytes;
 		}
 
-		const read = readShard(stream, shard, iterator.position, {limit, maxBytes, now});
+		const read = readShard(stream, shard, position, {limit, maxBytes, now});
 		if (this.enforceLimits) shard.reads.bytes += read.bytes;
 		this.kinesisMetrics.getRecords(stream, shard, read.records, now, started);
 		if (read.childShards) {
@@ -777,7 +786,12 @@ export class KinesisEngine {
 
 		return {
 			Records: read.records,
-			NextShardIterator: encodeIterator({...iterator, position: read.nextPosition, issuedAt: now}),
+			NextShardIterator: encodeIterator({
+				...iterator,
+				streamCreatedAt: stream.createdAt,
+				position: read.nextPosition,
+				issuedAt: now,
+			}),
 			MillisBehindLatest: read.millisBehindLatest,
 		};
 	}

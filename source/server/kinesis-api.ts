@@ -260,7 +260,11 @@ export const kinesisActions: Record<string, Action> = {
 	GetRecords: {
 		shape: {ShardIterator: 'string', Limit: 'integer', StreamARN: 'string'},
 		run: (engine, input) =>
-			engine.getRecords({ShardIterator: input.ShardIterator, Limit: input.Limit}),
+			engine.getRecords({
+				ShardIterator: input.ShardIterator,
+				Limit: input.Limit,
+				StreamARN: input.StreamARN,
+			}),
 	},
 	SplitShard: {
 		shape: {...streamRef, ShardToSplit: 'string', NewStartingHashKey: 'string'},
