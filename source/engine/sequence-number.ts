@@ -100,24 +100,33 @@ export class AwsSequenceFormatter implements SequenceFormatter {
 		const low = counter % LOW_RANGE;
 		const high = (counter - low) / LOW_RANGE;
 		if (high !== this.baseHigh || second !== this.baseSecond) this.rebase(high, second);
+		// Unrolled: limb 0 is the lowest; each carries into the next.
 		const base = this.baseLimbs;
 		const at = low * LIMBS;
-		let carry = 0;
-		let text = '';
-		// Limb 0 is the lowest; the text is built from the lowest limb up.
-		for (let i = 0; i < LIMBS; i++) {
-			let sum = base[i] + COUNTER_LIMBS[at + i] + carry;
-			if (sum >= LIMB) {
-				sum -= LIMB;
-				carry = 1;
-			} else {
-				carry = 0;
-			}
-
-			text = LIMB_TEXT[sum] + text;
-		}
-
-		return (carry === 0 ? this.head : this.headPlusOne) + text;
+		let sum = base[0] + COUNTER_LIMBS[at];
+		const l0 = sum % LIMB;
+		sum = base[1] + COUNTER_LIMBS[at + 1] + (sum >= LIMB ? 1 : 0);
+		const l1 = sum % LIMB;
+		sum = base[2] + COUNTER_LIMBS[at + 2] + (sum >= LIMB ? 1 : 0);
+		const l2 = sum % LIMB;
+		sum = base[3] + COUNTER_LIMBS[at + 3] + (sum >= LIMB ? 1 : 0);
+		const l3 = sum % LIMB;
+		sum = base[4] + COUNTER_LIMBS[at + 4] + (sum >= LIMB ? 1 : 0);
+		const l4 = sum % LIMB;
+		sum = base[5] + COUNTER_LIMBS[at + 5] + (sum >= LIMB ? 1 : 0);
+		const l5 = sum % LIMB;
+		sum = base[6] + COUNTER_LIMBS[at + 6] + (sum >= LIMB ? 1 : 0);
+		const l6 = sum % LIMB;
+		return (
+			(sum >= LIMB ? this.headPlusOne : this.head) +
+			LIMB_TEXT[l6] +
+			LIMB_TEXT[l5] +
+			LIMB_TEXT[l4] +
+			LIMB_TEXT[l3] +
+			LIMB_TEXT[l2] +
+			LIMB_TEXT[l1] +
+			LIMB_TEXT[l0]
+		);
 	}
 
 	private rebase(high: number, second: number) {
