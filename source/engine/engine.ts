@@ -42,6 +42,7 @@ import {
 } from './sequence-checks.js';
 import {isWellFormedSequenceNumber, shardIdOf, shardIndexOf} from './sequence-number.js';
 import {putLimits, StreamSettings} from './stream-settings.js';
+import {checkTagCharacters, mergeTags} from './stream-tags.js';
 import {Stream, type OpenLog, type ShardState, type StreamMetadata} from './stream.js';
 import {KinesisMetrics} from './kinesis-metrics.js';
 import {MetricsRecorder} from './metrics.js';
@@ -272,6 +273,8 @@ export class KinesisEngine {
 		}
 
 		this.settings.checkCreateOptions(input);
+		checkTagCharacters(input.Tags ?? {}, name, this.accountId);
+		const tags = mergeTags([], input.Tags ?? {}, name, this.accountId);
 		this.settle();
 		if (this.streams.has(name)) {
 			throw resourceInUse(`Stream ${name} under account ${this.accountId} already exists.`);
@@ -287,7 +290,7 @@ export class KinesisEngine {
 			count,
 			this.logOpener(name, now),
 		);
-		stream.tags = Object.entries(input.Tags ?? {}).map(([Key, Value]) => ({Key, Value}));
+		stream.tags = tags;
 		this.settings.applyCreateOptions(stream, input);
 		const delay = this.options.createDelayMs ?? 0;
 		if (delay > 0) stream.transition = {status: 'CREATING', until: now + delay};
@@ -390,8 +393,9 @@ export class KinesisEngine {
 				case 'AT_TIMESTAMP':
 				case 'FROM_TIMESTAMP': {
 					if (timestamp === undefined || Number.isNaN(timestamp)) {
+						// The wording kinesis-mock gives (AWS's is not recorded elsewhere).
 						throw invalidArgument(
-							`Timestamp must be specified for ShardFilter of type ${filter.Type}.`,
+							'Timestamp must be supplied in a ShardFilter with a Type of FROM_TIMESTAMP or AT_TIMESTAMP',
 						);
 					}
 
@@ -405,7 +409,7 @@ export class KinesisEngine {
 					const after = filter.ShardId === undefined ? undefined : shardIndexOf(filter.ShardId);
 					if (after === undefined) {
 						throw invalidArgument(
-							'ShardId must be specified for ShardFilter of type AFTER_SHARD_ID.',
+							'ShardId must be supplied in a ShardFilter with a Type of AFTER_SHARD_ID',
 						);
 					}
 
@@ -455,16 +459,9 @@ export class KinesisEngine {
 
 	addTagsToStream(input: StreamRef & {Tags: Record<string, string>}) {
 		const stream = this.streamOf(input);
-		const tags = new Map(stream.tags.map((tag) => [tag.Key, tag.Value]));
-		for (const [key, value] of Object.entries(input.Tags)) tags.set(key, value);
-		if (tags.size > 50) {
-			throw invalidArgument(
-				`Failed to add tags to stream ${stream.name} under account ${this.accountId} because a given stream cannot have more than 50 tags.`,
-			);
-		}
-
+		checkTagCharacters(input.Tags, stream.name, this.accountId);
 		const previous = stream.tags;
-		stream.tags = [...tags].map(([Key, Value]) => ({Key, Value}));
+		stream.tags = mergeTags(stream.tags, input.Tags, stream.name, this.accountId);
 		this.saveOrUndo(() => (stream.tags = previous));
 	}
 
