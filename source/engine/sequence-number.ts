@@ -48,7 +48,6 @@ const COUNTER_UNIT = 1n << COUNTER_SHIFT;
  */
 const LIMBS = 7;
 const LIMB = 10_000;
-const LOW_DIGITS = 10n ** 28n;
 const LOW_RANGE = 1000;
 const LIMB_TEXT = Array.from({length: LIMB}, (_, value) => String(value).padStart(4, '0'));
 /** low × 2⁸⁰ for low < 1,000, as limbs: the counter's share below the cached base. */
@@ -118,7 +117,7 @@ export class AwsSequenceFormatter implements SequenceFormatter {
 		sum = base[6] + COUNTER_LIMBS[at + 6] + (sum >= LIMB ? 1 : 0);
 		const l6 = sum % LIMB;
 		return (
-			(sum >= LIMB ? this.headPlusOne : this.head) +
+			(sum >= LIMB ? this.carriedHead : this.head) +
 			LIMB_TEXT[l6] +
 			LIMB_TEXT[l5] +
 			LIMB_TEXT[l4] +
@@ -136,9 +135,22 @@ export class AwsSequenceFormatter implements SequenceFormatter {
 			this.shard |
 			(BigInt(second) << ARRIVAL_SHIFT) |
 			((BigInt(high) * BigInt(LOW_RANGE)) << COUNTER_SHIFT);
-		this.head = String(base / LOW_DIGITS);
-		this.headPlusOne = String(base / LOW_DIGITS + 1n);
-		writeLimbs(base % LOW_DIGITS, this.baseLimbs, 0);
+		// One conversion to decimal, then plain string work: a shard's reader or writer rebases every
+		// 1,000 counters of its stream, so this is not free either.
+		const digits = String(base);
+		const split = digits.length - LIMBS * 4;
+		this.head = digits.slice(0, split);
+		this.headPlusOne = '';
+		for (let i = 0; i < LIMBS; i++) {
+			const end = digits.length - i * 4;
+			this.baseLimbs[i] = Number(digits.slice(end - 4, end));
+		}
+	}
+
+	/** The high digits plus one, for the rare carry out of the low ones. */
+	private get carriedHead() {
+		this.headPlusOne ||= String(BigInt(this.head) + 1n);
+		return this.headPlusOne;
 	}
 }
 

@@ -47,6 +47,22 @@ describe('sequence numbers', () => {
 					shard.toString(16).padStart(8, '0') +
 					'2',
 			).toString();
+		// Random counters and times too: some carry out of the cached low digits into the high ones.
+		let seed = 7;
+		const random = (below: number) => {
+			seed = (seed * 16_807) % 2_147_483_647;
+			return seed % below;
+		};
+
+		for (let i = 0; i < 3000; i++) {
+			const counter = random(2 ** 30) * 1024 + random(1024);
+			const ms = 1_700_000_000_000 + random(2 ** 30);
+			const formatter = new AwsSequenceFormatter(1_600_000_000 + random(1000), random(40));
+			expect(formatter.format(counter, ms)).toBe(
+				aws(formatter.createdSeconds, formatter.shardIndex, counter, ms),
+			);
+		}
+
 		const formatters = [0, 7, 31].map((shard) => ({
 			shard,
 			aws: new AwsSequenceFormatter(1_700_000_000, shard),
