@@ -10,9 +10,10 @@ export const MAX_TAGS_PER_STREAM = 50;
 
 /**
  * Unicode letters (as AWS counts them: the Latin-1 letters on, up to the surrogates), ASCII letters and
- * digits, white space as a plain space, and `_ . / = + - @`; `%` passes this test but is refused next.
+ * digits, white space as a plain space, and `_ . : / = + - @` (the colon, allowed by today's tag rules,
+ * is missing from the older message below); `%` passes this test but is refused next.
  */
-const ALLOWED = /^[\u00C0-\u1FFF\u2C00-\uD7FF\w./=+\- @%]*$/;
+const ALLOWED = /^[\u00C0-\u1FFF\u2C00-\uD7FF\w.:/=+\- @%]*$/;
 
 /** Refuses tags with characters AWS does not allow, in AWS's order of checks and words. */
 export function checkTagCharacters(
