@@ -510,6 +510,7 @@ describe('the details clients notice', () => {
 		);
 	});
 
+	// Every action whose input has a StreamARN in the current model (the SDK's), with StreamARN alone.
 	test('StreamARN is accepted in place of StreamName by every action that takes a stream', async () => {
 		const name = await createStream(2);
 		const StreamARN = arnOf(name);
@@ -535,11 +536,19 @@ describe('the details clients notice', () => {
 			['StartStreamEncryption', {EncryptionType: 'KMS', KeyId: 'alias/aws/kinesis'}],
 			['StopStreamEncryption', {EncryptionType: 'KMS', KeyId: 'alias/aws/kinesis'}],
 			['ListStreamConsumers', {}],
+			['RegisterStreamConsumer', {ConsumerName: 'reader'}],
+			['DescribeStreamConsumer', {ConsumerName: 'reader'}],
+			['DeregisterStreamConsumer', {ConsumerName: 'reader'}],
+			['UpdateMaxRecordSize', {MaxRecordSizeInKiB: 2048}],
 			['SplitShard', {ShardToSplit: shardId(0), NewStartingHashKey: String(1n << 126n)}],
 			['MergeShards', {ShardToMerge: shardId(2), AdjacentShardToMerge: shardId(3)}],
 			['UpdateShardCount', {TargetShardCount: 3, ScalingType: 'UNIFORM_SCALING'}],
+			['UpdateStreamMode', {StreamModeDetails: {StreamMode: 'ON_DEMAND'}}],
+			['UpdateStreamWarmThroughput', {WarmThroughputMiBps: 10}],
 			['DeleteStream', {}],
 		];
+		// Warm throughput needs the account's billing commitment first.
+		await ok('UpdateAccountSettings', {MinimumThroughputBillingCommitment: {Status: 'ENABLED'}});
 		for (const [action, input] of calls) await ok(action, {StreamARN, ...input});
 	});
 
