@@ -37,13 +37,12 @@ import {Reshard} from './reshard.js';
 import {Resources} from './resources.js';
 import {readShard} from './shard-reader.js';
 import {
-	decodeSequenceNumber,
-	formatSequenceNumber,
-	isWellFormedSequenceNumber,
-	shardIdOf,
-	shardIndexOf,
-} from './sequence-number.js';
+	checkSequenceNumberForOrdering,
+	counterOfStartingSequenceNumber,
+} from './sequence-checks.js';
+import {isWellFormedSequenceNumber, shardIdOf, shardIndexOf} from './sequence-number.js';
 import {putLimits, StreamSettings} from './stream-settings.js';
+import {checkTagCharacters, mergeTags} from './stream-tags.js';
 import {Stream, type OpenLog, type ShardState, type StreamMetadata} from './stream.js';
 import {KinesisMetrics} from './kinesis-metrics.js';
 import {MetricsRecorder} from './metrics.js';
@@ -264,6 +263,8 @@ export class KinesisEngine {
 		}
 
 		this.settings.checkCreateOptions(input);
+		checkTagCharacters(input.Tags ?? {}, name, this.accountId);
+		const tags = mergeTags([], input.Tags ?? {}, name, this.accountId);
 		this.settle();
 		if (this.streams.has(name)) {
 			throw resourceInUse(`Stream ${name} under account ${this.accountId} already exists.`);
@@ -279,7 +280,7 @@ export class KinesisEngine {
 			count,
 			this.logOpener(name, now),
 		);
-		stream.tags = Object.entries(input.Tags ?? {}).map(([Key, Value]) => ({Key, Value}));
+		stream.tags = tags;
 		this.settings.applyCreateOptions(stream, input);
 		const delay = this.options.createDelayMs ?? 0;
 		if (delay > 0) stream.transition = {status: 'CREATING', until: now + delay};
@@ -387,8 +388,9 @@ export class KinesisEngine {
 				case 'AT_TIMESTAMP':
 				case 'FROM_TIMESTAMP': {
 					if (timestamp === undefined || Number.isNaN(timestamp)) {
+						// The wording kinesis-mock gives (AWS's is not recorded elsewhere).
 						throw invalidArgument(
-							`Timestamp must be specified for ShardFilter of type ${filter.Type}.`,
+							'Timestamp must be supplied in a ShardFilter with a Type of FROM_TIMESTAMP or AT_TIMESTAMP',
 						);
 					}
 
@@ -402,7 +404,7 @@ export class KinesisEngine {
 					const after = filter.ShardId === undefined ? undefined : shardIndexOf(filter.ShardId);
 					if (after === undefined) {
 						throw invalidArgument(
-							'ShardId must be specified for ShardFilter of type AFTER_SHARD_ID.',
+							'ShardId must be supplied in a ShardFilter with a Type of AFTER_SHARD_ID',
 						);
 					}
 
@@ -452,16 +454,9 @@ export class KinesisEngine {
 
 	addTagsToStream(input: StreamRef & {Tags: Record<string, string>}) {
 		const stream = this.streamOf(input);
-		const tags = new Map(stream.tags.map((tag) => [tag.Key, tag.Value]));
-		for (const [key, value] of Object.entries(input.Tags)) tags.set(key, value);
-		if (tags.size > 50) {
-			throw invalidArgument(
-				`Failed to add tags to stream ${stream.name} under account ${this.accountId} because a given stream cannot have more than 50 tags.`,
-			);
-		}
-
+		checkTagCharacters(input.Tags, stream.name, this.accountId);
 		const previous = stream.tags;
-		stream.tags = [...tags].map(([Key, Value]) => ({Key, Value}));
+		stream.tags = mergeTags(stream.tags, input.Tags, stream.name, this.accountId);
 		this.saveOrUndo(() => (stream.tags = previous));
 	}
 
@@ -482,7 +477,19 @@ export class KinesisEngine {
 	async putRecord(
 		input: StreamRef & PutRecordsRequestEntry & {SequenceNumberForOrdering?: string},
 	): Promise<PutRecordOutput> {
-		// Our sequence numbers increase stream-wide, so any later put already orders after the given one.
+		if (input.SequenceNumberForOrdering !== undefined) {
+			// AWS checks the number after the record and the stream (sequence-checks.ts says why it needs
+			// nothing more to be honoured).
+			this.validatePutEntries([input], 'data', this.putLimitsOf(input));
+			const stream = this.streamOf(input, true);
+			checkSequenceNumberForOrdering(
+				stream,
+				input.SequenceNumberForOrdering,
+				Math.max(this.clock.now(), stream.lastArrival),
+				this.accountId,
+			);
+		}
+
 		const output = await this.putRecords({...input, Records: [input]}, 'data');
 		const [result] = output.Records;
 		if (result.ErrorCode !== undefined) {
@@ -554,7 +561,7 @@ export class KinesisEngine {
 
 			results[i] = {
 				ShardId: shard.id,
-				SequenceNumber: formatSequenceNumber(stream.prefix, counter, shard.suffix),
+				SequenceNumber: shard.sequence.format(counter, now),
 			};
 		}
 
@@ -639,8 +646,8 @@ export class KinesisEngine {
 			}
 
 			default: {
-				const decoded = this.decodeSequenceFor(stream, shard, sequence!);
-				position = decoded.counter + (type === 'AFTER_SEQUENCE_NUMBER' ? 1 : 0);
+				const counter = this.decodeSequenceFor(stream, shard, sequence!);
+				position = counter + (type === 'AFTER_SEQUENCE_NUMBER' ? 1 : 0);
 			}
 		}
 
@@ -659,7 +666,7 @@ export class KinesisEngine {
 	 * GetRecords: up to Limit records (≤ 10,000, ≤ 10 MiB) from the iterator's position, the next
 	 * iterator, MillisBehindLatest, and — at the end of a closed shard — no next iterator but its children.
 	 */
-	getRecords(input: {ShardIterator: string; Limit?: number}): GetRecordsOutput {
+	getRecords(input: {ShardIterator: string; Limit?: number; StreamARN?: string}): GetRecordsOutput {
 		const started = performance.now();
 		const limit = input.Limit ?? LIMITS.maxGetRecordsLimit;
 
@@ -671,18 +678,27 @@ export class KinesisEngine {
 			);
 		}
 
+		// GetRecords names no stream but may carry one's ARN: it must be the iterator's. (AWS's wording for
+		// this refusal is not recorded; kinesis-top answers as for an iterator it cannot read.)
+		if (input.StreamARN !== undefined && input.StreamARN !== this.arnOf(iterator.streamName)) {
+			throw invalidArgument('Invalid ShardIterator.');
+		}
+
 		const shardId = shardIdOf(iterator.shardIndex);
 		this.settle();
 		const stream = this.streams.get(iterator.streamName);
-		const shard =
-			stream?.createdAt === iterator.streamCreatedAt
-				? stream.shard(iterator.shardIndex)
-				: undefined;
+		const shard = stream?.shard(iterator.shardIndex);
 		if (!stream || !shard) {
 			throw resourceNotFound(
 				`Shard ${shardId} in stream ${iterator.streamName} under account ${this.accountId} does not exist`,
 			);
 		}
+
+		// An iterator of an earlier stream of this name, whose shard exists again: AWS reads it (recorded by
+		// kinesalite's tests) as a position below every record of the new shard, whose numbers carry a
+		// later creation — from the shard's start.
+		const position =
+			stream.createdAt === iterator.streamCreatedAt ? iterator.position : shard.startingCounter;
 
 		let maxBytes: number = LIMITS.maxGetRecordsBytes;
 		if (this.enforceLimits) {
@@ -701,7 +717,7 @@ export class KinesisEngine {
 			maxBytes = LIMITS.shardReadBytesPerSecond - reads.bytes;
 		}
 
-		const read = readShard(stream, shard, iterator.position, {limit, maxBytes, now});
+		const read = readShard(stream, shard, position, {limit, maxBytes, now});
 		if (this.enforceLimits) shard.reads.bytes += read.bytes;
 		this.kinesisMetrics.getRecords(stream, shard, read.records, now, started);
 		if (read.childShards) {
@@ -714,7 +730,12 @@ export class KinesisEngine {
 
 		return {
 			Records: read.records,
-			NextShardIterator: encodeIterator({...iterator, position: read.nextPosition, issuedAt: now}),
+			NextShardIterator: encodeIterator({
+				...iterator,
+				streamCreatedAt: stream.createdAt,
+				position: read.nextPosition,
+				issuedAt: now,
+			}),
 			MillisBehindLatest: read.millisBehindLatest,
 		};
 	}
@@ -1058,26 +1079,7 @@ export class KinesisEngine {
 			]);
 		}
 
-		const decoded = decodeSequenceNumber(sequence);
-		if (!decoded) {
-			throw invalidArgument(
-				`StartingSequenceNumber ${sequence} used in GetShardIterator on shard ${shard.id} in stream ${stream.name} under account ${this.accountId} is invalid.`,
-			);
-		}
-
-		if (decoded.shardIndex !== shard.index) {
-			throw invalidArgument(
-				`Invalid StartingSequenceNumber. It encodes ${shardIdOf(decoded.shardIndex)}, while it was used in a call to a shard with ${shard.id}`,
-			);
-		}
-
-		if (decoded.streamCreatedAt !== stream.createdAt) {
-			throw invalidArgument(
-				`StartingSequenceNumber ${sequence} used in GetShardIterator on shard ${shard.id} in stream ${stream.name} under account ${this.accountId} is invalid because it did not come from this stream.`,
-			);
-		}
-
-		return decoded;
+		return counterOfStartingSequenceNumber(stream, shard, sequence, this.accountId);
 	}
 
 	private validateStreamName(name: string, at: string) {

@@ -23,9 +23,10 @@ export class Reshard {
 	/** Closes `parent`; its children split the range at `at` (the second child starts at `at`). */
 	split(parent: ShardState, at: bigint): [ShardState, ShardState] {
 		this.closeParent(parent);
+		const createdSeconds = this.createdSecondsAfter([parent]);
 		return [
-			this.child({start: parent.start, end: at - 1n, parentId: parent.id}),
-			this.child({start: at, end: parent.end, parentId: parent.id}),
+			this.child({start: parent.start, end: at - 1n, parentId: parent.id, createdSeconds}),
+			this.child({start: at, end: parent.end, parentId: parent.id, createdSeconds}),
 		];
 	}
 
@@ -38,6 +39,7 @@ export class Reshard {
 			end: upper.end,
 			parentId: parent.id,
 			adjacentParentId: (parent === lower ? upper : lower).id,
+			createdSeconds: this.createdSecondsAfter([lower, upper]),
 		});
 	}
 
@@ -82,7 +84,25 @@ export class Reshard {
 		this.closed.push(shard);
 	}
 
-	private child(range: {start: bigint; end: bigint; parentId: string; adjacentParentId?: string}) {
+	/**
+	 * The creation second a child's sequence numbers carry: a later one than any parent's (as AWS, whose
+	 * children start the second after the reshard), so that every number of a child sorts after its
+	 * parents' — the creation second is the most significant field after the version.
+	 */
+	private createdSecondsAfter(parents: ShardState[]) {
+		if (this.stream.sequenceLayout !== 'aws') return undefined;
+		let latest = Math.floor(this.now / 1000);
+		for (const parent of parents) latest = Math.max(latest, parent.createdSeconds ?? 0);
+		return latest + 1;
+	}
+
+	private child(range: {
+		start: bigint;
+		end: bigint;
+		parentId: string;
+		adjacentParentId?: string;
+		createdSeconds?: number;
+	}) {
 		const shard = this.stream.addShard({...range, startingCounter: this.counter}, this.openLog);
 		this.created.push(shard);
 		return shard;

@@ -5,7 +5,6 @@
  * the stream's encryption was on (the stream keeps the counters at which encryption started and stopped).
  */
 import {readFrame} from './log/frame.js';
-import {formatSequenceNumber} from './sequence-number.js';
 import type {ShardState, Stream} from './stream.js';
 import type {ChildShard, KinesisRecord} from './types.js';
 
@@ -65,7 +64,7 @@ export function readShard(
 			const frame = readFrame(buffer, offset, end);
 			bytes += end - offset;
 			const record: KinesisRecord = {
-				SequenceNumber: formatSequenceNumber(stream.prefix, frame.counter, shard.suffix),
+				SequenceNumber: shard.sequence.format(frame.counter, frame.arrivalMs),
 				ApproximateArrivalTimestamp: new Date(frame.arrivalMs),
 				Data: frame.data,
 				PartitionKey: frame.partitionKey,

@@ -12,7 +12,13 @@ import {
 import type {ConsumerMetadata} from './consumers.js';
 import type {ShardLog} from './log/shard-log.js';
 import {PerSecondMeter} from './limits.js';
-import {formatSequenceNumber, sequencePrefix, shardIdOf, shardSuffix} from './sequence-number.js';
+import {
+	AwsSequenceFormatter,
+	LegacySequenceFormatter,
+	shardIdOf,
+	type SequenceFormatter,
+	type SequenceLayout,
+} from './sequence-number.js';
 import type {StreamSettingsMetadata} from './stream-settings.js';
 import type {Shard, StreamMode, StreamStatus, Tag} from './types.js';
 
@@ -29,8 +35,10 @@ export type ShardState = {
 	/** Set once the shard is closed by a split or merge: no record of it has a counter ≥ this. */
 	endingCounter?: number;
 	closedAt?: number;
+	/** `aws` layout: the second its sequence numbers give as the shard's creation. */
+	createdSeconds?: number;
 	log: ShardLog;
-	suffix: string;
+	sequence: SequenceFormatter;
 	writes: PerSecondMeter;
 	reads: PerSecondMeter;
 };
@@ -45,6 +53,8 @@ export type ShardMetadata = {
 	startingCounter: number;
 	endingCounter?: number;
 	closedAt?: number;
+	/** Streams of the `aws` layout only (absent in metadata written before it existed). */
+	createdSeconds?: number;
 };
 
 export type StreamMetadata = {
@@ -65,6 +75,8 @@ export type StreamMetadata = {
 	consumers?: ConsumerMetadata[];
 	/** Settings beyond the original ones: record size, distribution, warm throughput, policy… */
 	settings?: StreamSettingsMetadata;
+	/** The sequence number layout; absent in metadata written before AWS's was adopted (`legacy`). */
+	sequenceLayout?: SequenceLayout;
 };
 
 export type OpenLog = (shardIndex: number) => ShardLog;
@@ -73,7 +85,7 @@ export class Stream {
 	readonly shards: ShardState[] = [];
 	/** Open shards ordered by starting hash key: the routing table. */
 	private open: ShardState[] = [];
-	readonly prefix: string;
+	readonly sequenceLayout: SequenceLayout;
 	nextCounter: number;
 	nextShardIndex: number;
 	mode: StreamMode;
@@ -96,7 +108,7 @@ export class Stream {
 		readonly arn: string,
 		metadata: Omit<StreamMetadata, 'name' | 'createdAt' | 'shards'>,
 	) {
-		this.prefix = sequencePrefix(createdAt);
+		this.sequenceLayout = metadata.sequenceLayout ?? 'legacy';
 		this.nextCounter = metadata.nextCounter;
 		this.nextShardIndex = metadata.nextShardIndex;
 		this.mode = metadata.mode;
@@ -131,9 +143,11 @@ export class Stream {
 			encryption: {type: 'NONE'},
 			shardLevelMetrics: [],
 			scalingHistory: [],
+			sequenceLayout: 'aws',
 		});
+		const createdSeconds = Math.floor(createdAt / 1000);
 		for (const range of evenHashKeyRanges(count)) {
-			stream.addShard({...range, startingCounter: 0}, openLog);
+			stream.addShard({...range, startingCounter: 0, createdSeconds}, openLog);
 		}
 
 		return stream;
@@ -170,6 +184,7 @@ export class Stream {
 			scalingHistory: this.scalingHistory,
 			consumers: this.consumers,
 			settings: this.settings,
+			...(this.sequenceLayout === 'aws' ? {sequenceLayout: this.sequenceLayout} : {}),
 			shards: this.shards.map((shard) => ({
 				index: shard.index,
 				parentId: shard.parentId,
@@ -179,6 +194,7 @@ export class Stream {
 				startingCounter: shard.startingCounter,
 				endingCounter: shard.endingCounter,
 				closedAt: shard.closedAt,
+				createdSeconds: shard.createdSeconds,
 			})),
 		};
 	}
@@ -223,6 +239,7 @@ export class Stream {
 			startingCounter: number;
 			parentId?: string;
 			adjacentParentId?: string;
+			createdSeconds?: number;
 		},
 		openLog: OpenLog,
 	): ShardState {
@@ -264,20 +281,18 @@ export class Stream {
 			ShardId: shard.id,
 			HashKeyRange: {StartingHashKey: String(shard.start), EndingHashKey: String(shard.end)},
 			SequenceNumberRange: {
-				StartingSequenceNumber: formatSequenceNumber(
-					this.prefix,
+				StartingSequenceNumber: shard.sequence.format(
 					shard.startingCounter,
-					shard.suffix,
+					(shard.createdSeconds ?? 0) * 1000,
 				),
 			},
 		};
 		if (shard.parentId) described.ParentShardId = shard.parentId;
 		if (shard.adjacentParentId) described.AdjacentParentShardId = shard.adjacentParentId;
 		if (shard.endingCounter !== undefined) {
-			described.SequenceNumberRange.EndingSequenceNumber = formatSequenceNumber(
-				this.prefix,
+			described.SequenceNumberRange.EndingSequenceNumber = shard.sequence.format(
 				shard.endingCounter,
-				shard.suffix,
+				shard.closedAt ?? 0,
 			);
 		}
 
@@ -304,8 +319,15 @@ export class Stream {
 			startingCounter: metadata.startingCounter,
 			endingCounter: metadata.endingCounter,
 			closedAt: metadata.closedAt,
+			createdSeconds: metadata.createdSeconds,
 			log,
-			suffix: shardSuffix(metadata.index),
+			sequence:
+				this.sequenceLayout === 'aws'
+					? new AwsSequenceFormatter(
+							metadata.createdSeconds ?? Math.floor(this.createdAt / 1000),
+							metadata.index,
+						)
+					: new LegacySequenceFormatter(this.createdAt, metadata.index),
 			writes: new PerSecondMeter(),
 			reads: new PerSecondMeter(),
 		};

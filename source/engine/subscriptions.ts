@@ -32,7 +32,7 @@ import {
 } from './errors.js';
 import {decodeIterator} from './iterator.js';
 import {LIMITS, PerSecondMeter} from './limits.js';
-import {formatSequenceNumber, shardIdOf} from './sequence-number.js';
+import {shardIdOf} from './sequence-number.js';
 import {readShard} from './shard-reader.js';
 import type {ChildShard, KinesisRecord, ShardIteratorType} from './types.js';
 
@@ -206,6 +206,8 @@ export class ShardSubscription implements AsyncIterable<SubscribeToShardEvent> {
 		const pollMs = options.subscriptionPollMs ?? SUBSCRIPTION_DEFAULTS.pollMs;
 		const heartbeatMs = options.subscriptionHeartbeatMs ?? SUBSCRIPTION_DEFAULTS.heartbeatMs;
 		const meter = new PerSecondMeter();
+		/** Stays the same across empty events: only a record read moves it. */
+		let continuation: string | undefined;
 		let lastEventAt: number | undefined;
 		try {
 			while (true) {
@@ -241,6 +243,10 @@ export class ShardSubscription implements AsyncIterable<SubscribeToShardEvent> {
 					now - lastEventAt >= heartbeatMs;
 				if (due) {
 					this.position = read.nextPosition;
+					continuation =
+						read.records.at(-1)?.SequenceNumber ??
+						continuation ??
+						shard.sequence.format(Math.max(read.nextPosition - 1, 0), now);
 					lastEventAt = now;
 					this.context.metrics.subscribeToShardEvent(
 						stream,
@@ -258,11 +264,7 @@ export class ShardSubscription implements AsyncIterable<SubscribeToShardEvent> {
 						: {
 								Records: read.records,
 								// The last position consumed, to resume AFTER it.
-								ContinuationSequenceNumber: formatSequenceNumber(
-									stream.prefix,
-									Math.max(read.nextPosition - 1, 0),
-									shard.suffix,
-								),
+								ContinuationSequenceNumber: continuation,
 								MillisBehindLatest: read.millisBehindLatest,
 							};
 					if (read.childShards) return;

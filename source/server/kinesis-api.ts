@@ -2,7 +2,7 @@
  * The Kinesis Data Streams API (Kinesis_20131202) over the engine: each action's input shape, and how
  * its input and output translate to and from the engine's calls. No Kinesis semantics live here.
  */
-import type {KinesisEngine} from '../engine/engine.js';
+import type {KinesisEngine, ShardFilter} from '../engine/engine.js';
 import {invalidArgument} from '../engine/errors.js';
 import type {PutRecordsOutput} from '../engine/types.js';
 import type {Input, ServiceAction} from './action.js';
@@ -30,7 +30,7 @@ function page<T>(items: T[], keyOf: (item: T) => string, after: string | undefin
 const pageSize = (value: number | undefined, fallback: number) => value ?? fallback;
 
 const encodeToken = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64');
-function decodeToken(token: string): {stream: string; after?: string} {
+function decodeToken(token: string): {stream: string; after?: string; filter?: ShardFilter} {
 	try {
 		const value = JSON.parse(Buffer.from(token, 'base64').toString('utf8'));
 		if (typeof value?.stream === 'string') return value;
@@ -157,9 +157,12 @@ export const kinesisActions: Record<string, Action> = {
 			ShardFilter: {structure: {Type: 'string', ShardId: 'string', Timestamp: 'timestamp'}},
 		},
 		run(engine, input) {
+			// A NextToken names the stream and the filter it was made with: AWS refuses either beside it.
 			if (
 				input.NextToken !== undefined &&
-				(input.StreamName !== undefined || input.StreamARN !== undefined)
+				(input.StreamName !== undefined ||
+					input.StreamARN !== undefined ||
+					input.ShardFilter !== undefined)
 			) {
 				throw invalidArgument('NextToken and StreamName cannot be provided together.');
 			}
@@ -167,13 +170,23 @@ export const kinesisActions: Record<string, Action> = {
 			const token = input.NextToken === undefined ? undefined : decodeToken(input.NextToken);
 			const stream = token ? {StreamName: token.stream} : ref(input);
 			const limit = pageSize(input.MaxResults, 1000);
-			const shards = engine.listShards({...input, ...stream});
+			// In a token, a filter's Timestamp is kept as epoch milliseconds (JSON has no Date).
+			const given = input.ShardFilter as ShardFilter | undefined;
+			const filter = token
+				? token.filter
+				: given && {
+						...given,
+						...(given.Timestamp === undefined ? {} : {Timestamp: Number(given.Timestamp)}),
+					};
+			const shards = engine.listShards({...input, ...stream, ShardFilter: filter});
 			const after = token ? token.after : input.ExclusiveStartShardId;
 			const {slice, more} = page(shards, (shard) => shard.ShardId, after, limit);
 			const name = stream.StreamName ?? engine.describeStreamSummary(stream).StreamName;
 			return {
 				Shards: slice,
-				...(more ? {NextToken: encodeToken({stream: name, after: slice.at(-1)?.ShardId})} : {}),
+				...(more
+					? {NextToken: encodeToken({stream: name, after: slice.at(-1)?.ShardId, filter})}
+					: {}),
 			};
 		},
 	},

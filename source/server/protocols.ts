@@ -7,8 +7,8 @@
  *   milliseconds. The Java SDK v1 writes a timestamp as tag 1 over the milliseconds (not the seconds
  *   RFC 8949 gives tag 1) and both SDK generations read any number as milliseconds
  *   (`UNIX_TIMESTAMP_MILLIS` is the CBOR payload default of the v2 SDK's AwsCborProtocolFactory), so
- *   requests may carry tagged or untagged milliseconds and answers carry untagged unsigned integers, as
- *   kinesis-mock does too.
+ *   requests may carry tagged or untagged milliseconds, and answers carry tag 1 over the milliseconds
+ *   (a CBOR timestamp, as the Java SDK itself writes them).
  *
  * Errors are `{__type, message}` in either encoding, with the HTTP status the error carries; in CBOR as
  * AWS writes them, an indefinite-length map (`bf … ff`).

@@ -13,6 +13,7 @@
  * `any` passes a member through undecoded: for configuration the engine itself validates or refuses
  * (Firehose's non-S3 destinations, say), where spelling out AWS's whole shape would buy nothing.
  */
+import {Tag} from 'cbor-x';
 export type Shape =
 	| 'string'
 	| 'integer'
@@ -262,15 +263,16 @@ const primitiveDecoders: Record<Exclude<Shape, object>, Decoder> = {
 };
 
 /**
- * Engine output → wire values. JSON: Dates as epoch seconds, bytes as base64. CBOR: Dates as epoch
- * milliseconds (an unsigned integer, as the Java SDK reads them), bytes as they are (byte strings), and
+ * Engine output → wire values. JSON: Dates as epoch seconds, bytes as base64. CBOR: Dates as tag 1 over
+ * epoch milliseconds (an unsigned integer: the timestamp AWS's CBOR carries, which the Java SDK reads
+ * as milliseconds with or without the tag), bytes as they are (byte strings), and
  * whole numbers beyond 32 bits as BigInts so they are written as CBOR integers, not floats. RPC v2 CBOR:
  * Dates stay Dates, which the CBOR encoder writes as Smithy wants them (tag 1 over epoch seconds).
  */
 export function toWire(value: unknown, format: WireFormat = 'json'): unknown {
 	if (value instanceof Date) {
 		if (format === 'rpcv2') return value;
-		return format === 'cbor' ? BigInt(value.getTime()) : value.getTime() / 1000;
+		return format === 'cbor' ? new Tag(BigInt(value.getTime()), 1) : value.getTime() / 1000;
 	}
 
 	if (value instanceof Uint8Array) {

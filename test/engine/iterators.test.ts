@@ -154,10 +154,11 @@ describe('GetShardIterator types', () => {
 		expect(() =>
 			iterator(kinesis, 's', S0, 'AT_SEQUENCE_NUMBER', {StartingSequenceNumber: theirs}),
 		).not.toThrow(TypeError);
+		// AWS reads a short number in its oldest layout, whose last four hex digits are the shard.
 		expectKinesisError(
 			() => iterator(kinesis, 's', S0, 'AT_SEQUENCE_NUMBER', {StartingSequenceNumber: '12345'}),
 			'InvalidArgumentException',
-			/StartingSequenceNumber 12345 used in GetShardIterator on shard shardId-000000000000 in stream s under account 000000000000 is invalid/,
+			'Invalid StartingSequenceNumber. It encodes shardId-000000012345, while it was used in a call to a shard with shardId-000000000000',
 		);
 		expectKinesisError(
 			() => iterator(kinesis, 's', S0, 'AT_SEQUENCE_NUMBER', {StartingSequenceNumber: 'abc'}),
@@ -183,6 +184,16 @@ describe('GetShardIterator types', () => {
 	});
 });
 
+/** `valid` with one byte changed at several places (header, each field's blocks, the padding). */
+function tamperedCopies(valid: string) {
+	const bytes = Buffer.from(valid, 'base64');
+	return [0, 7, 8, 20, 40, 80, bytes.length - 17, bytes.length - 1].map((at) => {
+		const copy = Buffer.from(bytes);
+		copy[at] ^= 0x01;
+		return copy.toString('base64');
+	});
+}
+
 describe('GetRecords', () => {
 	test('an invalid iterator string is InvalidArgumentException "Invalid ShardIterator."', async () => {
 		const {kinesis} = await setup();
@@ -198,6 +209,7 @@ describe('GetRecords', () => {
 			valid.slice(0, -3),
 			'AAAAAAAAAAE' + Buffer.from('{"a":1}').toString('base64url'),
 			'AAAAAAAAAAE' + Buffer.from('["s",1,2,-3,4]').toString('base64url'),
+			...tamperedCopies(valid),
 		]) {
 			expectKinesisError(
 				() => kinesis.getRecords({ShardIterator: bad}),
@@ -366,18 +378,59 @@ describe('GetRecords', () => {
 		expect(datas(records)).toEqual(Array.from({length: 25}, (_, i) => `${i}`));
 	});
 
-	test('an iterator for a deleted (or recreated) stream is ResourceNotFoundException', async () => {
-		const {clock, kinesis} = await setup();
+	test("a StreamARN given with the iterator must be its stream's", async () => {
+		const {kinesis} = await setup();
+		kinesis.createStream({StreamName: 'other', ShardCount: 1});
 		const it = iterator(kinesis, 's', S0);
+		const arnOf = (name: string) => `arn:aws:kinesis:us-east-1:${ACCOUNT}:stream/${name}`;
+		expect(kinesis.getRecords({ShardIterator: it, StreamARN: arnOf('s')}).Records).toEqual([]);
+		expectKinesisError(
+			() => kinesis.getRecords({ShardIterator: it, StreamARN: arnOf('other')}),
+			'InvalidArgumentException',
+			'Invalid ShardIterator.',
+		);
+	});
+
+	test("has AWS's shape: standard base64 of 0…01 and whole 16-byte blocks, longer with the name", async () => {
+		const {kinesis} = await setup();
+		for (const name of ['s', 'a'.repeat(14), 'b'.repeat(30), 'c'.repeat(128)]) {
+			if (name !== 's') kinesis.createStream({StreamName: name, ShardCount: 1});
+			const issued = iterator(kinesis, name, S0);
+			const bytes = Buffer.from(issued, 'base64');
+			expect(bytes.toString('base64')).toBe(issued);
+			expect(bytes.subarray(0, 8).toString('hex')).toBe('0000000000000001');
+			// The length kinesalite recorded for AWS's iterators.
+			expect(bytes.length).toBe(152 + Math.floor((name.length + 2) / 16) * 16);
+			if (name.length > 3) expect(issued).not.toContain(name);
+		}
+	});
+
+	test('an iterator of a deleted stream is ResourceNotFoundException; once recreated, reads it from the start', async () => {
+		const {clock, kinesis} = await setup({shards: 2});
+		const it = iterator(kinesis, 's', S0, 'LATEST');
+		const onShard1 = iterator(kinesis, 's', shardId(1));
 		kinesis.deleteStream({StreamName: 's'});
 		expectKinesisError(
 			() => kinesis.getRecords({ShardIterator: it}),
 			'ResourceNotFoundException',
 			`Shard ${S0} in stream s under account ${ACCOUNT} does not exist`,
 		);
-		clock.advance(10);
+		clock.advance(1000);
 		kinesis.createStream({StreamName: 's', ShardCount: 1});
-		expectKinesisError(() => kinesis.getRecords({ShardIterator: it}), 'ResourceNotFoundException');
+		// As AWS answered kinesalite's recorded test: a shard the new stream lacks is not found…
+		expectKinesisError(
+			() => kinesis.getRecords({ShardIterator: onShard1}),
+			'ResourceNotFoundException',
+			`Shard ${shardId(1)} in stream s under account ${ACCOUNT} does not exist`,
+		);
+		// …and one it has is read, from below every record of the new stream.
+		const empty = kinesis.getRecords({ShardIterator: it});
+		expect(empty.Records).toEqual([]);
+		await kinesis.putRecord({StreamName: 's', PartitionKey: 'k', Data: bytes('new')});
+		expect(datas(kinesis.getRecords({ShardIterator: it}).Records)).toEqual(['new']);
+		expect(datas(kinesis.getRecords({ShardIterator: empty.NextShardIterator!}).Records)).toEqual([
+			'new',
+		]);
 		const forged = encodeIterator({
 			streamName: 's',
 			streamCreatedAt: clock.now(),

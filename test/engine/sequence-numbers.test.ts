@@ -2,10 +2,9 @@ import {describe, expect, test} from 'vitest';
 import {ManualClock} from '../../source/engine/clock.js';
 import {KinesisEngine} from '../../source/engine/engine.js';
 import {
+	AwsSequenceFormatter,
 	decodeSequenceNumber,
-	formatSequenceNumber,
-	sequencePrefix,
-	shardSuffix,
+	LegacySequenceFormatter,
 } from '../../source/engine/sequence-number.js';
 import {bytes, readShard, shardId} from './helpers.js';
 
@@ -31,19 +30,88 @@ async function put(kinesis: KinesisEngine, keys: string[]) {
 }
 
 describe('sequence numbers', () => {
-	test('format every counter exactly, whatever the order of calls (the formatter caches its high digits)', () => {
-		const prefixes = [sequencePrefix(1_700_000_000_000), sequencePrefix(1_800_000_000_123)];
+	test('format every counter exactly, whatever the order of calls (the formatters cache a base)', () => {
 		const counters = [0, 1, 999, 1000, 1001, 999_999, 1_000_000, 123_456_789_012_345, 2 ** 53 - 1];
-		const plain = (prefix: string, counter: number, suffix: string) =>
-			prefix + String(counter).padStart(27, '0') + suffix;
+		const times = [1_700_000_000_000, 1_700_000_000_999, 1_800_000_123_456];
+		// AWS's layout computed the slow way: 2 | created s | shard digit | counter | 00 | arrival s | shard | 2.
+		const aws = (created: number, shard: number, counter: number, ms: number) =>
+			BigInt(
+				'0x2' +
+					created.toString(16).padStart(9, '0') +
+					(shard % 16).toString(16) +
+					counter.toString(16).padStart(16, '0') +
+					'00' +
+					Math.floor(ms / 1000)
+						.toString(16)
+						.padStart(9, '0') +
+					shard.toString(16).padStart(8, '0') +
+					'2',
+			).toString();
+		// Random counters and times too: some carry out of the cached low digits into the high ones.
+		let seed = 7;
+		const random = (below: number) => {
+			seed = (seed * 16_807) % 2_147_483_647;
+			return seed % below;
+		};
+
+		for (let i = 0; i < 3000; i++) {
+			const counter = random(2 ** 30) * 1024 + random(1024);
+			const ms = 1_700_000_000_000 + random(2 ** 30);
+			const formatter = new AwsSequenceFormatter(1_600_000_000 + random(1000), random(40));
+			expect(formatter.format(counter, ms)).toBe(
+				aws(formatter.createdSeconds, formatter.shardIndex, counter, ms),
+			);
+		}
+
+		const formatters = [0, 7, 31].map((shard) => ({
+			shard,
+			aws: new AwsSequenceFormatter(1_700_000_000, shard),
+			legacy: new LegacySequenceFormatter(1_700_000_000_123, shard),
+		}));
 		for (const counter of counters) {
-			for (const prefix of prefixes) {
-				for (const shard of [0, 7]) {
-					const formatted = formatSequenceNumber(prefix, counter, shardSuffix(shard));
-					expect(formatted).toBe(plain(prefix, counter, shardSuffix(shard)));
-					expect(decodeSequenceNumber(formatted)?.counter).toBe(counter);
+			for (const ms of times) {
+				for (const {shard, aws: formatter, legacy} of formatters) {
+					const formatted = formatter.format(counter, ms);
+					expect(formatted).toBe(aws(1_700_000_000, shard, counter, ms));
+					expect(decodeSequenceNumber(formatted, 'aws')).toMatchObject({
+						version: 2,
+						shardIndex: shard,
+						createdAt: 1_700_000_000,
+						counter,
+						arrivalSeconds: Math.floor(ms / 1000),
+					});
+					const old = legacy.format(counter);
+					expect(old).toBe(
+						'490017000000001' +
+							'23' +
+							String(counter).padStart(27, '0') +
+							String(shard).padStart(12, '0'),
+					);
+					expect(decodeSequenceNumber(old, 'legacy')).toMatchObject({counter, shardIndex: shard});
 				}
 			}
+		}
+	});
+
+	test("have AWS's structure: the shard (twice), its creation second, the counter, the arrival second", async () => {
+		const {clock, kinesis} = engine();
+		clock.advance(2500);
+		const results = await put(
+			kinesis,
+			Array.from({length: 30}, (_, i) => `k${i}`),
+		);
+		const created = Math.floor(
+			kinesis.describeStreamSummary({StreamName: 's'}).StreamCreationTimestamp.getTime() / 1000,
+		);
+		for (const {shard, sequence} of results) {
+			const index = Number(shard.slice('shardId-'.length));
+			const hex = BigInt(sequence).toString(16);
+			// The pattern kinesalite's tests (recorded against AWS) hold AWS's numbers to.
+			expect(hex).toMatch(
+				new RegExp(`^2[0-9a-f]{9}${index}[0-9a-f]{16}00[0-9a-f]{9}0000000${index}2$`),
+			);
+			expect(Number.parseInt(hex.slice(1, 10), 16)).toBe(created);
+			expect(Number.parseInt(hex.slice(29, 38), 16)).toBe(Math.floor(clock.now() / 1000));
 		}
 	});
 
@@ -59,7 +127,7 @@ describe('sequence numbers', () => {
 		}
 	});
 
-	test('increase within each shard and stream-wide, across calls and time', async () => {
+	test('increase within each shard, across calls and time', async () => {
 		const {clock, kinesis} = engine();
 		const all: Array<{shard: string; sequence: string}> = [];
 		for (let batch = 0; batch < 20; batch++) {
@@ -78,10 +146,14 @@ describe('sequence numbers', () => {
 			Data: bytes('1'),
 		});
 		all.push({shard: single.ShardId, sequence: single.SequenceNumber});
-		for (let i = 1; i < all.length; i++) {
-			expect(seq(all[i].sequence) > seq(all[i - 1].sequence)).toBe(true);
-			// Same length, so string order is numeric order.
-			expect(all[i].sequence > all[i - 1].sequence).toBe(true);
+		// Within a shard only, as in AWS: the shard's digit comes before the counter.
+		for (const shardId of new Set(all.map((each) => each.shard))) {
+			const own = all.filter((each) => each.shard === shardId);
+			for (let i = 1; i < own.length; i++) {
+				expect(seq(own[i].sequence) > seq(own[i - 1].sequence)).toBe(true);
+				// Same length, so string order is numeric order.
+				expect(own[i].sequence > own[i - 1].sequence).toBe(true);
+			}
 		}
 
 		expect(new Set(all.map((each) => each.sequence)).size).toBe(all.length);
@@ -144,7 +216,8 @@ describe('sequence numbers', () => {
 		const {clock, kinesis} = engine();
 		const [first] = await put(kinesis, ['k']);
 		kinesis.deleteStream({StreamName: 's'});
-		clock.advance(1);
+		// AWS's numbers carry the creation to the second (deleting a stream takes longer than that).
+		clock.advance(1000);
 		kinesis.createStream({StreamName: 's', ShardCount: 3});
 		const [second] = await put(kinesis, ['k']);
 		expect(second.sequence).not.toBe(first.sequence);

@@ -379,7 +379,8 @@ describe('tags', () => {
 		expectKinesisError(
 			() => kinesis.addTagsToStream({StreamName: 's', Tags: {one: 'too many'}}),
 			'InvalidArgumentException',
-			`Failed to add tags to stream s under account ${ACCOUNT} because a given stream cannot have more than 50 tags.`,
+			// AWS's words (kinesalite recorded them when the limit was 10).
+			`Failed to add tags to stream s under account ${ACCOUNT} because a given stream cannot have more than 50 tags associated with it.`,
 		);
 		const tags = kinesis.listTagsForStream({StreamName: 's'});
 		expect(tags).toHaveLength(50);

@@ -6,6 +6,7 @@ import {
 	ACCOUNT,
 	asyncKinesisError,
 	bytes,
+	drain,
 	expectKinesisError,
 	removeTemporaryDirectories,
 	shardId,
@@ -145,6 +146,18 @@ describe('SubscribeToShard', () => {
 			const event = await nextEvent(events);
 			await events.return?.();
 			clock.advance(5000);
+			// Never null while the shard is open, and a number of this shard to resume after.
+			expect(event.ContinuationSequenceNumber).toMatch(/^\d{56}$/);
+			const resumed = drain(
+				kinesis,
+				kinesis.getShardIterator({
+					StreamName: 's',
+					ShardId: S0,
+					ShardIteratorType: 'AFTER_SEQUENCE_NUMBER',
+					StartingSequenceNumber: event.ContinuationSequenceNumber!,
+				}).ShardIterator,
+			).records;
+			expect(resumed).toEqual([]);
 			return event.Records.map((record) => text(record.Data));
 		};
 

@@ -148,6 +148,10 @@ for (const [index, aws] of awsClis.clients.entries()) {
 				),
 			).toEqual(['hello from the AWS CLI', 'raw text']);
 			expect(records.Records[0].SequenceNumber).toBe(put.SequenceNumber);
+			// The arrival time parses, whichever way the CLI prints it (v1: epoch seconds, v2: ISO 8601).
+			const arrival: unknown = records.Records[0].ApproximateArrivalTimestamp;
+			const arrivalMs = typeof arrival === 'number' ? arrival * 1000 : Date.parse(String(arrival));
+			expect(Math.abs(arrivalMs - Date.now())).toBeLessThan(10 * 60_000);
 
 			await cliOk(aws, [
 				'split-shard',
@@ -215,7 +219,7 @@ for (const [index, aws] of awsClis.clients.entries()) {
 }
 
 const BOTO3_SCRIPT = String.raw`
-import json, sys
+import json, sys, time
 import boto3
 from botocore.exceptions import ClientError
 
@@ -238,6 +242,7 @@ for shard in kinesis.list_shards(StreamName=name)["Shards"]:
     for record in page["Records"]:
         data.append(record["Data"].hex())
         out["arrival_is_datetime"] = hasattr(record["ApproximateArrivalTimestamp"], "year")
+        out["arrival_age_s"] = abs(time.time() - record["ApproximateArrivalTimestamp"].timestamp())
 out["data"] = sorted(data)
 out["binary_shard"] = one["ShardId"]
 kinesis.split_shard(StreamName=name, ShardToSplit="shardId-000000000000", NewStartingHashKey="85070591730234615865843651857942052864")
@@ -272,6 +277,7 @@ for (const [index, boto3] of boto3s.clients.entries()) {
 			].sort();
 			expect(out.data).toEqual(expected);
 			expect(out.arrival_is_datetime).toBe(true);
+			expect(out.arrival_age_s).toBeLessThan(600);
 			expect(out.shards).toEqual([
 				'shardId-000000000000',
 				'shardId-000000000001',
