@@ -23,6 +23,8 @@ Commands
   tail STREAM [--from POSITION]             the records as NDJSON, from every shard, following reshards
       [--shard ID] [--no-follow]            only one shard (and its children); stop once caught up
       [--limit N]                           stop after N records
+      [--to SEQUENCE | --to time:ISO8601]   end each shard at that sequence number (inclusive) or
+                                            arrival time; children of a shard past it are not read
   query STREAM SQL [--from POSITION]        windowed SQL over the records (TUMBLE, HOP, SESSION, CUMULATE,
       [--shard ID] [--no-follow]            COUNT, SUM, TOPK, P99, …): NDJSON rows {window_start,
                                             window_end, …} as windows close; --no-follow stops once
