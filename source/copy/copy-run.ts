@@ -32,6 +32,8 @@ export type CopyPlan = {
 	checkpoint: Checkpoint;
 	/** Where the range ends in time (the `to` bound, or when the copy started), for the ETA. */
 	endsAt?: number;
+	/** The writer's backoff after throttling (default 100 ms doubling to 2 s). */
+	backoff?: {minBackoffMs?: number; maxBackoffMs?: number};
 };
 
 export type CopyProgress = {
@@ -75,6 +77,7 @@ export class CopyRun {
 		private readonly signal?: AbortSignal,
 	) {
 		this.writer = new OrderedWriter(driver, plan.destination, {
+			...plan.backoff,
 			signal,
 			onThrottled: (count) => {
 				this.counts.throttled += count;
