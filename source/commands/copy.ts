@@ -198,9 +198,9 @@ async function copy(context: CommandContext, options: CopyOptions) {
 							: {ShardId: item.origin.partition, SequenceNumber: item.origin.position};
 					text +=
 						JSON.stringify(
-							result.recordId === undefined
-								? {Source: source, ShardId: result.shardId, SequenceNumber: result.sequenceNumber}
-								: {Source: source, RecordId: result.recordId},
+							result.RecordId === undefined
+								? {Source: source, ShardId: result.ShardId, SequenceNumber: result.SequenceNumber}
+								: {Source: source, RecordId: result.RecordId},
 						) + '\n';
 				});
 				await out.write(text);

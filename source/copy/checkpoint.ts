@@ -15,14 +15,15 @@ import type {CopyRecord} from './copy-record.js';
 type PartitionState = {
 	/** Every position up to and including this one is done. */
 	through?: string;
-	/** Done positions past `through`. */
+	/** Done positions past `through`, from the file (an earlier run). */
 	done: Set<string>;
-	/** Positions read and not yet done, in source order. */
+	/** Positions read this run, in source order, from `head` on not all done yet ... */
 	pending: string[];
-	/** Where in `pending` the first not-yet-done position is. */
+	/** ... and whether each is done (the writer may finish them out of order). */
+	finished: boolean[];
 	head: number;
-	/** Of `pending`, those done (out of order). */
-	finished: Set<string>;
+	/** The ticket of `pending[0]`: tickets count every position ever tracked in the partition. */
+	base: number;
 };
 
 type CheckpointFile = {
@@ -70,8 +71,9 @@ export class Checkpoint {
 				through: state.through,
 				done: new Set(state.done ?? []),
 				pending: [],
+				finished: [],
 				head: 0,
-				finished: new Set(),
+				base: 0,
 			});
 		}
 
@@ -90,6 +92,7 @@ export class Checkpoint {
 
 	/** Whether a record was copied by an earlier run. */
 	isDone(record: CopyRecord): boolean {
+		if (this.partitions.size === 0) return false;
 		const state = this.partitions.get(record.partition);
 		if (!state) return false;
 		if (
@@ -102,24 +105,33 @@ export class Checkpoint {
 		return state.done.has(record.position);
 	}
 
-	/** A record was read and will be copied (or filtered): it is done only once {@link finish}ed. */
+	/**
+	 * A record was read and will be copied (or filtered): it is done only once {@link finish}ed. Without a
+	 * file there is nothing to keep, and this costs nothing.
+	 */
 	track(record: CopyRecord) {
-		this.stateOf(record.partition).pending.push(record.position);
+		if (this.path === undefined) return;
+		const state = this.stateOf(record.partition);
+		record.ticket = state.base + state.pending.length;
+		state.pending.push(record.position);
+		state.finished.push(false);
 	}
 
 	/** Records were copied (or filtered out): the watermark of their partitions moves on. */
 	finish(records: readonly CopyRecord[]) {
+		if (this.path === undefined) return;
 		for (const record of records) {
-			const state = this.stateOf(record.partition);
-			state.finished.add(record.position);
-			while (state.head < state.pending.length && state.finished.has(state.pending[state.head])) {
-				const position = state.pending[state.head++];
-				state.finished.delete(position);
-				state.through = position;
+			const state = this.partitions.get(record.partition);
+			if (!state || record.ticket === undefined) continue;
+			state.finished[record.ticket - state.base] = true;
+			while (state.head < state.pending.length && state.finished[state.head]) {
+				state.through = state.pending[state.head++];
 			}
 
-			if (state.head > 1024 && state.head * 2 > state.pending.length) {
+			if (state.head > 4096 && state.head * 2 > state.pending.length) {
 				state.pending = state.pending.slice(state.head);
+				state.finished = state.finished.slice(state.head);
+				state.base += state.head;
 				state.head = 0;
 			}
 		}
@@ -130,7 +142,10 @@ export class Checkpoint {
 		if (this.path === undefined) return;
 		const partitions: CheckpointFile['partitions'] = {};
 		for (const [partition, state] of this.partitions) {
-			const done = [...state.done, ...state.finished].filter(
+			const finished = state.pending.filter(
+				(_, index) => index >= state.head && state.finished[index],
+			);
+			const done = [...state.done, ...finished].filter(
 				(position) =>
 					state.through === undefined || compareSequenceNumbers(position, state.through) > 0,
 			);
@@ -154,7 +169,7 @@ export class Checkpoint {
 	private stateOf(partition: string) {
 		let state = this.partitions.get(partition);
 		if (!state) {
-			state = {done: new Set(), pending: [], head: 0, finished: new Set()};
+			state = {done: new Set(), pending: [], finished: [], head: 0, base: 0};
 			this.partitions.set(partition, state);
 		}
 

@@ -17,6 +17,8 @@ export type CopyRecord = {
 	data: Uint8Array;
 	/** ApproximateArrivalTimestamp, when the source has one. */
 	arrival?: Date;
+	/** Set by the checkpoint when it tracks the record: its place among the partition's records read. */
+	ticket?: number;
 };
 
 /** A source: its records in order, a batch at a time (one partition's records per batch). */

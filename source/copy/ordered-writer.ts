@@ -11,12 +11,7 @@
  *
  * Firehose keeps no order by key, so for a delivery stream records simply go in source order.
  */
-import {
-	DriverError,
-	type Driver,
-	type PutRecordsRequestEntry,
-	type PutRecordsResultEntry,
-} from '../driver/driver.js';
+import {DriverError, type Driver, type PutRecordsRequestEntry} from '../driver/driver.js';
 import {
 	MAX_FIREHOSE_BATCH_BYTES,
 	MAX_FIREHOSE_BATCH_RECORDS,
@@ -43,14 +38,16 @@ export type OrderedWriterOptions = {
 export type WrittenBatch<T> = {
 	items: Array<WriteItem<T>>;
 	/** One per item: where it went (ShardId, SequenceNumber) or, for Firehose, its RecordId. */
-	results: Array<{shardId?: string; sequenceNumber?: string; recordId?: string}>;
+	results: ReadonlyArray<{ShardId?: string; SequenceNumber?: string; RecordId?: string}>;
 };
 
 /** A record refused for good (after its retries): the copy stops there. */
 export class WriteFailedError extends DriverError {}
 
 export class OrderedWriter<T> {
+	/** Records not yet written, in order, from `first` on (the slots before it are spent). */
 	private waiting: Array<WriteItem<T>> = [];
+	private first = 0;
 	private readonly lookahead: number;
 
 	constructor(
@@ -63,7 +60,7 @@ export class OrderedWriter<T> {
 
 	/** Records waiting to be written. */
 	get backlog() {
-		return this.waiting.length;
+		return this.waiting.length - this.first;
 	}
 
 	add(item: WriteItem<T>) {
@@ -92,7 +89,7 @@ export class OrderedWriter<T> {
 				retry,
 			);
 			throwOnFailure(results);
-			return {items, results: results.map((result) => ({recordId: result.RecordId}))};
+			return {items, results};
 		}
 
 		const results = await putReliably(
@@ -102,13 +99,7 @@ export class OrderedWriter<T> {
 			retry,
 		);
 		throwOnFailure(results);
-		return {
-			items,
-			results: results.map((result: PutRecordsResultEntry) => ({
-				shardId: result.ShardId,
-				sequenceNumber: result.SequenceNumber,
-			})),
-		};
+		return {items, results};
 	}
 
 	/** The next call: records in order, within the API's limits, at most one per partition key (streams). */
@@ -116,31 +107,39 @@ export class OrderedWriter<T> {
 		const firehose = this.destination.kind === 'firehose';
 		const maxRecords = Math.min(limit, firehose ? MAX_FIREHOSE_BATCH_RECORDS : MAX_BATCH_RECORDS);
 		const maxBytes = firehose ? MAX_FIREHOSE_BATCH_BYTES : MAX_BATCH_BYTES;
+		const {waiting} = this;
 		const taken: Array<WriteItem<T>> = [];
 		const left: Array<WriteItem<T>> = [];
 		const keys = new Set<string>();
 		let bytes = 0;
-		let index = 0;
-		const end = Math.min(this.waiting.length, this.lookahead);
+		let index = this.first;
+		const end = Math.min(waiting.length, this.first + this.lookahead);
 		for (; index < end && taken.length < maxRecords; index++) {
-			const item = this.waiting[index];
-			const size = firehose ? item.entry.Data.length : entrySize(item.entry);
+			const item = waiting[index];
 			// A key already in this call: this record (and so every later one of its key) waits.
 			if (!firehose && keys.has(item.entry.PartitionKey)) {
 				left.push(item);
 				continue;
 			}
 
+			const size = firehose ? item.entry.Data.length : entrySize(item.entry);
 			if (bytes + size > maxBytes && taken.length > 0) break;
 			taken.push(item);
 			bytes += size;
 			if (!firehose) keys.add(item.entry.PartitionKey);
 		}
 
-		this.waiting =
-			left.length === 0 && index === this.waiting.length
-				? []
-				: [...left, ...this.waiting.slice(index)];
+		// The records left behind go back, in their order, into the slots just before the first unread one.
+		this.first = index - left.length;
+		for (let i = 0; i < left.length; i++) waiting[this.first + i] = left[i];
+		if (this.first === waiting.length) {
+			this.waiting = [];
+			this.first = 0;
+		} else if (this.first > 4096 && this.first * 2 > waiting.length) {
+			this.waiting = waiting.slice(this.first);
+			this.first = 0;
+		}
+
 		return taken;
 	}
 }

@@ -47,11 +47,21 @@ test('the watermark moves over what is done in order; what is done past it is ke
 });
 
 test('sequence numbers compare as numbers, not as text', () => {
-	const checkpoint = Checkpoint.open(undefined, 'a', 'b');
-	checkpoint.track(record('s', 99));
-	checkpoint.finish([record('s', 99)]);
+	const checkpoint = Checkpoint.open(join(temporaryDirectory(), 'checkpoint'), 'a', 'b');
+	const copied = record('s', 99);
+	checkpoint.track(copied);
+	checkpoint.finish([copied]);
 	expect(checkpoint.isDone(record('s', 100))).toBe(false);
 	expect(checkpoint.isDone(record('s', 98))).toBe(true);
+});
+
+test('without a file nothing is kept', () => {
+	const checkpoint = Checkpoint.open(undefined, 'a', 'b');
+	const copied = record('s', 1);
+	checkpoint.track(copied);
+	checkpoint.finish([copied]);
+	expect(checkpoint.isDone(copied)).toBe(false);
+	expect(checkpoint.resumePositions()).toEqual(new Map());
 });
 
 test('a checkpoint of another copy is refused', () => {
