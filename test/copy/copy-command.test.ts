@@ -11,6 +11,8 @@ import {localCli, ndjson, temporaryDirectory, type TailLine} from '../commands/h
 
 type PutLine = {ShardId: string; SequenceNumber: string};
 
+const ROLE = 'arn:aws:iam::000000000000:role/firehose';
+
 const text = (line: TailLine) => Buffer.from(line.Data, 'base64').toString('utf8');
 
 /** `count` JSON lines over `keys` user ids: {"user":"u-K","n":i,"status":…}. */
@@ -179,8 +181,7 @@ describe('kinesis-top copy', () => {
 	});
 });
 
-describe('copy from a Firehose archive', () => {
-	const ROLE = 'arn:aws:iam::000000000000:role/firehose';
+describe('copy and Firehose: archives in, delivery streams out', () => {
 	test.each([
 		{compression: 'GZIP', delimited: true},
 		{compression: 'GZIP', delimited: false},
@@ -236,4 +237,51 @@ describe('copy from a Firehose archive', () => {
 			expect((await tailAll(ok, 'restored')).map(text).sort()).toEqual([...records].sort());
 		},
 	);
+
+	test('into firehose:NAME: every record delivered, in order', async () => {
+		const {ok, dataDirectory} = localCli();
+		const records = Array.from({length: 120}, (_, n) => JSON.stringify({n}));
+		await ok(['create', 'orders', '--shards', '1']);
+		await ok(['put', 'orders'], {stdin: records.join('\n') + '\n'});
+		let backend = LocalBackend.open({dataDirectory});
+		try {
+			backend.firehose.createDeliveryStream({
+				DeliveryStreamName: 'sink',
+				ExtendedS3DestinationConfiguration: {
+					RoleARN: ROLE,
+					BucketARN: 'arn:aws:s3:::landing',
+					Prefix: 'sink/',
+					ErrorOutputPrefix: 'errors/',
+					BufferingHints: {SizeInMBs: 1, IntervalInSeconds: 0},
+					ProcessingConfiguration: {
+						Enabled: true,
+						Processors: [{Type: 'AppendDelimiterToRecord', Parameters: []}],
+					},
+				},
+			});
+		} finally {
+			await backend.close();
+		}
+
+		const output = ndjson<Record<string, unknown>>(
+			await ok(['copy', 'orders', 'firehose:sink', '--json']),
+		);
+		expect(output.filter((line) => 'RecordId' in line)).toHaveLength(120);
+		// The engine that holds the buffer delivers it (interval 0) once it runs again.
+		backend = LocalBackend.open({dataDirectory});
+		try {
+			await waitFor(() => backend.firehose.listObjects('landing', 'sink/').length > 0, {
+				message: 'the delivery',
+			});
+			const delivered = backend.firehose
+				.listObjects('landing', 'sink/')
+				.flatMap((object) =>
+					backend.firehose.getObject('landing', object.key)!.toString().split('\n'),
+				)
+				.filter((line) => line !== '');
+			expect(delivered).toEqual(records);
+		} finally {
+			await backend.close();
+		}
+	});
 });
