@@ -99,6 +99,18 @@ describe('kinesis-top copy', () => {
 		);
 	});
 
+	test('--rate caps the records per second', async () => {
+		const {ok} = localCli();
+		await streamWith(ok, 'orders', events(300, 300));
+		await ok(['create', 'staging', '--shards', '1']);
+		const [summary] = ndjson<{Summary: {Copied: number; ElapsedMillis: number}}>(
+			await ok(['copy', 'orders', 'staging', '--rate', '500', '--json']),
+		).filter((line) => 'Summary' in line);
+		expect(summary.Summary.Copied).toBe(300);
+		// Calls of 50 (a tenth of a second's worth): the last starts no sooner than 250 records / 500 per s.
+		expect(summary.Summary.ElapsedMillis).toBeGreaterThanOrEqual(500);
+	});
+
 	test('a wrong --where is a usage error pointing into the expression', async () => {
 		const {cli} = localCli();
 		const outcome = await cli(['copy', 'a', 'b', '--where', "data.status = = 'x'"]);
