@@ -1,9 +1,10 @@
 /**
  * `npm run bench`: every benchmark, medians of several runs, printed with ceilings and ratios.
- * `--quick`: fewer records and runs; `--only=engine|memory|wire|wire-load|query|tail-ui`: one
+ * `--quick`: fewer records and runs; `--only=engine|memory|wire|wire-load|query|tail-ui|copy`: one
  * benchmark; `--verbose`:
  * every run.
  */
+import {copyBenchmarks} from './copy.js';
 import {engineBenchmarks} from './engine.js';
 import {memoryBenchmarks} from './memory.js';
 import {queryBenchmarks} from './query.js';
@@ -77,5 +78,13 @@ if (only === undefined || only === 'tail-ui') {
 			presses: quick ? 25 : 100,
 			log: verbose ? (line) => console.log(line) : undefined,
 		}),
+	);
+}
+
+if (only === undefined || only === 'copy') {
+	const wireRecords = quick ? 20_000 : 100_000;
+	printFigures(
+		`Copy, stream to stream (kinesis-top copy's model: range reader, per-key ordered PutRecords; 4 shards to 4, 10,000 keys, limits off): ${records.toLocaleString('en-US')} records on the local engine, ${wireRecords.toLocaleString('en-US')} through the AWS driver against serve in the same process`,
+		await copyBenchmarks({records, wireRecords, runs}),
 	);
 }

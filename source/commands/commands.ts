@@ -5,6 +5,7 @@
 import {UsageError, type AnyCommand} from './command.js';
 import {consumersCommand} from './consumers.js';
 import {contextsCommand} from './contexts.js';
+import {copyCommand} from './copy.js';
 import {createCommand} from './create.js';
 import {deleteCommand} from './delete.js';
 import {describeCommand} from './describe.js';
@@ -30,6 +31,7 @@ export const COMMANDS: readonly AnyCommand[] = [
 	deleteCommand,
 	putCommand,
 	tailCommand,
+	copyCommand,
 	queryCommand,
 	splitCommand,
 	mergeCommand,

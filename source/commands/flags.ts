@@ -39,6 +39,13 @@ export const FLAGS = {
 	at: {type: 'string'},
 	since: {type: 'string'},
 	schema: {type: 'boolean', default: false},
+	// tail's end bound, and copy.
+	to: {type: 'string'},
+	where: {type: 'string'},
+	rate: {type: 'string'},
+	dryRun: {type: 'boolean', default: false},
+	yes: {type: 'boolean', default: false},
+	checkpoint: {type: 'string'},
 	// serve.
 	host: {type: 'string'},
 	port: {type: 'string'},

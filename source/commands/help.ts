@@ -23,6 +23,22 @@ Commands
   tail STREAM [--from POSITION]             the records as NDJSON, from every shard, following reshards
       [--shard ID] [--no-follow]            only one shard (and its children); stop once caught up
       [--limit N]                           stop after N records
+      [--to SEQUENCE | --to time:ISO8601]   end each shard at that sequence number (inclusive) or
+                                            arrival time; children of a shard past it are not read
+  copy SOURCE DESTINATION                   re-drive records into a stream (or firehose:NAME). SOURCE: a
+                                            stream (--from, default trim-horizon; --to; --shard), a saved
+                                            tail NDJSON file (a path with / or .ndjson) or - for stdin, or
+                                            firehose:NAME[/PREFIX] (the local engine's delivered objects)
+      [--key keep|random]                   partition keys: the source's (default) or random,
+      [--key-field PATH]                    or a field of the JSON data
+      [--explicit-hash-key keep|H]          keep: the source record's hash key (or its shard's start)
+      [--where EXPR]                        only records matching a query expression (data.status =
+                                            'failed' AND partition_key LIKE 'u-4%')
+      [--rate N] [--dry-run]                at most N records/s; count what would be copied, write nothing
+      [--checkpoint FILE]                   resume from (and record) what was copied: at-least-once
+      [--yes]                               needed to copy a stream into itself; --read-only refuses copy
+                                            Order per partition key is kept; progress on stderr, then a
+                                            summary (--json: one line per record, then {"Summary"})
   query STREAM SQL [--from POSITION]        windowed SQL over the records (TUMBLE, HOP, SESSION, CUMULATE,
       [--shard ID] [--no-follow]            COUNT, SUM, TOPK, P99, …): NDJSON rows {window_start,
                                             window_end, …} as windows close; --no-follow stops once
@@ -122,6 +138,8 @@ Examples
   $ kinesis-top --local tail orders --from trim-horizon --no-follow | jq -r '.Data | @base64d'
   $ kinesis-top --local query orders "SELECT partition_key, COUNT(*) AS n FROM orders
       WINDOW TUMBLING (SIZE 10 SECONDS) GROUP BY partition_key ORDER BY n DESC LIMIT 5"
+  $ kinesis-top tail orders --shard 3 --from at:SEQ_A --to SEQ_B --no-follow > failed.ndjson
+  $ kinesis-top copy failed.ndjson orders --checkpoint redrive.json
   $ kinesis-top --local --in-memory --demo
   $ kinesis-top serve --port 4567 &   aws kinesis list-streams --endpoint-url http://127.0.0.1:4567
 `;

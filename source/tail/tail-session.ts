@@ -24,6 +24,7 @@ import {
 } from '../driver/driver.js';
 import {RateMeter, type Rates} from './rate-meter.js';
 import {ShardLineage} from './shard-lineage.js';
+import {countWithin, type TailStop} from './tail-stop.js';
 
 export type TailOptions = {
 	/**
@@ -31,6 +32,16 @@ export type TailOptions = {
 	 * in one shard: the tail reads that shard and the shards descending from it.
 	 */
 	from?: IteratorStart;
+	/**
+	 * Where reading ends (default: never): each shard is read up to its last record within the bound, and
+	 * the shards descending from one that went past it are not read.
+	 */
+	to?: TailStop;
+	/**
+	 * Per shard, a sequence number already handled (a copy's checkpoint): that shard is read from after
+	 * it instead of from `from`.
+	 */
+	resumeAfter?: ReadonlyMap<string, string>;
 	/** Read only this shard and the shards descending from it (default: every shard). */
 	shardId?: string;
 	/** Keep polling at the tip (default true); false ends the tail once every shard is drained. */
@@ -107,6 +118,8 @@ type ShardReader = {
 	getRecordsCalls: number;
 	throttled: number;
 	meter: RateMeter;
+	/** It ended at a record past the `to` bound (or descends from one that did): its children are not read. */
+	pastBound?: boolean;
 };
 
 type PreparedIterator = {shardId: string; iterator: string};
@@ -114,6 +127,8 @@ type PreparedIterator = {shardId: string; iterator: string};
 const THROTTLED = 'ProvisionedThroughputExceededException';
 /** How far before the last empty read a LATEST iterator with nothing seen is renewed from. */
 const RENEW_MARGIN_MS = 5000;
+/** How far the backend's clock (which stamps arrivals) may be behind ours before a `to` time is past. */
+const CLOCK_SKEW_MARGIN_MS = 5000;
 
 const isCode = (error: unknown, code: string) =>
 	error instanceof DriverError && error.code === code;
@@ -395,6 +410,7 @@ export class TailSession implements AsyncIterable<TailBatch> {
 
 	/** Starts every waiting shard whose parents (those this tail reads) have all ended. */
 	private startReadyShards(start: IteratorStart, prepared?: PreparedIterator) {
+		this.endShardsPastBound();
 		for (const reader of this.readers.values()) {
 			if (reader.state !== 'waiting') continue;
 			const parents = this.lineage
@@ -410,12 +426,38 @@ export class TailSession implements AsyncIterable<TailBatch> {
 		this.notifyProgress();
 	}
 
+	/**
+	 * Every record of a child comes after every record of its parents, so a shard with a parent past the
+	 * `to` bound is past it too: it ends unread (and so, in turn, do its own children).
+	 */
+	private endShardsPastBound() {
+		let changed = true;
+		while (changed) {
+			changed = false;
+			for (const reader of this.readers.values()) {
+				if (reader.state !== 'waiting') continue;
+				const parents = this.lineage.parentsOf(reader.shardId);
+				if (parents.some((id) => this.readers.get(id)?.pastBound)) {
+					reader.state = 'ended';
+					reader.pastBound = true;
+					changed = true;
+				}
+			}
+		}
+	}
+
 	/** Where a shard starts once its parents are drained: its beginning, or the same time. */
 	private childStart(): IteratorStart {
 		return this.from.type === 'AT_TIMESTAMP' ? this.from : {type: 'TRIM_HORIZON'};
 	}
 
 	private startReading(reader: ShardReader, start: IteratorStart, iterator?: string) {
+		const resumeAfter = this.options.resumeAfter?.get(reader.shardId);
+		if (resumeAfter !== undefined) {
+			start = {type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: resumeAfter};
+			iterator = undefined;
+		}
+
 		reader.state = 'reading';
 		this.active++;
 		void this.readShard(reader, start, iterator)
@@ -462,7 +504,9 @@ export class TailSession implements AsyncIterable<TailBatch> {
 
 			backoff = 0;
 			this.outage = undefined;
-			const records = page.Records;
+			const {to} = this.options;
+			const within = to ? countWithin(page.Records, to) : page.Records.length;
+			const records = within < page.Records.length ? page.Records.slice(0, within) : page.Records;
 			let bytes = 0;
 			for (const record of records) bytes += record.Data.length + record.PartitionKey.length;
 			reader.getRecordsCalls++;
@@ -474,6 +518,14 @@ export class TailSession implements AsyncIterable<TailBatch> {
 				reader.lastSequenceNumber = records.at(-1)!.SequenceNumber;
 				await this.deliver(reader, records, page.MillisBehindLatest);
 				if (this.end) return;
+			}
+
+			if (within < page.Records.length || this.pastTimeBound(records, page, calledAt)) {
+				reader.state = 'ended';
+				reader.pastBound = true;
+				reader.millisBehindLatest = 0;
+				this.startReadyShards(this.childStart());
+				return;
 			}
 
 			if (page.NextShardIterator === undefined) {
@@ -500,6 +552,24 @@ export class TailSession implements AsyncIterable<TailBatch> {
 			nextCallAt = calledAt + (catchingUp ? this.catchUpPollMs : this.idlePollMs);
 			this.notifyProgress();
 		}
+	}
+
+	/**
+	 * At the tip with a `to` time already past: whatever arrives from now on is past the bound, so a
+	 * following tail need not wait for it.
+	 */
+	private pastTimeBound(
+		records: readonly KinesisRecord[],
+		page: GetRecordsOutput,
+		calledAt: number,
+	) {
+		const {to} = this.options;
+		return (
+			to?.type === 'TIMESTAMP' &&
+			records.length === 0 &&
+			page.MillisBehindLatest === 0 &&
+			calledAt > to.timestamp.getTime() + CLOCK_SKEW_MARGIN_MS
+		);
 	}
 
 	/** With a limit, no page larger than what is still wanted. */

@@ -46,6 +46,8 @@ export type Command =
 	| 'pretty'
 	| 'from'
 	| 'save'
+	| 'mark'
+	| 'redrive'
 	| 'submit'
 	| 'cancel'
 	| 'complete'
@@ -427,6 +429,21 @@ export const KEYMAP: readonly Binding[] = [
 		keys: [{input: 's'}],
 		description: 'Save the buffered records to an NDJSON file here',
 		hint: 'save',
+	},
+	{
+		command: 'mark',
+		scope: 'tail',
+		keys: [{input: 'v'}],
+		description: 'Mark a record to re-drive (two marks: all between them)',
+		hint: 'mark',
+	},
+	{
+		command: 'redrive',
+		scope: 'tail',
+		keys: [{input: 'R'}],
+		description: 'Re-drive the marked (or all shown) records to a stream',
+		hint: 're-drive',
+		dangerous: true,
 	},
 	...movement('tail', 'record'),
 

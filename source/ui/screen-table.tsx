@@ -134,6 +134,7 @@ const SCREENS: {[Kind in Screen['kind']]: Renderer<Kind>} = {
 			bufferSize={context.tailBufferSize}
 			saveDirectory={context.saveDirectory}
 			tailOptions={context.tailOptions}
+			auditDirectory={context.auditDirectory}
 		/>
 	),
 	record: (screen, common) => (

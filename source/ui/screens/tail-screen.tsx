@@ -1,12 +1,15 @@
 /**
  * A live tail of a stream (every shard, or one shard and its children): records as they arrive, newest
  * at the bottom, decoded (auto-detected, `d` cycles), filtered as you type (`/`), frozen with space,
- * saved with `s`, restarted from another position with `f`. Records are held in a capped ring buffer
- * and the view refreshes at most every ~100 ms; what the buffer had to drop is counted on screen.
+ * saved with `s`, restarted from another position with `f`, marked with `v` and re-driven to a stream
+ * with `R` (a preview and the destination's name typed to confirm; copy/redrive.ts does the work and
+ * the audit line). Records are held in a capped ring buffer and the view refreshes at most every
+ * ~100 ms; what the buffer had to drop is counted on screen.
  */
 import {isAbsolute, relative, sep} from 'node:path';
 import {Box, Text} from 'ink';
 import {useCallback, useMemo, useRef, useState} from 'react';
+import {executeRedrive, redrivePreview, selectForRedrive} from '../../copy/redrive.js';
 import type {Driver, IteratorStart} from '../../driver/driver.js';
 import {fitLine, nextDecodeMode, previewLine, type DecodeMode} from '../../decode/present.js';
 import type {LiveTailOptions} from '../../tail/live-tail.js';
@@ -41,6 +44,8 @@ export type TailScreenProps = ScreenProps & {
 	bufferSize?: number;
 	/** Where `s` writes its file (the current directory by default). */
 	saveDirectory?: string;
+	/** Where a re-drive's audit line goes (the data directory). */
+	auditDirectory?: string;
 	tailOptions?: Omit<LiveTailOptions, 'shardId' | 'from' | 'bufferSize'>;
 };
 
@@ -64,6 +69,10 @@ export function TailScreen(props: TailScreenProps) {
 	const [from, setFrom] = useState<IteratorStart>(LATEST);
 	const [mode, setMode] = useState<DecodeMode>('auto');
 	const [frozen, setFrozen] = useState<Frozen>();
+	/** Marked records, by their place in the buffer (BufferedRecord.seq). */
+	const [marks, setMarks] = useState<ReadonlySet<number>>(new Set());
+	/** A re-drive's preview, while its confirmation is asked for. */
+	const [preview, setPreview] = useState<string>();
 	const live = useLiveTail(driver, stream, {
 		shardId,
 		from,
@@ -133,6 +142,89 @@ export function TailScreen(props: TailScreenProps) {
 		});
 	}, [navigation, freeze]);
 
+	const toggleMark = useCallback(() => {
+		const entry = entries[index];
+		if (!entry) return;
+		const {seq} = entry.buffered;
+		setMarks((previous) => {
+			const next = new Set(previous);
+			if (next.has(seq)) next.delete(seq);
+			else next.add(seq);
+			return next;
+		});
+	}, [entries, index]);
+
+	const redrive = useCallback(() => {
+		// The filtered buffer, each record once (a KPL record lists once per user record).
+		const seen = new Set<number>();
+		const filtered = entries
+			.map((entry) => entry.buffered)
+			.filter((buffered) => !seen.has(buffered.seq) && seen.add(buffered.seq));
+		const chosen = selectForRedrive(filtered, marks);
+		if (chosen.length === 0) {
+			navigation.notify({text: 'Nothing to re-drive: the buffer is empty.', tone: 'error'});
+			return;
+		}
+
+		navigation.openPrompt({
+			label: `re-drive ${count(chosen.length)} record${chosen.length === 1 ? '' : 's'} to stream: `,
+			placeholder: 'the destination stream; esc cancels',
+			validate: (value) => (/^[\w.-]{1,128}$/.test(value) ? undefined : 'a stream name'),
+			onSubmit: (destination) => {
+				const plan = {
+					sourceStream: stream,
+					records: chosen,
+					destination,
+					key: {kind: 'keep'} as const,
+				};
+				const preview = redrivePreview(plan);
+				// The preview stands in the counters' line while the name is typed.
+				setPreview(preview.sameStream ? `${preview.text}: INTO ITSELF` : preview.text);
+				navigation.openPrompt({
+					label: `type ${destination} to confirm: `,
+					placeholder: 'the stream name, exactly; esc cancels',
+					onCancel: () => setPreview(undefined),
+					onSubmit: (typed) => {
+						setPreview(undefined);
+						if (typed !== destination) {
+							navigation.notify({
+								text: 'The name did not match: nothing was re-driven.',
+								tone: 'error',
+							});
+							return;
+						}
+
+						navigation.notify({text: `Re-driving to ${destination}…`, tone: 'info'});
+						// Progress at most every 200 ms: a notice per call would redraw for nothing.
+						let saidAt = 0;
+						void executeRedrive(driver, plan, {
+							auditDirectory: props.auditDirectory,
+							onProgress(progress) {
+								if (Date.now() - saidAt < 200) return;
+								saidAt = Date.now();
+								navigation.notify({
+									text: `Re-driving to ${destination}: ${count(progress.copied)} of ${count(chosen.length)}`,
+									tone: 'info',
+								});
+							},
+						}).then((outcome) => {
+							if (outcome.ok) setMarks(new Set());
+							const warning = outcome.warning ? ` (${outcome.warning})` : '';
+							navigation.notify(
+								outcome.ok
+									? {
+											text: `✓ re-drove ${count(outcome.progress.copied)} records to ${destination}${warning}`,
+											tone: 'info',
+										}
+									: {text: `✖ re-drive failed: ${outcome.error}${warning}`, tone: 'error'},
+							);
+						});
+					},
+				});
+			},
+		});
+	}, [entries, marks, navigation, stream, driver, props.auditDirectory]);
+
 	const onCommand = useCallback(
 		(command: Command) => {
 			if (isMovement(command)) {
@@ -173,9 +265,33 @@ export function TailScreen(props: TailScreenProps) {
 					save();
 					break;
 				}
+
+				case 'mark': {
+					pause();
+					toggleMark();
+					break;
+				}
+
+				case 'redrive': {
+					redrive();
+					break;
+				}
 			}
 		},
-		[pause, freeze, move, entries, index, navigation, stream, mode, askStart, save],
+		[
+			pause,
+			freeze,
+			move,
+			entries,
+			index,
+			navigation,
+			stream,
+			mode,
+			askStart,
+			save,
+			toggleMark,
+			redrive,
+		],
 	);
 	useScreenCommands(onCommand, active);
 
@@ -199,7 +315,8 @@ export function TailScreen(props: TailScreenProps) {
 			: '';
 	const counters =
 		`${count(live.records.length)}/${count(live.capacity)} buffered · ${count(live.dropped)} dropped · ` +
-		`${formatRate(live.recordsPerSecond)} read · decode ${mode}`;
+		`${formatRate(live.recordsPerSecond)} read · decode ${mode}` +
+		(marks.size > 0 ? ` · ${count(marks.size)} marked` : '');
 	const columns = tailColumns(width);
 	const dataWidth = Math.max(
 		1,
@@ -222,7 +339,13 @@ export function TailScreen(props: TailScreenProps) {
 			>
 				{problem ?? outage ?? title}
 			</Text>
-			<Text wrap="truncate-end">{counters}</Text>
+			{preview ? (
+				<Text bold color={theme.warning} wrap="truncate-end">
+					{preview}
+				</Text>
+			) : (
+				<Text wrap="truncate-end">{counters}</Text>
+			)}
 			{filterSet && (
 				<Text color={parsed.error ? theme.warning : theme.accent} wrap="truncate-end">
 					{filterLine}
@@ -239,10 +362,12 @@ export function TailScreen(props: TailScreenProps) {
 			) : (
 				entries.slice(start, end).map((entry, offset) => {
 					const isSelected = paused && start + offset === index;
+					const isMarked = marks.has(entry.buffered.seq);
 					return (
 						<Box key={entry.key} width={width}>
 							<Text inverse={isSelected} bold={isSelected}>
-								{isSelected ? '› ' : '  '}
+								{isSelected ? '›' : ' '}
+								{isMarked ? '•' : ' '}
 								{tailCells(entry, columns)}
 							</Text>
 							<Box width={dataWidth}>
