@@ -182,10 +182,10 @@ export class LeaseTableFinder {
 					(suffix) => name.endsWith(suffix) && present.has(name.slice(0, -suffix.length)),
 				),
 		);
-		// Most likely first, so the bound cuts the least likely: KCL 3.x tables (their companions say so),
-		// then tables whose name mentions the stream, then the rest in name order.
-		const rank = (name: string) =>
-			companionsOf(name) ? 0 : name.toLowerCase().includes(stream.name.toLowerCase()) ? 1 : 2;
+		// Most likely first, so the bound cuts the least likely: tables whose name mentions the stream, then
+		// KCL 3.x tables (their companion tables say so), then the rest in name order.
+		const mentions = (name: string) => name.toLowerCase().includes(stream.name.toLowerCase());
+		const rank = (name: string) => (mentions(name) ? 0 : 2) + (companionsOf(name) ? 0 : 1);
 		candidates.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 		const undescribed = candidates.filter((name) => !this.descriptions.has(name));
 		const budget = new Set(undescribed.slice(0, this.maxDescribes));
