@@ -36,6 +36,9 @@ export const FLAGS = {
 	limit: {type: 'string'},
 	at: {type: 'string'},
 	since: {type: 'string'},
+	// lag.
+	kclTable: {type: 'string'},
+	sample: {type: 'string'},
 	// serve.
 	host: {type: 'string'},
 	port: {type: 'string'},
