@@ -38,6 +38,7 @@ export type Command =
 	| 'historyForward'
 	| 'lookup'
 	| 'metrics'
+	| 'consumers'
 	| 'range'
 	| 'level'
 	| 'firehose'
@@ -69,6 +70,8 @@ export type Scope =
 	| 'metrics'
 	| 'firehose'
 	| 'delivery'
+	| 'consumers'
+	| 'consumer'
 	| 'help'
 	| 'prompt';
 
@@ -177,6 +180,12 @@ export const KEYMAP: readonly Binding[] = [
 		keys: [{input: 'Q'}],
 		description: 'Query the stream: windowed SQL over its live records',
 	},
+	{
+		command: 'consumers',
+		scope: 'streams',
+		keys: [{input: 'c'}],
+		description: 'Consumers: KCL apps, EFO, Lambda — their lag per shard and why',
+	},
 	filter('streams', 'the streams by name'),
 	{
 		command: 'firehose',
@@ -223,6 +232,7 @@ export const KEYMAP: readonly Binding[] = [
 		keys: [{input: 'm'}],
 		description: 'Metrics: throughput, throttles, iterator age (1–24 h), EFO',
 	},
+
 	{
 		command: 'put',
 		scope: 'stream',
@@ -351,6 +361,24 @@ export const KEYMAP: readonly Binding[] = [
 		keys: [{input: 's'}],
 		description: 'Next shard (needs enhanced monitoring), then the stream again',
 		hint: 'shard',
+	},
+
+	// A stream's consumers, then one of them shard by shard.
+	...movement('consumers', 'consumer'),
+	{
+		command: 'open',
+		scope: 'consumers',
+		keys: [{key: 'return'}],
+		description: 'Open the consumer: shards, owners, checkpoints, lag, diagnoses',
+		hint: 'open',
+	},
+	...movement('consumer', 'shard'),
+	{
+		command: 'sort',
+		scope: 'consumer',
+		keys: [{input: 's'}],
+		description: 'Sort the shards by lag (most behind first) or by shard',
+		hint: 'sort',
 	},
 
 	// Firehose: the delivery streams, then one of them.
@@ -538,6 +566,8 @@ export const SCOPE_TITLES: Record<Scope, string> = {
 	metrics: 'Stream metrics',
 	firehose: 'Firehose delivery streams',
 	delivery: 'Firehose delivery stream',
+	consumers: 'Consumers of a stream',
+	consumer: 'A consumer, shard by shard',
 	help: 'Help screen',
 	prompt: 'Prompt (: and / and other questions)',
 };
@@ -555,6 +585,8 @@ export const SCOPE_ORDER: readonly Scope[] = [
 	'metrics',
 	'firehose',
 	'delivery',
+	'consumers',
+	'consumer',
 	'prompt',
 	'help',
 ];

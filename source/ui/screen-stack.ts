@@ -17,7 +17,18 @@ export type ScreenStack = {
 /** The `:` commands that only move between screens. */
 export type ScreenCommand = Extract<
 	ConsoleCommand,
-	{name: 'streams' | 'stream' | 'tail' | 'metrics' | 'firehose' | 'query' | 'put' | 'help'}
+	{
+		name:
+			| 'streams'
+			| 'stream'
+			| 'tail'
+			| 'metrics'
+			| 'consumers'
+			| 'firehose'
+			| 'query'
+			| 'put'
+			| 'help';
+	}
 >;
 
 export type StackChange =
@@ -81,6 +92,10 @@ function commandScreens(command: ScreenCommand): Screen[] {
 
 		case 'query': {
 			return [{kind: 'query', stream: command.stream}];
+		}
+
+		case 'consumers': {
+			return [{kind: 'consumers', stream: command.stream}];
 		}
 
 		case 'firehose': {
