@@ -79,6 +79,26 @@ describe('consumer sources where the backend has no DynamoDB or Lambda', () => {
 		}
 	});
 
+	test('the local engine with only a DynamoDB named: no mappings, and AWS itself never asked', async () => {
+		const dynamodb = await startDynalite();
+		// No credentials anywhere: a call to AWS's Lambda would fail with MissingCredentials.
+		const driver = await openDriver(
+			{local: true, inMemory: true},
+			{
+				AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+				AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+				AWS_CONFIG_FILE: '/nonexistent/config',
+			},
+		);
+		try {
+			expect(await driver.listEventSourceMappings(STREAM_ARN)).toEqual([]);
+			expect(await driver.listTables()).toEqual([]);
+		} finally {
+			await driver.close();
+			await dynamodb.stop();
+		}
+	});
+
 	describe('the AWS driver against serve alone (--endpoint): not offered', () => {
 		let backend: LocalBackend;
 		let server: KinesisServer;

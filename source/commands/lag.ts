@@ -53,12 +53,11 @@ function textRow(row: LagRow): string[] {
 	}
 
 	if (row.type === 'KCL') {
+		// "falling behind" is among the application's diagnoses when it is.
 		const catchUp =
 			typeof row.timeToCatchUpMillis === 'number'
 				? `catch up in ${formatDuration(row.timeToCatchUpMillis)}`
-				: row.fallingBehind
-					? 'falling behind'
-					: '';
+				: '';
 		const summary = [
 			`${String(row.kclVersion)}, max on ${String(row.maxLagShardId ?? '-')}`,
 			catchUp,

@@ -60,12 +60,14 @@ const exactBuffer = (state: BufferState): DeliveryStreamBuffer => ({
 /**
  * Where the local driver finds KCL lease tables and Lambda mappings: the bundled engine has neither
  * DynamoDB nor Lambda, so a DynamoDB (or Lambda) endpoint named with AWS_ENDPOINT_URL_DYNAMODB (or
- * AWS_ENDPOINT_URL_LAMBDA) is read through the AWS driver's calls; without one there are none.
+ * AWS_ENDPOINT_URL_LAMBDA) is read through the AWS driver's calls; without one there are none — never
+ * AWS's own, which a local engine's user did not ask for.
  */
-export type ConsumerSources = Pick<
-	Driver,
-	'listTables' | 'describeTable' | 'scanTable' | 'listEventSourceMappings'
-> & {close(): Promise<void>};
+export type ConsumerSources = {
+	tables?: Pick<Driver, 'listTables' | 'describeTable' | 'scanTable'>;
+	mappings?: Pick<Driver, 'listEventSourceMappings'>;
+	close?(): Promise<void>;
+};
 
 /** DynamoDB's own answer for a table it does not have. */
 const tableNotFound = (table: string) =>
@@ -247,29 +249,31 @@ export class LocalDriver implements Driver {
 	}
 
 	async close() {
-		await this.sources?.close();
+		await this.sources?.close?.();
 		await this.backend.close();
 	}
 
 	async listTables(signal?: AbortSignal) {
 		checkSignal(signal);
-		return this.sources ? this.sources.listTables(signal) : [];
+		return this.sources?.tables ? this.sources.tables.listTables(signal) : [];
 	}
 
 	async describeTable(table: string, signal?: AbortSignal) {
 		checkSignal(signal);
-		if (!this.sources) throw tableNotFound(table);
-		return this.sources.describeTable(table, signal);
+		if (!this.sources?.tables) throw tableNotFound(table);
+		return this.sources.tables.describeTable(table, signal);
 	}
 
 	async scanTable(table: string, options: ScanOptions, signal?: AbortSignal) {
 		checkSignal(signal);
-		if (!this.sources) throw tableNotFound(table);
-		return this.sources.scanTable(table, options, signal);
+		if (!this.sources?.tables) throw tableNotFound(table);
+		return this.sources.tables.scanTable(table, options, signal);
 	}
 
 	async listEventSourceMappings(streamArn: string, signal?: AbortSignal) {
 		checkSignal(signal);
-		return this.sources ? this.sources.listEventSourceMappings(streamArn, signal) : [];
+		return this.sources?.mappings
+			? this.sources.mappings.listEventSourceMappings(streamArn, signal)
+			: [];
 	}
 }

@@ -118,12 +118,18 @@ async function consumerSources(
 	const lambda = environment.AWS_ENDPOINT_URL_LAMBDA;
 	if (!dynamodb && !lambda) return undefined;
 	const {AwsDriver} = await import('./aws-driver.js');
-	return new AwsDriver({
+	const driver = new AwsDriver({
 		region: options.region ?? 'us-east-1',
 		endpoints: {dynamodb, lambda},
 		environment,
 		maxAttempts: options.maxAttempts,
 	});
+	// Only the services named: the other is not read at all, rather than from AWS itself.
+	return {
+		...(dynamodb ? {tables: driver} : {}),
+		...(lambda ? {mappings: driver} : {}),
+		close: () => driver.close(),
+	};
 }
 
 /**

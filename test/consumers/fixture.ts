@@ -29,7 +29,10 @@ export async function openWorld(
 		environment: {},
 		endpoints: {dynamodb: dynamodb.endpoint, lambda: lambda.endpoint},
 	});
-	const driver = LocalDriver.open({clock, enforceLimits: false}, sources);
+	const driver = LocalDriver.open(
+		{clock, enforceLimits: false},
+		{tables: sources, mappings: sources, close: () => sources.close()},
+	);
 	return {
 		clock,
 		driver,

@@ -22,13 +22,14 @@ describe('Consumers screen', () => {
 	beforeAll(async () => {
 		dynamodb = await startDynalite();
 		lambda = await startLambdaEndpoint(MAPPINGS);
+		const sources = new AwsDriver({
+			region: 'us-east-1',
+			environment: {},
+			endpoints: {dynamodb: dynamodb.endpoint, lambda: lambda.endpoint},
+		});
 		driver = LocalDriver.open(
 			{enforceLimits: false},
-			new AwsDriver({
-				region: 'us-east-1',
-				environment: {},
-				endpoints: {dynamodb: dynamodb.endpoint, lambda: lambda.endpoint},
-			}),
+			{tables: sources, mappings: sources, close: () => sources.close()},
 		);
 		await driver.createStream('orders', {mode: 'PROVISIONED', shardCount: 3});
 		const {records} = await driver.putRecords('orders', [

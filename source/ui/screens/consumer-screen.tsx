@@ -117,11 +117,10 @@ export function ConsumerScreen(props: ConsumerScreenProps) {
 	}
 
 	const {rollUp} = application;
+	// "falling behind" is among the application's diagnoses when it is.
 	const pace =
 		rollUp.timeToCatchUpMillis === undefined
-			? rollUp.fallingBehind
-				? 'falling behind'
-				: undefined
+			? undefined
 			: `catch up in ${formatDuration(rollUp.timeToCatchUpMillis)}`;
 	const title = `${name} (KCL ${application.kclVersion}) on ${stream}: ${shards.length} shards, by ${order}`;
 	const summary = [
