@@ -86,6 +86,7 @@ const SCREENS: {[Kind in Screen['kind']]: Renderer<Kind>} = {
 			driver={context.driver}
 			stream={screen.stream}
 			pollIntervalMs={context.pollIntervalMs}
+			alertIteratorAgeMs={context.alertIteratorAgeMs}
 		/>
 	),
 	consumer: (screen, common, context) => (

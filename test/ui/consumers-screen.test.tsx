@@ -104,4 +104,14 @@ describe('Consumers screen', () => {
 		expect(detail).toContain('⚠ PROBLEM: Function call failed');
 		expectFits(app);
 	});
+
+	test('the iterator-age alert applies to each consumer lag: said once it is crossed', async () => {
+		const app = renderApp(driver, {alertIteratorAgeMs: 1});
+		await app.untilText('› orders');
+		app.press('c');
+		// The KCL application has records waiting (seconds old); the others have no lag published.
+		const frame = await app.untilText('⚠ consumer lag above 1ms: orders-enricher');
+		expect(frame).not.toMatch(/lag above 1ms: .*dashboard/);
+		expectFits(app);
+	});
 });

@@ -4,11 +4,12 @@
  * its status in words; Enter opens one shard by shard. What could not be read is said at the bottom.
  */
 import {Box, Text} from 'ink';
-import {useCallback, useMemo} from 'react';
+import {useCallback, useEffect, useMemo, useRef} from 'react';
+import {updateAlert, type AlertState} from '../../monitor/iterator-age-alert.js';
 import type {Driver} from '../../driver/driver.js';
 import {StatusLine} from '../components/status-line.js';
 import {consumerHeader, consumerLine, consumerRows} from '../consumer-rows.js';
-import {formatClock, truncate} from '../format.js';
+import {formatClock, formatLag, truncate} from '../format.js';
 import {consumersInterval, useConsumerLag} from '../hooks/use-consumer-lag.js';
 import {useScreenCommands} from '../hooks/use-keymap.js';
 import {isMovement, useSelection} from '../hooks/use-selection.js';
@@ -20,6 +21,8 @@ export type ConsumersScreenProps = ScreenProps & {
 	driver: Driver;
 	stream: string;
 	pollIntervalMs?: number;
+	/** The iterator-age alert's threshold, applied to each consumer's lag too. */
+	alertIteratorAgeMs?: number;
 };
 
 export function ConsumersScreen(props: ConsumersScreenProps) {
@@ -51,6 +54,27 @@ export function ConsumersScreen(props: ConsumersScreenProps) {
 	);
 	useScreenCommands(onCommand, active);
 
+	// The iterator-age alert, per consumer: said once per crossing, as for the streams.
+	const alert = useRef<AlertState | undefined>(undefined);
+	const threshold = props.alertIteratorAgeMs;
+	useEffect(() => {
+		if (threshold === undefined) return;
+		const next = updateAlert(
+			alert.current,
+			rows.map((row) => ({name: row.name, iteratorAgeMs: row.lagMillis})),
+			threshold,
+		);
+		alert.current = next.state;
+		if (next.crossed.length > 0) {
+			navigation.notify({
+				text: `⚠ consumer lag above ${formatLag(threshold)}: ${next.crossed.join(', ')}`,
+				tone: 'error',
+			});
+		}
+	}, [rows, threshold, navigation]);
+	const isAlarming = (lagMillis: number | undefined) =>
+		threshold !== undefined && lagMillis !== undefined && lagMillis > threshold;
+
 	const refreshed = state.lastUpdated ? ` · ${formatClock(state.lastUpdated)}` : '';
 	const title = `Consumers of ${stream}: ${rows.length}${refreshed}`;
 	const empty = state.error
@@ -74,7 +98,9 @@ export function ConsumersScreen(props: ConsumersScreenProps) {
 							key={row.id}
 							inverse={isSelected}
 							bold={isSelected}
-							color={row.alarm ? theme.warning : undefined}
+							color={
+								isAlarming(row.lagMillis) ? theme.danger : row.alarm ? theme.warning : undefined
+							}
 						>
 							{isSelected ? '› ' : '  '}
 							{consumerLine(row, width)}
