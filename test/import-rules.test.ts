@@ -43,7 +43,17 @@ const ALL_IMPORTS = sourceFiles(SOURCE).flatMap(importsOf);
 /** The top-level part of `source/` a path lies in: a directory, or a file (without its extension). */
 const partOf = (relative: string) => relative.split(path.sep)[0].replace(/\.(?:js|tsx?)$/, '');
 
-const MODELS = ['tail', 'query', 'decode', 'monitor', 'put', 'reshard', 'demo', 'copy'];
+const MODELS = [
+	'tail',
+	'query',
+	'decode',
+	'monitor',
+	'put',
+	'reshard',
+	'demo',
+	'copy',
+	'consumers',
+];
 const UI = ['ui', 'app'];
 
 function violations(fromParts: readonly string[], forbidden: (each: Import) => boolean) {

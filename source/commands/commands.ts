@@ -14,6 +14,7 @@ import {
 	firehoseListCommand,
 	firehosePutCommand,
 } from './firehose-commands.js';
+import {lagCommand} from './lag.js';
 import {mergeCommand} from './merge.js';
 import {metricsCommand} from './metrics.js';
 import {putCommand} from './put.js';
@@ -38,6 +39,7 @@ export const COMMANDS: readonly AnyCommand[] = [
 	scaleCommand,
 	metricsCommand,
 	consumersCommand,
+	lagCommand,
 	firehoseListCommand,
 	firehoseDescribeCommand,
 	firehosePutCommand,

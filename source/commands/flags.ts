@@ -46,6 +46,9 @@ export const FLAGS = {
 	dryRun: {type: 'boolean', default: false},
 	yes: {type: 'boolean', default: false},
 	checkpoint: {type: 'string'},
+	// lag.
+	kclTable: {type: 'string'},
+	sample: {type: 'string'},
 	// serve.
 	host: {type: 'string'},
 	port: {type: 'string'},

@@ -54,6 +54,11 @@ Commands
                                             Statistic, Period, Datapoints: [{Timestamp, Value}]}]
   consumers STREAM                          the enhanced fan-out consumers registered on the stream,
                                             with their status (--json: AWS's Consumer objects)
+  lag STREAM [--kcl-table NAME[,NAME…]]     every consumer and how far behind it is: KCL applications
+      [--sample DURATION]                   (lease tables found in DynamoDB, or named) per shard with
+                                            owner, checkpoint, lag, lease renewals and diagnoses, EFO
+                                            consumers, Lambda mappings; leases read twice --sample apart
+                                            (default 10s, 0: once); --json: NDJSON rows (see readme)
   firehose list                             the Firehose delivery streams (--json: an array of names)
   firehose describe NAME                    status, source, destination, buffering hints, buffer fill
                                             and last deliveries (on AWS the buffer is estimated from

@@ -15,6 +15,8 @@
  * HTTP/1.1 handler when HTTP/2 is asked for: Firehose and CloudWatch are not served over HTTP/2.
  */
 import type {CloudWatchClient} from '@aws-sdk/client-cloudwatch';
+import type {DynamoDBClient} from '@aws-sdk/client-dynamodb';
+import type {LambdaClient} from '@aws-sdk/client-lambda';
 import type {FirehoseClient} from '@aws-sdk/client-firehose';
 import {
 	CreateStreamCommand,
@@ -67,6 +69,9 @@ import {EndpointHttpHandler, type ConnectionLog, type HttpVersionChoice} from '.
 import {fetchMetricSeries} from './metric-queries.js';
 import {loginRequiredError} from './login-required.js';
 import {notOfferedError, tagOperations} from './not-offered.js';
+import type {ScanOptions} from './consumer-sources.js';
+import {DynamoDbTables} from './dynamodb-tables.js';
+import {listEventSourceMappings} from './lambda-mappings.js';
 
 // The SDK warns on Node 20 that versions published after January 2027 will need Node 22. The lockfile
 // pins versions that run on Node 20, so the warning only alarms users; silence it unless they chose.
@@ -250,6 +255,12 @@ export class AwsDriver implements Driver {
 	private account: string | undefined;
 	private firehoseClient: Promise<FirehoseClient> | undefined;
 	private cloudWatchClient: Promise<CloudWatchClient> | undefined;
+	private dynamoDbClient: Promise<DynamoDBClient> | undefined;
+	private lambdaClient: Promise<LambdaClient> | undefined;
+	private readonly tables = new DynamoDbTables(
+		() => this.dynamoDb(),
+		(request, signal) => this.call(request, signal),
+	);
 	private readonly endpoints: ServiceEndpoints;
 	private readonly connections: ConnectionLog = {lostPutAnswers: 0};
 	/** The profile whose credentials are used, as the SDK picks it (named in login messages). */
@@ -577,6 +588,27 @@ export class AwsDriver implements Driver {
 		};
 	}
 
+	listTables(signal?: AbortSignal) {
+		return this.tables.listTables(signal);
+	}
+
+	describeTable(table: string, signal?: AbortSignal) {
+		return this.tables.describeTable(table, signal);
+	}
+
+	scanTable(table: string, options: ScanOptions, signal?: AbortSignal) {
+		return this.tables.scanTable(table, options, signal);
+	}
+
+	async listEventSourceMappings(streamArn: string, signal?: AbortSignal) {
+		return listEventSourceMappings(
+			await this.lambda(),
+			(request, signal) => this.call(request, signal),
+			streamArn,
+			signal,
+		);
+	}
+
 	/** Puts whose answers were lost after they were sent: each retry of one may have stored it twice. */
 	lostPutAnswers() {
 		return this.connections.lostPutAnswers;
@@ -584,7 +616,12 @@ export class AwsDriver implements Driver {
 
 	async close() {
 		this.client.destroy();
-		const others = await Promise.allSettled([this.firehoseClient, this.cloudWatchClient]);
+		const others = await Promise.allSettled([
+			this.firehoseClient,
+			this.cloudWatchClient,
+			this.dynamoDbClient,
+			this.lambdaClient,
+		]);
 		for (const other of others) {
 			if (other.status === 'fulfilled') other.value?.destroy();
 		}
@@ -604,6 +641,22 @@ export class AwsDriver implements Driver {
 			this.tagged(new CloudWatchClient(this.sharedConfig('cloudwatch')), 'cloudwatch'),
 		);
 		return this.cloudWatchClient;
+	}
+
+	/** The DynamoDB client (for KCL lease tables), created (and its SDK loaded) on first use. */
+	private dynamoDb() {
+		this.dynamoDbClient ??= import('@aws-sdk/client-dynamodb').then(({DynamoDBClient}) =>
+			this.tagged(new DynamoDBClient(this.sharedConfig('dynamodb')), 'dynamodb'),
+		);
+		return this.dynamoDbClient;
+	}
+
+	/** The Lambda client (for event-source mappings), created (and its SDK loaded) on first use. */
+	private lambda() {
+		this.lambdaClient ??= import('@aws-sdk/client-lambda').then(({LambdaClient}) =>
+			this.tagged(new LambdaClient(this.sharedConfig('lambda')), 'lambda'),
+		);
+		return this.lambdaClient;
 	}
 
 	private tagged<Client extends {middlewareStack: unknown}>(client: Client, service: Service) {

@@ -10,10 +10,17 @@
  */
 import {loadSharedConfigFiles} from '@smithy/core/config';
 
-export type Service = 'kinesis' | 'firehose' | 'cloudwatch';
+export type Service = 'kinesis' | 'firehose' | 'cloudwatch' | 'dynamodb' | 'lambda';
 export type ServiceEndpoints = Partial<Record<Service, string>>;
 
-export const SERVICES: readonly Service[] = ['kinesis', 'firehose', 'cloudwatch'];
+export const SERVICES: readonly Service[] = [
+	'kinesis',
+	'firehose',
+	'cloudwatch',
+	// Where KCL applications keep their leases and Lambda's event-source mappings (issue 17).
+	'dynamodb',
+	'lambda',
+];
 
 const isTrue = (value: string | undefined) => value?.trim().toLowerCase() === 'true';
 

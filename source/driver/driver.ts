@@ -26,6 +26,20 @@ export type {
 } from '../engine/firehose/types.js';
 export type {Statistic} from '../engine/metrics-query.js';
 export type {Consumer, ConsumerStatus} from '../engine/consumers.js';
+export type {
+	AttributeValue,
+	EventSourceMapping,
+	ScanOptions,
+	ScanPage,
+	TableDescription,
+	TableItem,
+} from './consumer-sources.js';
+import type {
+	EventSourceMapping,
+	ScanOptions,
+	ScanPage,
+	TableDescription,
+} from './consumer-sources.js';
 import type {Consumer} from '../engine/consumers.js';
 import type {
 	DeliveryStreamDescription,
@@ -84,7 +98,7 @@ export type PutRecordsResult = {failedRecordCount: number; records: PutRecordsRe
  * DeliveryStreamName), so the same query means the same thing locally and on AWS.
  */
 export type MetricQuery = {
-	namespace: 'AWS/Kinesis' | 'AWS/Firehose';
+	namespace: 'AWS/Kinesis' | 'AWS/Firehose' | 'AWS/Lambda';
 	metricName: string;
 	dimensions: Readonly<Record<string, string>>;
 	statistic: Statistic;
@@ -231,6 +245,20 @@ export type Driver = {
 	backendNotice?(): BackendNotice | undefined;
 	/** Releases whatever the driver holds (files, sockets, the data directory). */
 	close(): Promise<void>;
+	/**
+	 * DynamoDB table names, all pages (ListTables): where KCL applications' lease tables are looked for.
+	 * A backend without DynamoDB answers no tables.
+	 */
+	listTables(signal?: AbortSignal): Promise<string[]>;
+	/** DescribeTable: key schema, item count, indexes; ResourceNotFoundException for an unknown table. */
+	describeTable(table: string, signal?: AbortSignal): Promise<TableDescription>;
+	/** One Scan call of at most `options.limit` items, in DynamoDB's item shape (as KCL wrote them). */
+	scanTable(table: string, options: ScanOptions, signal?: AbortSignal): Promise<ScanPage>;
+	/**
+	 * The Lambda event-source mappings reading the stream (ListEventSourceMappings by its ARN, all
+	 * pages). A backend without Lambda answers none.
+	 */
+	listEventSourceMappings(streamArn: string, signal?: AbortSignal): Promise<EventSourceMapping[]>;
 };
 
 /** A condition of the backend itself that the console shows until it ends. */

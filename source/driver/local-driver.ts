@@ -14,6 +14,7 @@ import {
 	type IteratorStart,
 	type MetricsRequest,
 	type PutRecordsRequestEntry,
+	type ScanOptions,
 	type Target,
 } from './driver.js';
 import {fetchMetricSeries} from './metric-queries.js';
@@ -56,10 +57,32 @@ const exactBuffer = (state: BufferState): DeliveryStreamBuffer => ({
 	FailedDeliveries: state.failedDeliveries,
 });
 
+/**
+ * Where the local driver finds KCL lease tables and Lambda mappings: the bundled engine has neither
+ * DynamoDB nor Lambda, so a DynamoDB (or Lambda) endpoint named with AWS_ENDPOINT_URL_DYNAMODB (or
+ * AWS_ENDPOINT_URL_LAMBDA) is read through the AWS driver's calls; without one there are none — never
+ * AWS's own, which a local engine's user did not ask for.
+ */
+export type ConsumerSources = {
+	tables?: Pick<Driver, 'listTables' | 'describeTable' | 'scanTable'>;
+	mappings?: Pick<Driver, 'listEventSourceMappings'>;
+	close?(): Promise<void>;
+};
+
+/** DynamoDB's own answer for a table it does not have. */
+const tableNotFound = (table: string) =>
+	new DriverError(
+		'ResourceNotFoundException',
+		`Requested resource not found: Table: ${table} not found (the local engine has no DynamoDB; set AWS_ENDPOINT_URL_DYNAMODB to read lease tables from one)`,
+	);
+
 export class LocalDriver implements Driver {
 	readonly target: Target;
 
-	constructor(readonly backend: LocalBackend) {
+	constructor(
+		readonly backend: LocalBackend,
+		private readonly sources?: ConsumerSources,
+	) {
 		this.target = {
 			backend: 'local',
 			region: backend.kinesis.region,
@@ -69,8 +92,8 @@ export class LocalDriver implements Driver {
 		};
 	}
 
-	static open(options: LocalBackendOptions = {}) {
-		return new LocalDriver(LocalBackend.open(options));
+	static open(options: LocalBackendOptions = {}, sources?: ConsumerSources) {
+		return new LocalDriver(LocalBackend.open(options), sources);
 	}
 
 	get engine(): KinesisEngine {
@@ -225,7 +248,32 @@ export class LocalDriver implements Driver {
 			: undefined;
 	}
 
-	close() {
-		return this.backend.close();
+	async close() {
+		await this.sources?.close?.();
+		await this.backend.close();
+	}
+
+	async listTables(signal?: AbortSignal) {
+		checkSignal(signal);
+		return this.sources?.tables ? this.sources.tables.listTables(signal) : [];
+	}
+
+	async describeTable(table: string, signal?: AbortSignal) {
+		checkSignal(signal);
+		if (!this.sources?.tables) throw tableNotFound(table);
+		return this.sources.tables.describeTable(table, signal);
+	}
+
+	async scanTable(table: string, options: ScanOptions, signal?: AbortSignal) {
+		checkSignal(signal);
+		if (!this.sources?.tables) throw tableNotFound(table);
+		return this.sources.tables.scanTable(table, options, signal);
+	}
+
+	async listEventSourceMappings(streamArn: string, signal?: AbortSignal) {
+		checkSignal(signal);
+		return this.sources?.mappings
+			? this.sources.mappings.listEventSourceMappings(streamArn, signal)
+			: [];
 	}
 }

@@ -52,14 +52,22 @@ export function notOfferedError(error: unknown) {
 	if (!(error instanceof Error)) return undefined;
 	const {$metadata} = error as {$metadata?: {httpStatusCode?: number}};
 	const answer = `${error.name}: ${error.message.split('\n')[0]}`;
-	const notOffered =
+	const refused =
 		error.name === NOT_OFFERED ||
 		(error.name === 'AccessDeniedException' &&
 			/unable to determine service\/operation name/i.test(error.message));
 	const status = $metadata?.httpStatusCode;
-	if (!notOffered && status !== 404) return undefined;
+	// A REST-JSON client (Lambda's) cannot parse the XML in which such an endpoint says it cannot tell
+	// the operation (serve's and LocalStack's answer to a path they do not route): the same refusal.
+	const unparsedRefusal =
+		error.name === 'SyntaxError' && status === 403 && /"<AccessDen/.test(error.message);
+	if (unparsedRefusal) return notOffered(error, 'AccessDeniedException (in XML)');
+	if (!refused && status !== 404) return undefined;
+	return notOffered(error, refused ? answer : 'HTTP 404');
+}
+
+function notOffered(error: Error, said: string) {
 	const {name = 'This operation', endpoint} = (error as Tagged)[OPERATION] ?? {};
 	const where = endpoint ? `this endpoint (${endpoint})` : 'this endpoint';
-	const said = notOffered ? answer : 'HTTP 404';
 	return new DriverError(NOT_OFFERED, `${name} is not offered by ${where}; it answered ${said}`);
 }

@@ -17,7 +17,7 @@ import {
 import {configuredEndpoints} from './configured-endpoint.js';
 import type {Driver} from './driver.js';
 import type {HttpVersionChoice} from './http-handler.js';
-import {LocalDriver} from './local-driver.js';
+import {LocalDriver, type ConsumerSources} from './local-driver.js';
 import {readOnly} from './read-only-driver.js';
 
 export type BackendOptions = {
@@ -70,13 +70,17 @@ async function openLocal(options: BackendOptions, environment: NodeJS.ProcessEnv
 	const dataDirectory = options.inMemory
 		? undefined
 		: (options.dataDirectory ?? defaultDataDirectory(environment));
+	const sources = await consumerSources(options, environment);
 	const open = () =>
-		LocalDriver.open({
-			dataDirectory,
-			enforceLimits: options.enforceLimits ?? true,
-			region: options.region,
-			memoryBudgetBytes: options.maxMemoryBytes,
-		});
+		LocalDriver.open(
+			{
+				dataDirectory,
+				enforceLimits: options.enforceLimits ?? true,
+				region: options.region,
+				memoryBudgetBytes: options.maxMemoryBytes,
+			},
+			sources,
+		);
 	const deadline = Date.now() + OWNER_STARTUP_MS;
 	for (;;) {
 		let inUse: DataDirectoryInUseError;
@@ -100,6 +104,32 @@ async function openLocal(options: BackendOptions, environment: NodeJS.ProcessEnv
 		// The owner went away meanwhile: the directory may be ours now.
 		if (owner || Date.now() >= deadline) throw inUse;
 	}
+}
+
+/**
+ * The DynamoDB and Lambda endpoints the local engine lacks, when the environment names them
+ * (AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_LAMBDA): read through the AWS driver's calls.
+ */
+async function consumerSources(
+	options: BackendOptions,
+	environment: NodeJS.ProcessEnv,
+): Promise<ConsumerSources | undefined> {
+	const dynamodb = environment.AWS_ENDPOINT_URL_DYNAMODB;
+	const lambda = environment.AWS_ENDPOINT_URL_LAMBDA;
+	if (!dynamodb && !lambda) return undefined;
+	const {AwsDriver} = await import('./aws-driver.js');
+	const driver = new AwsDriver({
+		region: options.region ?? 'us-east-1',
+		endpoints: {dynamodb, lambda},
+		environment,
+		maxAttempts: options.maxAttempts,
+	});
+	// Only the services named: the other is not read at all, rather than from AWS itself.
+	return {
+		...(dynamodb ? {tables: driver} : {}),
+		...(lambda ? {mappings: driver} : {}),
+		close: () => driver.close(),
+	};
 }
 
 /**

@@ -43,6 +43,10 @@ const SIGNAL_AT = {
 	listDeliveryStreams: 0,
 	describeDeliveryStream: 1,
 	putRecordBatch: 2,
+	listTables: 0,
+	describeTable: 1,
+	scanTable: 2,
+	listEventSourceMappings: 1,
 } satisfies Record<
 	Exclude<keyof Driver, 'target' | 'close' | 'lostPutAnswers' | 'backendNotice'>,
 	number

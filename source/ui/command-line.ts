@@ -11,6 +11,7 @@ export type ConsoleCommand =
 	| {name: 'put'; stream: string}
 	| {name: 'query'; stream: string}
 	| {name: 'metrics'; stream: string; shard?: string}
+	| {name: 'consumers'; stream: string}
 	| {name: 'firehose'; deliveryStream?: string}
 	/** No threshold: show the current one; null: turn the alert off. */
 	| {name: 'alert'; thresholdMs?: number | null}
@@ -36,6 +37,7 @@ export const CONSOLE_COMMANDS: readonly Spec[] = [
 	{name: 'put', aliases: [], usage: ':put NAME'},
 	{name: 'query', aliases: [], usage: ':query NAME'},
 	{name: 'metrics', aliases: [], usage: ':metrics NAME [SHARD]'},
+	{name: 'consumers', aliases: ['lag'], usage: ':consumers NAME'},
 	{name: 'firehose', aliases: [], usage: ':firehose [DELIVERY_STREAM]'},
 	{name: 'alert', aliases: [], usage: ':alert [AGE | off] (iterator age, e.g. 60s)'},
 	{name: 'ctx', aliases: ['context', 'contexts'], usage: ':ctx [NAME] (list or switch contexts)'},
@@ -113,6 +115,12 @@ function parseMonitoringCommand(
 			return {command: {name: 'metrics', stream: args[0], shard: args[1]}};
 		}
 
+		case 'consumers': {
+			if (args.length !== 1) return {error: `Usage: ${spec.usage}`};
+			if (streams && !streams.includes(args[0])) return {error: `No stream named ${args[0]}`};
+			return {command: {name: 'consumers', stream: args[0]}};
+		}
+
 		case 'firehose': {
 			if (args.length > 1) return {error: `Usage: ${spec.usage}`};
 			return {command: {name: 'firehose', deliveryStream: args[0]}};
@@ -175,7 +183,12 @@ export function completeCommandLine(
 		pool = CONSOLE_COMMANDS.map((spec) => spec.name);
 	} else if (words.length === 2) {
 		const spec = specFor(words[0]);
-		if (spec?.name === 'stream' || spec?.name === 'tail' || spec?.name === 'metrics') {
+		if (
+			spec?.name === 'stream' ||
+			spec?.name === 'tail' ||
+			spec?.name === 'metrics' ||
+			spec?.name === 'consumers'
+		) {
 			pool = streams;
 		}
 	}

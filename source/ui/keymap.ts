@@ -38,6 +38,7 @@ export type Command =
 	| 'historyForward'
 	| 'lookup'
 	| 'metrics'
+	| 'consumers'
 	| 'range'
 	| 'level'
 	| 'firehose'
@@ -73,6 +74,8 @@ export type Scope =
 	| 'firehose'
 	| 'delivery'
 	| 'contexts'
+	| 'consumers'
+	| 'consumer'
 	| 'help'
 	| 'prompt';
 
@@ -181,6 +184,12 @@ export const KEYMAP: readonly Binding[] = [
 		keys: [{input: 'Q'}],
 		description: 'Query the stream: windowed SQL over its live records',
 	},
+	{
+		command: 'consumers',
+		scope: 'streams',
+		keys: [{input: 'c'}],
+		description: 'Consumers: KCL apps, EFO, Lambda — their lag per shard and why',
+	},
 	filter('streams', 'the streams by name'),
 	{
 		command: 'firehose',
@@ -243,6 +252,7 @@ export const KEYMAP: readonly Binding[] = [
 		keys: [{input: 'm'}],
 		description: 'Metrics: throughput, throttles, iterator age (1–24 h), EFO',
 	},
+
 	{
 		command: 'put',
 		scope: 'stream',
@@ -371,6 +381,24 @@ export const KEYMAP: readonly Binding[] = [
 		keys: [{input: 's'}],
 		description: 'Next shard (needs enhanced monitoring), then the stream again',
 		hint: 'shard',
+	},
+
+	// A stream's consumers, then one of them shard by shard.
+	...movement('consumers', 'consumer'),
+	{
+		command: 'open',
+		scope: 'consumers',
+		keys: [{key: 'return'}],
+		description: 'Open the consumer: shards, owners, checkpoints, lag, diagnoses',
+		hint: 'open',
+	},
+	...movement('consumer', 'shard'),
+	{
+		command: 'sort',
+		scope: 'consumer',
+		keys: [{input: 's'}],
+		description: 'Sort the shards by lag (most behind first) or by shard',
+		hint: 'sort',
 	},
 
 	// Firehose: the delivery streams, then one of them.
@@ -574,6 +602,8 @@ export const SCOPE_TITLES: Record<Scope, string> = {
 	firehose: 'Firehose delivery streams',
 	delivery: 'Firehose delivery stream',
 	contexts: 'Contexts',
+	consumers: 'Consumers of a stream',
+	consumer: 'A consumer, shard by shard',
 	help: 'Help screen',
 	prompt: 'Prompt (: and / and other questions)',
 };
@@ -592,6 +622,8 @@ export const SCOPE_ORDER: readonly Scope[] = [
 	'firehose',
 	'delivery',
 	'contexts',
+	'consumers',
+	'consumer',
 	'prompt',
 	'help',
 ];

@@ -26,6 +26,10 @@ export type Screen =
 			hotKey?: string;
 	  }
 	| {kind: 'metrics'; stream: string; shardId?: string}
+	/** Who reads the stream and how far behind (KCL applications, EFO consumers, Lambda mappings). */
+	| {kind: 'consumers'; stream: string}
+	/** One of them: a KCL application shard by shard, or an EFO consumer's or Lambda mapping's details. */
+	| {kind: 'consumer'; stream: string; consumer: string}
 	| {kind: 'firehose'}
 	| {kind: 'delivery'; deliveryStream: string}
 	/** The contexts to switch between (profiles, endpoints, the local engine). */
@@ -45,6 +49,8 @@ export const SCREEN_SCOPE: Record<Screen['kind'], Scope> = {
 	query: 'query',
 	reshard: 'reshard',
 	metrics: 'metrics',
+	consumers: 'consumers',
+	consumer: 'consumer',
 	firehose: 'firehose',
 	delivery: 'delivery',
 	contexts: 'contexts',

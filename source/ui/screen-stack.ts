@@ -17,7 +17,19 @@ export type ScreenStack = {
 /** The `:` commands that only move between screens. */
 export type ScreenCommand = Extract<
 	ConsoleCommand,
-	{name: 'streams' | 'stream' | 'tail' | 'metrics' | 'firehose' | 'query' | 'put' | 'help' | 'ctx'}
+	{
+		name:
+			| 'streams'
+			| 'stream'
+			| 'tail'
+			| 'metrics'
+			| 'consumers'
+			| 'firehose'
+			| 'query'
+			| 'put'
+			| 'help'
+			| 'ctx';
+	}
 >;
 
 export type StackChange =
@@ -85,6 +97,10 @@ function commandScreens(command: ScreenCommand): Screen[] {
 
 		case 'ctx': {
 			return [{kind: 'contexts'}];
+		}
+
+		case 'consumers': {
+			return [{kind: 'consumers', stream: command.stream}];
 		}
 
 		case 'firehose': {

@@ -10,6 +10,8 @@ import type {StreamPollerState} from '../monitor/stream-poller.js';
 import type {LiveTailOptions} from '../tail/live-tail.js';
 import type {Binding} from './keymap.js';
 import type {Screen, ScreenProps} from './navigation.js';
+import {ConsumerScreen} from './screens/consumer-screen.js';
+import {ConsumersScreen} from './screens/consumers-screen.js';
 import {DeliveryScreen} from './screens/delivery-screen.js';
 import {FirehoseScreen} from './screens/firehose-screen.js';
 import {HelpScreen} from './screens/help-screen.js';
@@ -79,6 +81,24 @@ const SCREENS: {[Kind in Screen['kind']]: Renderer<Kind>} = {
 			pollIntervalMs={context.pollIntervalMs}
 			alertIteratorAgeMs={context.alertIteratorAgeMs}
 			rateOptions={context.rateOptions}
+		/>
+	),
+	consumers: (screen, common, context) => (
+		<ConsumersScreen
+			{...common}
+			driver={context.driver}
+			stream={screen.stream}
+			pollIntervalMs={context.pollIntervalMs}
+			alertIteratorAgeMs={context.alertIteratorAgeMs}
+		/>
+	),
+	consumer: (screen, common, context) => (
+		<ConsumerScreen
+			{...common}
+			driver={context.driver}
+			stream={screen.stream}
+			consumer={screen.consumer}
+			pollIntervalMs={context.pollIntervalMs}
 		/>
 	),
 	firehose: (_screen, common, context) => (

@@ -23,6 +23,7 @@ describe('configured endpoints', () => {
 		const environment = {
 			AWS_ENDPOINT_URL: 'http://all.example:1',
 			AWS_ENDPOINT_URL_KINESIS: 'http://kinesis.example:2',
+			AWS_ENDPOINT_URL_DYNAMODB: 'http://dynamodb.example:5',
 			AWS_CONFIG_FILE: configFile('[default]\nendpoint_url = http://profile.example:3\n'),
 			AWS_SHARED_CREDENTIALS_FILE: NO_CREDENTIALS_FILE,
 		};
@@ -30,11 +31,15 @@ describe('configured endpoints', () => {
 			kinesis: 'http://kinesis.example:2',
 			firehose: 'http://all.example:1',
 			cloudwatch: 'http://all.example:1',
+			dynamodb: 'http://dynamodb.example:5',
+			lambda: 'http://all.example:1',
 		});
 		expect(await configuredEndpoints({endpoint: 'http://flag.example:4'}, environment)).toEqual({
 			kinesis: 'http://flag.example:4',
 			firehose: 'http://flag.example:4',
 			cloudwatch: 'http://flag.example:4',
+			dynamodb: 'http://flag.example:4',
+			lambda: 'http://flag.example:4',
 		});
 	});
 
@@ -57,6 +62,8 @@ describe('configured endpoints', () => {
 			kinesis: 'http://kinesis.staging.example:3',
 			firehose: 'http://staging.example:2',
 			cloudwatch: 'http://staging.example:2',
+			dynamodb: 'http://staging.example:2',
+			lambda: 'http://staging.example:2',
 		});
 		expect(await configuredEndpoints({}, {...environment, AWS_PROFILE: 'staging'})).toMatchObject({
 			kinesis: 'http://kinesis.staging.example:3',

@@ -90,6 +90,16 @@ const ROUTES: Record<Exclude<Scope, 'global' | 'help' | 'prompt'>, Route> = {
 		await untilScreen(app, 'stream');
 		app.press('m');
 	},
+	async consumers(app) {
+		app.press('c');
+	},
+	async consumer(app, driver) {
+		const {StreamARN} = driver.engine.describeStreamSummary({StreamName: 'orders'});
+		driver.engine.registerStreamConsumer({StreamARN, ConsumerName: 'dashboard'});
+		app.press('c');
+		await app.untilText('› dashboard');
+		app.press(keys.enter);
+	},
 	async firehose(app) {
 		app.press('F');
 	},

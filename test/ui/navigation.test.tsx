@@ -216,6 +216,7 @@ describe('command line', () => {
 			'put',
 			'query',
 			'metrics',
+			'consumers',
 			'firehose',
 			'alert',
 			'ctx',
@@ -230,6 +231,10 @@ describe('command line', () => {
 		});
 		expect(completeCommandLine('tail o', streams)).toEqual({value: 'tail orders ', candidates: []});
 		expect(completeCommandLine('help x', streams)).toEqual({value: 'help x', candidates: []});
+		expect(completeCommandLine('consumers o', streams)).toEqual({
+			value: 'consumers orders ',
+			candidates: [],
+		});
 	});
 
 	test(':ctx lists or switches contexts; :region takes a region', () => {

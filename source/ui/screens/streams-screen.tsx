@@ -58,6 +58,11 @@ export function StreamsScreen(props: StreamsScreenProps) {
 					break;
 				}
 
+				case 'consumers': {
+					if (name) navigation.push({kind: 'consumers', stream: name});
+					break;
+				}
+
 				case 'query': {
 					if (name) navigation.push({kind: 'query', stream: name});
 					break;
