@@ -39,7 +39,7 @@ export const CONSOLE_COMMANDS: readonly Spec[] = [
 	{name: 'metrics', aliases: [], usage: ':metrics NAME [SHARD]'},
 	{name: 'consumers', aliases: ['lag'], usage: ':consumers NAME'},
 	{name: 'firehose', aliases: [], usage: ':firehose [DELIVERY_STREAM]'},
-	{name: 'alert', aliases: [], usage: ':alert [AGE | off] (iterator age, e.g. 60s)'},
+	{name: 'alert', aliases: [], usage: ':alert [AGE | off] (iterator age, e.g. 60s)', listed: false},
 	{name: 'ctx', aliases: ['context', 'contexts'], usage: ':ctx [NAME] (list or switch contexts)'},
 	{
 		name: 'region',

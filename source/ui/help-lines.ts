@@ -34,6 +34,33 @@ export function helpScopes(scope: Scope, all = false): Scope[] {
 	return all ? [...first, ...SCOPE_ORDER.filter((each) => !first.includes(each))] : first;
 }
 
+/** `j/k, ↓/↑`: a pair's keys, position by position. */
+function pairedKeys(first: Binding, second: Binding) {
+	return first.keys
+		.map((key, i) =>
+			second.keys[i] ? `${keyLabel(key)}/${keyLabel(second.keys[i])}` : keyLabel(key),
+		)
+		.join(', ');
+}
+
+/** A scope's bindings as help lines: a binding and its helpPair partner share one. */
+function scopeLines(bindings: readonly Binding[]): HelpLine[] {
+	const lines: HelpLine[] = [];
+	for (let i = 0; i < bindings.length; i++) {
+		const binding = bindings[i];
+		const partner = bindings[i + 1];
+		if (binding.helpPair && partner?.command === binding.helpPair.with) {
+			const keys = cell(pairedKeys(binding, partner), KEYS_WIDTH);
+			lines.push({kind: 'binding', text: `  ${keys} ${binding.helpPair.description}`});
+			i++;
+		} else {
+			lines.push(bindingLine(binding));
+		}
+	}
+
+	return lines;
+}
+
 /**
  * The lines under the help's title. The screen's own keys come without a section title of their own
  * (the help's title already names the screen), so that the longest screen's help keeps a spare line.
@@ -44,7 +71,7 @@ export function helpLines(keymap: readonly Binding[], scope: Scope, all = false)
 		const bindings = keymap.filter((binding) => binding.scope === each);
 		if (bindings.length === 0) continue;
 		if (each !== scope) lines.push({kind: 'title', text: SCOPE_TITLES[each]});
-		lines.push(...bindings.map(bindingLine));
+		lines.push(...scopeLines(bindings));
 	}
 
 	return lines;

@@ -102,6 +102,11 @@ export type Binding = {
 	description: string;
 	/** Short label for the footer; bindings sharing one are shown together ("j/k move"). */
 	hint?: string;
+	/**
+	 * The help shows this binding and the next one, `with`, on one line (j/k, ↓/↑), described so: every
+	 * line a screen's help spends on a pair is one fewer for its own keys at 80×24.
+	 */
+	helpPair?: {with: Command; description: string};
 	/** Always in the footer, however narrow; other hints give way first. */
 	pinned?: boolean;
 	dangerous?: boolean;
@@ -116,6 +121,7 @@ function movement(scope: Scope, noun: string, verb = 'Select'): Binding[] {
 			keys: [{input: 'j'}, {key: 'downArrow'}],
 			description: `${verb} the next ${noun}`,
 			hint: 'move',
+			helpPair: {with: 'up', description: `${verb} the next or the previous ${noun}`},
 		},
 		{
 			command: 'up',

@@ -40,8 +40,12 @@ const untilScreen = (app: Harness, scope: Scope) =>
 /** Every screen's scope (the help is not opened over itself). */
 const screenScopes = [...new Set(Object.values(SCREEN_SCOPE))].filter((scope) => scope !== 'help');
 
+/** The descriptions a scope's help shows, in order (a helpPair's two bindings share one line). */
 const descriptions = (scope: Scope) =>
-	KEYMAP.filter((binding) => binding.scope === scope).map((binding) => binding.description);
+	helpLines(
+		KEYMAP.filter((binding) => binding.scope === scope),
+		scope,
+	).map((line) => line.text.slice(2 + 14 + 1));
 
 function createDeliveryStream(driver: LocalDriver) {
 	driver.firehose.createDeliveryStream({
@@ -210,6 +214,6 @@ describe('help for the screen you are on', () => {
 		app.press('?');
 		const frame = await app.untilText('Stream: shard map — keys');
 		expect(frame).toMatch(/^! S +Split the selected shard/m);
-		expect(app.lines().at(-2)).toBe('! marks the keys that change data (records, shards)');
+		expect(app.lines()).toContain('! marks the keys that change data (records, shards)');
 	});
 });

@@ -253,7 +253,7 @@ describe('command line', () => {
 		);
 		expect(parseCommandLine('region').error).toMatch(/^Usage: :region NAME/);
 		expect(COMMAND_PLACEHOLDER).toBe(
-			'streams stream tail put query metrics firehose alert ctx · tab completes',
+			'streams stream tail put query metrics consumers firehose ctx · tab completes',
 		);
 	});
 });
