@@ -246,7 +246,7 @@ describe('App', () => {
 		app.press('?');
 		let frame = await app.until((f) => f.includes('Streams — keys · ? or esc closes'), 'help');
 		expect(frame).toMatch(/q, ctrl\+c +Quit kinesis-top/);
-		expect(frame).toMatch(/j, ↓ +Select the next stream/);
+		expect(frame).toMatch(/j\/k, ↓\/↑ +Select the next or the previous stream/);
 		expect(frame).toMatch(/esc +Back: clear the filter, or close this screen/);
 		expect(frame).not.toContain('SHARDS');
 		expect(app.lines().at(-1)).toBe('j/k move  a all keys  : cmd  esc back  ? help  q quit');
