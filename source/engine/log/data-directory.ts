@@ -1,9 +1,11 @@
 /**
- * The engine's data directory: one owner process at a time (a lock file naming its pid), the stream
- * metadata in one file that is only ever replaced atomically, and a directory of segment files per shard.
+ * The engine's data directory: one owner process at a time (a lock the operating system releases when
+ * the owner dies: directory-lock.ts), the stream metadata in one file that is only ever replaced
+ * atomically, and a directory of segment files per shard.
  *
  * ```
- * DIR/owner.json                      {pid, startedAt, endpoint?}: who owns the directory
+ * DIR/owner.json                      {pid, startedAt, endpoint?}: who owns the directory and where it
+ *                                     serves it; written by the lock's holder, read by the others
  * DIR/metadata.json                   streams, shards, lineage, counters, retention, tags
  * DIR/streams/NAME.CREATED/shardId-…/ that shard's segment files
  * ```
@@ -19,21 +21,24 @@ import {
 	rmSync,
 	unlinkSync,
 	writeFileSync,
-	writeSync,
 } from 'node:fs';
 import {homedir} from 'node:os';
 import {join} from 'node:path';
+import {DirectoryLock, type LockKind} from './directory-lock.js';
 
 export class DataDirectoryInUseError extends Error {
 	override readonly name = 'DataDirectoryInUseError';
 
 	constructor(
 		readonly directory: string,
-		readonly ownerPid: number,
+		/** Undefined when the lock's holder did not record itself in time (owner.json unreadable). */
+		readonly ownerPid: number | undefined,
 		readonly endpoint: string | undefined,
 	) {
 		super(
-			`the data directory ${directory} is in use by kinesis-top process ${ownerPid}` +
+			(ownerPid === undefined
+				? `the data directory ${directory} is in use by another kinesis-top process (its owner.json could not be read)`
+				: `the data directory ${directory} is in use by kinesis-top process ${ownerPid}`) +
 				(endpoint ? `, serving it at ${endpoint}` : ''),
 		);
 	}
@@ -66,16 +71,32 @@ export function readOwner(directory: string): Owner | undefined {
 	}
 }
 
+/**
+ * How long a process that finds the directory locked waits for the lock's holder to name itself in
+ * owner.json (it does so right after locking) before giving up without its pid.
+ */
+const OWNER_RECORD_MS = 2000;
+
+/** Blocks the thread for `ms`: opening a data directory is synchronous, and only waits at start-up. */
+function sleepSync(ms: number) {
+	Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+export type DataDirectoryOptions = {
+	/** Which lock to take (default: the platform's, see directory-lock.ts); tests try the others. */
+	lockKind?: LockKind;
+};
+
 export class DataDirectory {
-	private owned = false;
+	private lockHeld: DirectoryLock | undefined;
 
 	private constructor(readonly path: string) {}
 
 	/** Takes ownership of `path` (creating it), or throws {@link DataDirectoryInUseError}. */
-	static open(path: string): DataDirectory {
+	static open(path: string, options: DataDirectoryOptions = {}): DataDirectory {
 		mkdirSync(join(path, 'streams'), {recursive: true});
 		const directory = new DataDirectory(path);
-		directory.lock();
+		directory.lock(options.lockKind);
 		return directory;
 	}
 
@@ -117,35 +138,59 @@ export class DataDirectory {
 	}
 
 	release() {
-		if (!this.owned) return;
-		this.owned = false;
+		const lock = this.lockHeld;
+		if (!lock) return;
+		this.lockHeld = undefined;
+		// owner.json goes first: once the lock is free, the next owner writes its own.
 		try {
 			unlinkSync(this.ownerFile);
 		} catch {
-			// Already gone: nothing to release.
+			// Already gone (the directory was removed): only the lock is left to release.
 		}
+
+		lock.release();
 	}
 
-	private lock() {
-		for (let attempt = 0; attempt < 3; attempt++) {
-			try {
-				const fd = openSync(this.ownerFile, 'wx');
-				const owner: Owner = {pid: process.pid, startedAt: new Date().toISOString()};
-				writeSync(fd, JSON.stringify(owner));
-				closeSync(fd);
-				this.owned = true;
+	/**
+	 * Takes the lock, or throws {@link DataDirectoryInUseError} naming its holder. An owner.json that is
+	 * missing, unreadable or names a dead process while the lock is held belongs to a holder that has
+	 * just locked and not yet written it (or to its dead predecessor): it is read again, and the lock
+	 * tried again, until {@link OWNER_RECORD_MS} has passed — never taken for "no owner".
+	 */
+	private lock(kind: LockKind | undefined) {
+		const deadline = Date.now() + OWNER_RECORD_MS;
+		const recordedOwnerIsAlive = () => {
+			for (;;) {
+				if (readOwner(this.path)) return true;
+				if (Date.now() >= deadline) return false;
+				sleepSync(10);
+			}
+		};
+
+		for (;;) {
+			const lock = DirectoryLock.tryAcquire(
+				this.path,
+				{
+					record: () =>
+						this.writeAtomically(
+							'owner.json',
+							JSON.stringify({pid: process.pid, startedAt: new Date().toISOString()}),
+						),
+					isAlive: recordedOwnerIsAlive,
+				},
+				kind,
+			);
+			if (lock) {
+				this.lockHeld = lock;
 				return;
-			} catch (error) {
-				if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
 			}
 
 			const owner = readOwner(this.path);
 			if (owner) throw new DataDirectoryInUseError(this.path, owner.pid, owner.endpoint);
-			// The owner is gone (crashed or killed): its lock is stale.
-			rmSync(this.ownerFile, {force: true});
+			if (Date.now() >= deadline)
+				throw new DataDirectoryInUseError(this.path, undefined, undefined);
+			sleepSync(10);
 		}
-
-		throw new Error(`could not lock the data directory ${this.path}`);
 	}
 
 	private writeAtomically(name: string, text: string) {
