@@ -24,7 +24,7 @@ import {
 } from 'node:fs';
 import {homedir} from 'node:os';
 import {join} from 'node:path';
-import {DirectoryLock, type LockKind} from './directory-lock.js';
+import {DirectoryLock, type LockKind, type OwnerRecord} from './directory-lock.js';
 
 export class DataDirectoryInUseError extends Error {
 	override readonly name = 'DataDirectoryInUseError';
@@ -44,7 +44,13 @@ export class DataDirectoryInUseError extends Error {
 	}
 }
 
-export type Owner = {pid: number; startedAt: string; endpoint?: string};
+export type Owner = {
+	pid: number;
+	startedAt: string;
+	endpoint?: string;
+	/** The socket-file lock's inode (directory-lock.ts), so a reader knows which binder wrote this. */
+	lock?: string;
+};
 
 /** `$XDG_DATA_HOME/kinesis-top`, else `~/.local/share/kinesis-top`. */
 export function defaultDataDirectory(environment = process.env) {
@@ -61,14 +67,20 @@ function isAlive(pid: number) {
 	}
 }
 
-/** The owner recorded in `directory`, if that process is still alive. */
-export function readOwner(directory: string): Owner | undefined {
+/** What `directory`'s owner.json says, whoever wrote it; undefined while it is missing or unreadable. */
+function readOwnerRecord(directory: string): Owner | undefined {
 	try {
 		const owner = JSON.parse(readFileSync(join(directory, 'owner.json'), 'utf8')) as Owner;
-		return Number.isInteger(owner.pid) && isAlive(owner.pid) ? owner : undefined;
+		return Number.isInteger(owner.pid) ? owner : undefined;
 	} catch {
 		return undefined;
 	}
+}
+
+/** The owner recorded in `directory`, if that process is still alive. */
+export function readOwner(directory: string): Owner | undefined {
+	const owner = readOwnerRecord(directory);
+	return owner && isAlive(owner.pid) ? owner : undefined;
 }
 
 /**
@@ -76,6 +88,11 @@ export function readOwner(directory: string): Owner | undefined {
  * owner.json (it does so right after locking) before giving up without its pid.
  */
 const OWNER_RECORD_MS = 2000;
+/**
+ * Socket-file lock: how long a socket's binder may take to record itself in owner.json before its
+ * socket counts as left by a process killed in between (and is reclaimed).
+ */
+const UNRECORDED_OWNER_MS = 1000;
 
 /** Blocks the thread for `ms`: opening a data directory is synchronous, and only waits at start-up. */
 function sleepSync(ms: number) {
@@ -89,6 +106,7 @@ export type DataDirectoryOptions = {
 
 export class DataDirectory {
 	private lockHeld: DirectoryLock | undefined;
+	private lockId: string | undefined;
 
 	private constructor(readonly path: string) {}
 
@@ -120,8 +138,7 @@ export class DataDirectory {
 
 	/** Records the endpoint this owner serves the directory at, for other processes to connect to. */
 	recordEndpoint(endpoint: string) {
-		const owner: Owner = {pid: process.pid, startedAt: new Date().toISOString(), endpoint};
-		this.writeAtomically('owner.json', JSON.stringify(owner));
+		this.recordOwner(endpoint);
 	}
 
 	streamDirectory(name: string, createdAt: number) {
@@ -159,27 +176,24 @@ export class DataDirectory {
 	 */
 	private lock(kind: LockKind | undefined) {
 		const deadline = Date.now() + OWNER_RECORD_MS;
-		const recordedOwnerIsAlive = () => {
-			for (;;) {
-				if (readOwner(this.path)) return true;
-				if (Date.now() >= deadline) return false;
-				sleepSync(10);
-			}
+		const record: OwnerRecord = {
+			record: (lockId) => {
+				this.lockId = lockId;
+				this.recordOwner(undefined);
+			},
+			isAlive: (lockId) => {
+				const giveUp = Date.now() + UNRECORDED_OWNER_MS;
+				for (;;) {
+					const recorded = readOwnerRecord(this.path);
+					if (recorded?.lock === lockId) return isAlive(recorded.pid);
+					if (Date.now() >= giveUp) return false;
+					sleepSync(10);
+				}
+			},
 		};
 
 		for (;;) {
-			const lock = DirectoryLock.tryAcquire(
-				this.path,
-				{
-					record: () =>
-						this.writeAtomically(
-							'owner.json',
-							JSON.stringify({pid: process.pid, startedAt: new Date().toISOString()}),
-						),
-					isAlive: recordedOwnerIsAlive,
-				},
-				kind,
-			);
+			const lock = DirectoryLock.tryAcquire(this.path, record, kind);
 			if (lock) {
 				this.lockHeld = lock;
 				return;
@@ -191,6 +205,22 @@ export class DataDirectory {
 				throw new DataDirectoryInUseError(this.path, undefined, undefined);
 			sleepSync(10);
 		}
+	}
+
+	/**
+	 * owner.json is replaced whole (a reader never sees it half-written) but not fsynced: it describes a
+	 * running process, so after a machine crash it is stale whatever it says.
+	 */
+	private recordOwner(endpoint: string | undefined) {
+		const owner: Owner = {
+			pid: process.pid,
+			startedAt: new Date().toISOString(),
+			endpoint,
+			lock: this.lockId,
+		};
+		const temporary = join(this.path, 'owner.json.tmp');
+		writeFileSync(temporary, JSON.stringify(owner));
+		renameSync(temporary, this.ownerFile);
 	}
 
 	private writeAtomically(name: string, text: string) {

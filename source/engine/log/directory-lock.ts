@@ -18,13 +18,15 @@
  *   see each other's lock.)
  * - Windows: a named pipe from the same device and inode, which behaves the same way.
  * - Elsewhere (macOS, the BSDs): a socket file in the directory. A dead owner's socket file remains and
- *   refuses connections; it is stale when owner.json names no live process. Two processes that both find
+ *   refuses connections; it is stale when owner.json, which names the socket file (its inode) its owner
+ *   bound, names a dead process — or, naming another socket, has not been rewritten by the socket's
+ *   binder within a second (it was killed between binding and recording). Two processes that both find
  *   it stale must not both unlink and bind (the second would unlink the first one's fresh socket), so a
  *   reclaim happens only while holding `owner.reclaim`, a directory whose creation is atomic; one left by
  *   a process killed mid-reclaim is removed after {@link ABANDONED_RECLAIM_MS}.
  */
 import {createServer, type Server} from 'node:net';
-import {existsSync, mkdirSync, rmdirSync, statSync, unlinkSync} from 'node:fs';
+import {mkdirSync, rmSync, statSync, unlinkSync} from 'node:fs';
 import {join} from 'node:path';
 
 export type LockKind = 'abstract' | 'pipe' | 'socket-file';
@@ -60,92 +62,92 @@ function directoryIdentity(directory: string) {
 	return `${dev}-${ino}`;
 }
 
+/**
+ * What the lock asks of the directory's owner record (owner.json): to write it, naming the lock it
+ * holds, and — for the socket-file kind — whether the record names a live process for the socket now
+ * at `lockId` (waiting a moment when it names none: its binder may not have written it yet).
+ */
+export type OwnerRecord = {
+	record: (lockId: string | undefined) => void;
+	isAlive: (lockId: string) => boolean;
+};
+
 export class DirectoryLock {
 	private constructor(
 		private readonly server: Server,
 		private readonly socketFile: string | undefined,
+		/** Which socket file this is (its inode), so owner.json can say whose record it is. */
+		readonly id: string | undefined,
 	) {}
 
 	/**
 	 * Takes the lock on `directory` and calls `owner.record` at once, or returns undefined when another
-	 * process holds it. For the socket-file kind, `owner.isAlive` says whether the process recorded as
-	 * owner still runs (waiting a moment for one that has just bound the socket to record itself), which
-	 * is what makes a leftover socket file stale.
+	 * process holds it.
 	 */
 	static tryAcquire(
 		directory: string,
-		owner: {record: () => void; isAlive: () => boolean},
+		owner: OwnerRecord,
 		kind: LockKind = defaultLockKind(),
 	): DirectoryLock | undefined {
-		const lock = DirectoryLock.bindFor(directory, owner, kind);
-		if (lock && kind !== 'socket-file') lock.recordOrRelease(owner.record);
+		if (kind === 'socket-file') return DirectoryLock.tryAcquireSocketFile(directory, owner);
+		const name =
+			kind === 'abstract'
+				? `\0kinesis-top-${directoryIdentity(directory)}`
+				: `\\\\.\\pipe\\kinesis-top-${directoryIdentity(directory)}`;
+		const server = bind(name);
+		if (!server) return undefined;
+		const lock = new DirectoryLock(server, undefined, undefined);
+		lock.recordOrRelease(owner);
 		return lock;
 	}
 
-	private static bindFor(
-		directory: string,
-		owner: {record: () => void; isAlive: () => boolean},
-		kind: LockKind,
-	) {
-		if (kind === 'abstract') {
-			const server = bind(`\0kinesis-top-${directoryIdentity(directory)}`);
-			return server && new DirectoryLock(server, undefined);
-		}
-
-		if (kind === 'pipe') {
-			const server = bind(`\\\\.\\pipe\\kinesis-top-${directoryIdentity(directory)}`);
-			return server && new DirectoryLock(server, undefined);
-		}
-
-		return DirectoryLock.tryAcquireSocketFile(directory, owner);
-	}
-
-	private static tryAcquireSocketFile(
-		directory: string,
-		owner: {record: () => void; isAlive: () => boolean},
-	) {
+	private static tryAcquireSocketFile(directory: string, owner: OwnerRecord) {
 		const socketFile = join(directory, 'owner.sock');
 		const held = (server: Server) => {
-			const lock = new DirectoryLock(server, socketFile);
-			lock.recordOrRelease(owner.record);
+			const lock = new DirectoryLock(server, socketFile, socketId(socketFile));
+			lock.recordOrRelease(owner);
 			return lock;
 		};
 
 		const server = bind(socketFile);
 		if (server) return held(server);
-		if (!existsSync(socketFile)) {
+		const id = socketId(socketFile);
+		if (id === undefined) {
 			throw new Error(`cannot bind the data directory's lock socket ${socketFile}`);
 		}
 
-		if (owner.isAlive()) return undefined;
+		if (owner.isAlive(id)) return undefined;
 		const reclaim = join(directory, 'owner.reclaim');
 		try {
 			mkdirSync(reclaim);
 		} catch (error) {
 			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
 			// Someone else is reclaiming; one killed while doing it left this behind.
-			if (Date.now() - statSync(reclaim).mtimeMs > ABANDONED_RECLAIM_MS) rmdirSync(reclaim);
+			const since = statSync(reclaim, {throwIfNoEntry: false})?.mtimeMs ?? Date.now();
+			if (Date.now() - since > ABANDONED_RECLAIM_MS)
+				rmSync(reclaim, {recursive: true, force: true});
 			return undefined;
 		}
 
 		try {
-			// Checked again under the reclaim lock: another process may have reclaimed it meanwhile.
-			// The new owner records itself before the reclaim lock goes, so the next one to check sees it.
+			// Checked again under the reclaim lock: another process may have reclaimed it meanwhile. The
+			// new owner records itself before the reclaim lock goes, so the next one to check sees it.
 			const again = bind(socketFile);
 			if (again) return held(again);
-			if (owner.isAlive()) return undefined;
-			unlinkSync(socketFile);
+			const current = socketId(socketFile);
+			if (current !== undefined && owner.isAlive(current)) return undefined;
+			rmSync(socketFile, {force: true});
 			const reclaimed = bind(socketFile);
 			return reclaimed && held(reclaimed);
 		} finally {
-			rmdirSync(reclaim);
+			rmSync(reclaim, {recursive: true, force: true});
 		}
 	}
 
 	/** A lock whose owner cannot be recorded (owner.json unwritable) is given up, not kept. */
-	private recordOrRelease(record: () => void) {
+	private recordOrRelease(owner: OwnerRecord) {
 		try {
-			record();
+			owner.record(this.id);
 		} catch (error) {
 			this.release();
 			throw error;
@@ -163,4 +165,9 @@ export class DirectoryLock {
 
 		this.server.close();
 	}
+}
+
+/** The socket file's inode, or undefined when there is none. */
+function socketId(socketFile: string) {
+	return statSync(socketFile, {bigint: true, throwIfNoEntry: false})?.ino.toString();
 }
