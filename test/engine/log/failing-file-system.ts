@@ -14,6 +14,8 @@ export function errno(code: string, call: string) {
 export class FailingFileSystem implements FileSystem {
 	/** How many times each call was made, failed or not. */
 	readonly calls = new Map<Call, number>();
+	/** The descriptor of every fdatasync asked for, failed or not, in order. */
+	readonly synced: number[] = [];
 	private readonly failing = new Map<Call, {code: string; times: number}>();
 	/** Bytes written through `write`/`writeSync` at positions never written before, when emulating a size. */
 	private used = 0;
@@ -72,11 +74,13 @@ export class FailingFileSystem implements FileSystem {
 	}
 
 	async fdatasync(fd: number) {
+		this.synced.push(fd);
 		this.check('fdatasync');
 		return nodeFileSystem.fdatasync(fd);
 	}
 
 	fdatasyncSync(fd: number) {
+		this.synced.push(fd);
 		this.check('fdatasyncSync');
 		nodeFileSystem.fdatasyncSync(fd);
 	}
