@@ -4,6 +4,7 @@
  * acknowledged; reads keep working; nothing already stored is damaged; writes resume once a full disk
  * has room again, while a failed sync leaves its shard refusing writes until a restart.
  */
+import {rmSync} from 'node:fs';
 import {afterEach, describe, expect, test} from 'vitest';
 import {KinesisEngine, type EngineOptions} from '../../source/engine/engine.js';
 import {KinesisError} from '../../source/engine/errors.js';
@@ -154,6 +155,23 @@ describe('a failed write (a full disk, a read-only or vanished directory)', () =
 		expect(readAll(engine)).toEqual([['kept']]);
 		await put(engine, 'third');
 		expect(readAll(engine)).toEqual([['kept', 'third']]);
+		await engine.close();
+	});
+
+	test('a vanished data directory: puts fail naming it, reads of what is in memory go on', async () => {
+		const dataDirectory = temporaryDirectory();
+		const {engine, told} = open(dataDirectory);
+		engine.createStream({StreamName: STREAM, ShardCount: 2});
+		await put(engine, 'before');
+		rmSync(dataDirectory, {recursive: true, force: true});
+		const error = await failure(put(engine, 'into the void'));
+		expect(error.code).toBe('InternalFailure');
+		expect(error.message).toMatch(/the data directory has gone \(ENOENT\)/);
+		// A shard whose first segment file cannot even be created says the same.
+		const other = await failure(put(engine, 'no file', 1));
+		expect(other.message).toMatch(/could not create segment file .*\(ENOENT\)/);
+		expect(told.length).toBeGreaterThan(0);
+		expect(readAll(engine)).toEqual([['before'], []]);
 		await engine.close();
 	});
 

@@ -100,6 +100,11 @@ export class BufferFile {
 					this.size + written,
 				);
 			}
+
+			// Writes to a file whose directory was deleted succeed and are lost: refuse them instead.
+			if (this.files.linkCount(this.fd) === 0) {
+				throw Object.assign(new Error('the file was deleted'), {code: 'ENOENT'});
+			}
 		} catch (error) {
 			this.cutBack(this.fd);
 			throw new DiskWriteError(

@@ -7,6 +7,7 @@ import {
 	closeSync,
 	fdatasync,
 	fdatasyncSync,
+	fstatSync,
 	fsyncSync,
 	ftruncateSync,
 	openSync,
@@ -37,6 +38,8 @@ export type FileSystem = {
 	fdatasyncSync(fd: number): void;
 	fsyncSync(fd: number): void;
 	ftruncateSync(fd: number, length: number): void;
+	/** How many directory entries name the open file: 0 once it (or its whole directory) was deleted. */
+	linkCount(fd: number): number;
 	closeSync(fd: number): void;
 	renameSync(from: string, to: string): void;
 };
@@ -53,6 +56,7 @@ export const nodeFileSystem: FileSystem = {
 	fdatasyncSync: (fd) => fdatasyncSync(fd),
 	fsyncSync: (fd) => fsyncSync(fd),
 	ftruncateSync: (fd, length) => ftruncateSync(fd, length),
+	linkCount: (fd) => fstatSync(fd).nlink,
 	closeSync: (fd) => closeSync(fd),
 	renameSync: (from, to) => renameSync(from, to),
 };

@@ -172,6 +172,16 @@ export class ShardLog {
 					written += bytesWritten;
 				}
 
+				// Writes to a file whose directory was deleted succeed and are lost: a vanished data
+				// directory must fail the put, not acknowledge it (one fstat per segment per flush).
+				if (this.files.linkCount(segment.fd) === 0) {
+					throw new DiskWriteError(
+						`could not write ${segment.path}`,
+						Object.assign(new Error('the file was deleted'), {code: 'ENOENT'}),
+						false,
+					);
+				}
+
 				segment.flushedSize = end;
 				this.unsynced.add(segment);
 				if (sync) await this.syncSegment(segment);

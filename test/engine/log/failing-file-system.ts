@@ -101,6 +101,11 @@ export class FailingFileSystem implements FileSystem {
 		nodeFileSystem.ftruncateSync(fd, length);
 	}
 
+	linkCount(fd: number) {
+		this.check('linkCount');
+		return nodeFileSystem.linkCount(fd);
+	}
+
 	closeSync(fd: number) {
 		this.check('closeSync');
 		this.ends.delete(fd);
