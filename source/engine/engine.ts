@@ -195,7 +195,7 @@ export class KinesisEngine {
 		this.metrics = new MetricsRecorder({clock: this.clock});
 		this.kinesisMetrics = new KinesisMetrics(context, this.metrics);
 		if (options.dataDirectory) {
-			this.directory = DataDirectory.open(options.dataDirectory);
+			this.directory = DataDirectory.open(options.dataDirectory, {files: options.files});
 			try {
 				this.commit = new GroupCommit(
 					options.syncEveryWrite ?? false,

@@ -12,7 +12,12 @@ import {waitFor} from '../helpers/wait-for.js';
 import {removeTemporaryDirectories, temporaryDirectory} from './helpers.js';
 import {FailingFileSystem} from './log/failing-file-system.js';
 
-afterEach(removeTemporaryDirectories);
+const opened: KinesisEngine[] = [];
+afterEach(async () => {
+	// Closed even when a test failed midway: an engine left open keeps its directory's lock.
+	for (const engine of opened.splice(0)) await engine.close();
+	removeTemporaryDirectories();
+});
 
 const STREAM = 'disk';
 /** Hash keys at the start of each of two shards' ranges: routes a record to the shard wanted. */
@@ -20,6 +25,7 @@ const SHARD_KEYS = ['0', (1n << 127n).toString()];
 
 function open(dataDirectory: string, options: EngineOptions = {}) {
 	const engine = new KinesisEngine({dataDirectory, enforceLimits: false, ...options});
+	opened.push(engine);
 	const told: string[] = [];
 	engine.onDiskFailure((message) => told.push(message));
 	return {engine, told};
@@ -208,6 +214,39 @@ describe('a failed write (a full disk, a read-only or vanished directory)', () =
 		check(readAll(again));
 		await again.close();
 	});
+});
+
+describe('a failed metadata save', () => {
+	test.each([
+		['renameSync', 'EROFS', /read-only \(EROFS\)/],
+		['fsyncSync', 'EIO', /EIO/],
+		['writeSync', 'ENOSPC', /ENOSPC/],
+	] as const)(
+		'a %s failing (%s): the change fails with InternalFailure and is undone; it works once the disk does',
+		async (call, code, cause) => {
+			const dataDirectory = temporaryDirectory();
+			const files = new FailingFileSystem();
+			const {engine} = open(dataDirectory, {files});
+			engine.createStream({StreamName: 'kept', ShardCount: 1});
+			files.fail(call, code);
+			let error: unknown;
+			try {
+				engine.createStream({StreamName: STREAM, ShardCount: 1});
+			} catch (caught) {
+				error = caught;
+			}
+
+			expect(error).toMatchObject({code: 'InternalFailure', statusCode: 500});
+			expect((error as Error).message).toMatch(cause);
+			expect(engine.listStreams()).toEqual(['kept']);
+			files.heal();
+			engine.createStream({StreamName: STREAM, ShardCount: 1});
+			await engine.close();
+			const again = open(dataDirectory).engine;
+			expect(again.listStreams().toSorted()).toEqual([STREAM, 'kept']);
+			await again.close();
+		},
+	);
 });
 
 describe('a failed sync', () => {

@@ -181,7 +181,9 @@ export class FirehoseEngine {
 			? new DirectoryObjectStore(bucketDirectory)
 			: new MemoryObjectStore(options.memoryBucketBytes);
 		if (options.dataDirectory) {
-			this.directory = DataDirectory.open(join(options.dataDirectory, 'firehose'));
+			this.directory = DataDirectory.open(join(options.dataDirectory, 'firehose'), {
+				files: options.files,
+			});
 			try {
 				this.load();
 			} catch (error) {

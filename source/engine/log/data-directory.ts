@@ -11,10 +11,7 @@
  * ```
  */
 import {
-	closeSync,
-	fsyncSync,
 	mkdirSync,
-	openSync,
 	readdirSync,
 	readFileSync,
 	renameSync,
@@ -25,6 +22,7 @@ import {
 import {homedir} from 'node:os';
 import {join} from 'node:path';
 import {DirectoryLock, type LockKind, type OwnerRecord} from './directory-lock.js';
+import {DiskWriteError, nodeFileSystem, type FileSystem} from './file-system.js';
 
 export class DataDirectoryInUseError extends Error {
 	override readonly name = 'DataDirectoryInUseError';
@@ -102,18 +100,23 @@ function sleepSync(ms: number) {
 export type DataDirectoryOptions = {
 	/** Which lock to take (default: the platform's, see directory-lock.ts); tests try the others. */
 	lockKind?: LockKind;
+	/** The metadata writes' file operations (default node:fs); tests inject disk failures. */
+	files?: FileSystem;
 };
 
 export class DataDirectory {
 	private lockHeld: DirectoryLock | undefined;
 	private lockId: string | undefined;
 
-	private constructor(readonly path: string) {}
+	private constructor(
+		readonly path: string,
+		private readonly files: FileSystem,
+	) {}
 
 	/** Takes ownership of `path` (creating it), or throws {@link DataDirectoryInUseError}. */
 	static open(path: string, options: DataDirectoryOptions = {}): DataDirectory {
 		mkdirSync(join(path, 'streams'), {recursive: true});
-		const directory = new DataDirectory(path);
+		const directory = new DataDirectory(path, options.files ?? nodeFileSystem);
 		directory.lock(options.lockKind);
 		return directory;
 	}
@@ -223,22 +226,37 @@ export class DataDirectory {
 		renameSync(temporary, this.ownerFile);
 	}
 
+	/** Replaces `name` whole or not at all; a failure says what failed, and why, in a DiskWriteError. */
 	private writeAtomically(name: string, text: string) {
-		const temporary = join(this.path, `${name}.tmp`);
-		const fd = openSync(temporary, 'w');
 		try {
-			writeFileSync(fd, text);
-			fsyncSync(fd);
+			this.replaceFile(name, text);
+		} catch (error) {
+			throw new DiskWriteError(`could not save ${name}`, error as NodeJS.ErrnoException, false);
+		}
+	}
+
+	private replaceFile(name: string, text: string) {
+		const files = this.files;
+		const temporary = join(this.path, `${name}.tmp`);
+		const fd = files.openSync(temporary, 'w');
+		try {
+			const bytes = Buffer.from(text);
+			let written = 0;
+			while (written < bytes.length) {
+				written += files.writeSync(fd, bytes, written, bytes.length - written);
+			}
+
+			files.fsyncSync(fd);
 		} finally {
-			closeSync(fd);
+			files.closeSync(fd);
 		}
 
-		renameSync(temporary, join(this.path, name));
-		const directory = openSync(this.path, 'r');
+		files.renameSync(temporary, join(this.path, name));
+		const directory = files.openSync(this.path, 'r');
 		try {
-			fsyncSync(directory);
+			files.fsyncSync(directory);
 		} finally {
-			closeSync(directory);
+			files.closeSync(directory);
 		}
 	}
 }
