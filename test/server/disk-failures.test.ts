@@ -66,7 +66,6 @@ test('a put the disk refuses is answered InternalFailure (500) naming the cause;
 		expect((read.body.Records as unknown[]).length).toBe(1);
 
 		// Firehose's buffers, on the same failing disk.
-		files.fail('writeSync', 'ENOSPC');
 		const firehose = (action: string, input: unknown) =>
 			call(url, `Firehose_20150804.${action}`, input);
 		await firehose('CreateDeliveryStream', {
@@ -76,6 +75,7 @@ test('a put the disk refuses is answered InternalFailure (500) naming the cause;
 				BucketARN: 'arn:aws:s3:::archive',
 			},
 		});
+		files.fail('writeSync', 'ENOSPC');
 		const archived = await firehose('PutRecord', {
 			DeliveryStreamName: 'wire-archive',
 			Record: {Data: data},
