@@ -15,7 +15,8 @@
  *   paths to the same directory get the same name). It has no file, so there is nothing stale to
  *   remove: the name exists exactly as long as the owner's socket. (Abstract names are per network
  *   namespace: two containers sharing a directory through a volume but not a network namespace do not
- *   see each other's lock.)
+ *   see each other's lock. And a directory deleted while its owner runs frees its inode: a new directory
+ *   given the same inode reads as locked until that owner exits — a refusal, never two owners.)
  * - Windows: a named pipe from the same device and inode, which behaves the same way.
  * - Elsewhere (macOS, the BSDs): a socket file in the directory. A dead owner's socket file remains and
  *   refuses connections; it is stale when owner.json, which names the socket file (its inode) its owner
