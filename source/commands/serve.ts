@@ -270,6 +270,10 @@ export const serveCommand: EngineCommand = {
 					backend.kinesis.onMemoryTrim((notice) => {
 						void out.write(`kinesis-top serve: ${notice.message}\n`);
 					});
+					// A write the disk refused: the request that hit it is answered InternalFailure (500).
+					backend.onDiskFailure((message) => {
+						void out.write(`kinesis-top serve: disk failure: ${message}\n`);
+					});
 					if (!signal.aborted) {
 						await new Promise((resolve) => signal.addEventListener('abort', resolve, {once: true}));
 					}

@@ -92,9 +92,10 @@ async function openLocal(options: BackendOptions, environment: NodeJS.ProcessEnv
 		}
 
 		// The owner may be starting: it locks the directory first and records its endpoint once listening.
-		let owner: Owner | undefined = inUse.endpoint
-			? {pid: inUse.ownerPid, startedAt: '', endpoint: inUse.endpoint}
-			: readOwner(dataDirectory);
+		let owner: Owner | undefined =
+			inUse.endpoint && inUse.ownerPid !== undefined
+				? {pid: inUse.ownerPid, startedAt: '', endpoint: inUse.endpoint}
+				: readOwner(dataDirectory);
 		while (owner && !owner.endpoint && Date.now() < deadline) {
 			await new Promise((resolve) => setTimeout(resolve, 50));
 			owner = readOwner(dataDirectory);

@@ -30,6 +30,8 @@ import {amazonUtcString, decodeIterator, encodeIterator} from './iterator.js';
 import {LIMITS} from './limits.js';
 import {DEFAULT_MEMORY_BUDGET_BYTES, MemoryBudget, type MemoryTrimNotice} from './memory-budget.js';
 import {DataDirectory} from './log/data-directory.js';
+import {DiskFailures} from './log/disk-failures.js';
+import type {FileSystem} from './log/file-system.js';
 import {GroupCommit} from './log/group-commit.js';
 import {SegmentCache} from './log/segment-cache.js';
 import {ShardLog} from './log/shard-log.js';
@@ -82,6 +84,8 @@ export type EngineOptions = {
 	/** fdatasync before acknowledging each group commit (else every `syncIntervalMs`). */
 	syncEveryWrite?: boolean;
 	syncIntervalMs?: number;
+	/** The write path's file operations (default node:fs); tests inject disk failures through it. */
+	files?: FileSystem;
 	segmentBytes?: number;
 	/** On-disk mode: segment data kept cached in memory (default `memoryBudgetBytes`, else 256 MiB). */
 	cacheBytes?: number;
@@ -144,6 +148,7 @@ export class KinesisEngine {
 	readonly kinesisMetrics: KinesisMetrics;
 	private lastTrim = 0;
 	private closed = false;
+	private readonly diskFailures = new DiskFailures();
 
 	constructor(options: EngineOptions = {}) {
 		this.options = options;
@@ -190,11 +195,12 @@ export class KinesisEngine {
 		this.metrics = new MetricsRecorder({clock: this.clock});
 		this.kinesisMetrics = new KinesisMetrics(context, this.metrics);
 		if (options.dataDirectory) {
-			this.directory = DataDirectory.open(options.dataDirectory);
+			this.directory = DataDirectory.open(options.dataDirectory, {files: options.files});
 			try {
 				this.commit = new GroupCommit(
 					options.syncEveryWrite ?? false,
 					options.syncIntervalMs ?? 200,
+					this.diskFailures,
 				);
 				this.load();
 			} catch (error) {
@@ -215,6 +221,14 @@ export class KinesisEngine {
 	 */
 	get memoryTrimNotice(): MemoryTrimNotice | undefined {
 		return this.memory?.notice;
+	}
+
+	/**
+	 * Calls `listener` when writing to the data directory fails (disk-failures.ts says which failures
+	 * are told, and how often), for `serve` to log. The put that hit it gets InternalFailure either way.
+	 */
+	onDiskFailure(listener: (message: string) => void): () => void {
+		return this.diskFailures.listen(listener);
 	}
 
 	/** Calls `listener` once, when records are first trimmed early (see {@link memoryTrimNotice}). */
@@ -493,7 +507,8 @@ export class KinesisEngine {
 		const output = await this.putRecords({...input, Records: [input]}, 'data');
 		const [result] = output.Records;
 		if (result.ErrorCode !== undefined) {
-			throw new KinesisError(result.ErrorCode, result.ErrorMessage, 400, true);
+			const status = result.ErrorCode === 'InternalFailure' ? 500 : 400;
+			throw new KinesisError(result.ErrorCode, result.ErrorMessage, status, true);
 		}
 
 		return {
@@ -522,6 +537,7 @@ export class KinesisEngine {
 		const results: PutRecordsResultEntry[] = new Array(entries.length);
 		let failed = 0;
 		let lastLog: ShardLog | undefined;
+		const written = this.commit && new Set<ShardLog>();
 		let bytes = 0;
 		let appended = 0;
 		const shardMetrics = this.kinesisMetrics.shardWrites(stream);
@@ -549,14 +565,24 @@ export class KinesisEngine {
 				continue;
 			}
 
+			if (shard.log.failure) {
+				// Its disk failed to sync: nothing more is written to it until a restart.
+				failed++;
+				results[i] = {
+					ErrorCode: 'InternalFailure',
+					ErrorMessage: `Shard ${shard.id} of stream ${stream.name} takes no writes until kinesis-top restarts: ${shard.log.failure.message}`,
+				};
+				continue;
+			}
+
 			const counter = stream.nextCounter++;
 			shard.log.append(counter, now, entry.PartitionKey, keyBytes, entry.Data);
 			bytes += entry.Data.length;
 			appended += keyBytes + entry.Data.length;
 			shardMetrics?.put(shard, entry.Data.length);
-			if (this.commit && shard.log !== lastLog) {
+			if (written && shard.log !== lastLog) {
 				lastLog = shard.log;
-				void this.commit.request(lastLog);
+				written.add(lastLog);
 			}
 
 			results[i] = {
@@ -566,9 +592,9 @@ export class KinesisEngine {
 		}
 
 		if (this.memory?.appended(appended)) this.memory.keep(this.streams.values());
-		if (this.commit && lastLog) {
+		if (this.commit && written && written.size > 0) {
 			try {
-				await this.commit.request(lastLog);
+				await this.commit.requestAll(written);
 			} catch (error) {
 				throw new KinesisError(
 					'InternalFailure',
@@ -1259,6 +1285,7 @@ export class KinesisEngine {
 				directory: streamDirectory && `${streamDirectory}/${shardIdOf(index)}`,
 				segmentBytes: this.segmentBytes(),
 				cache: this.cache,
+				files: this.options.files,
 			});
 	}
 

@@ -39,6 +39,7 @@ export class LocalBackend {
 				deleteDelayMs: options.deleteDelayMs,
 				syncEveryWrite: options.syncEveryWrite,
 				syncIntervalMs: options.syncIntervalMs,
+				files: options.files,
 			});
 			return new LocalBackend(kinesis, firehose);
 		} catch (error) {
@@ -54,6 +55,14 @@ export class LocalBackend {
 	/** The CloudWatch recorder both engines write to. */
 	get metrics(): MetricsRecorder {
 		return this.kinesis.metrics;
+	}
+
+	/** Calls `listener` when either engine fails to write to the data directory (for serve's log). */
+	onDiskFailure(listener: (message: string) => void): () => void {
+		const stops = [this.kinesis.onDiskFailure(listener), this.firehose.onDiskFailure(listener)];
+		return () => {
+			for (const stop of stops) stop();
+		};
 	}
 
 	/** Records the loopback endpoint serving this backend, for other processes on the same directory. */

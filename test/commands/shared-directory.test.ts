@@ -140,6 +140,91 @@ describe('a data directory shared between kinesis-top processes', () => {
 		}
 	});
 
+	test('real commands (put, tail, serve) started at the same instant: one owns the directory, the others go through it or name its pid', async () => {
+		const {dataDirectory, ok} = localCli();
+		await ok(['create', 'race', '--shards', '2']);
+		const run = (argv: string[]) => {
+			const child = spawn(
+				process.execPath,
+				['bin/kinesis-top.js', '--local', '--data-dir', dataDirectory, ...argv],
+				{cwd: root},
+			);
+			children.push(child);
+			let stdout = '';
+			let stderr = '';
+			child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+			child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+			const exited = new Promise<{status: number | null; stdout: string; stderr: string}>(
+				(resolve) => child.once('close', (status) => resolve({status, stdout, stderr})),
+			);
+			return {
+				pid: child.pid!,
+				exited,
+				running: () => child.exitCode === null,
+				stdout: () => stdout,
+			};
+		};
+
+		// Five rounds of two to four `put`s and a `tail` started in the same tick: 12–20 full processes,
+		// as many as fit a shared 2-core machine's test time (the lock itself races 200 rounds in
+		// test/engine/directory-lock.test.ts).
+		const acknowledged: string[] = [];
+		for (let round = 0; round < 5; round++) {
+			const texts = Array.from({length: 2 + (round % 3)}, (_, i) => `round-${round}-put-${i}`);
+			const racing = [
+				...texts.map((text) => ({text, ...run(['put', 'race', '--key', text, '--data', text])})),
+				{text: undefined, ...run(['tail', 'race', '--from', 'trim-horizon', '--no-follow'])},
+			];
+			const pids = racing.map((process) => process.pid);
+			for (const {text, exited} of racing) {
+				const {status, stderr} = await exited;
+				if (status === 0) {
+					if (text) acknowledged.push(text);
+					continue;
+				}
+
+				// Refused: by a process of this round that owned the directory, named by its pid.
+				const named = /in use by kinesis-top process (\d+)/.exec(stderr);
+				expect(named, `round ${round}: ${stderr}`).not.toBeNull();
+				expect(pids).toContain(Number(named![1]));
+			}
+		}
+
+		// And `serve` racing two `put`s: the puts go through it, or own the directory themselves (serve
+		// is then refused, naming one of them), or are refused naming it.
+		for (let round = 0; round < 2; round++) {
+			const serve = run(['serve', '--port', '0', '--create-ms', '0']);
+			const texts = [`serve-${round}-a`, `serve-${round}-b`];
+			const puts = texts.map((text) => ({
+				text,
+				...run(['put', 'race', '--key', text, '--data', text]),
+			}));
+			const pids = [serve.pid, ...puts.map((put) => put.pid)];
+			for (const {text, exited} of puts) {
+				const {status, stderr} = await exited;
+				if (status === 0) acknowledged.push(text);
+				else expect(pids, stderr).toContain(Number(/process (\d+)/.exec(stderr)?.[1]));
+			}
+
+			// Stopped once it is up (a SIGTERM while it loads would end it before its handler is set).
+			await waitFor(() => !serve.running() || serve.stdout().includes('kinesis-top serve:'), {
+				timeoutMs: 15_000,
+				message: 'serve to start or be refused',
+			});
+			if (serve.running()) process.kill(serve.pid, 'SIGTERM');
+			const served = await serve.exited;
+			if (served.status !== 0)
+				expect(pids).toContain(Number(/process (\d+)/.exec(served.stderr)?.[1]));
+		}
+
+		expect(acknowledged.length).toBeGreaterThan(0);
+		const tail = ndjson<TailLine>(
+			await ok(['tail', 'race', '--from', 'trim-horizon', '--no-follow']),
+		);
+		const stored = tail.map((line) => Buffer.from(line.Data, 'base64').toString());
+		expect(stored.toSorted()).toEqual(acknowledged.toSorted());
+	}, 120_000);
+
 	test('an in-process owner that records its endpoint late is still found', async () => {
 		const dataDirectory = temporaryDirectory();
 		const engine = new KinesisEngine({dataDirectory});

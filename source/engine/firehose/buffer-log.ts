@@ -16,20 +16,14 @@
  * (`pwrite`), so an accepted record survives the process crashing or being killed. With
  * `syncEveryWrite` each append is also fdatasynced before it returns (survives power loss); otherwise
  * the engine fdatasyncs written files in the background every `syncIntervalMs`.
+ *
+ * Disk failures (the Kinesis shard logs' policy): a failed write is cut back off the file and thrown, so
+ * the records are not accepted and the next append goes where they would have; a failed sync is thrown
+ * too and is sticky — the file takes no more appends (DiskWriteError says why a sync is never retried).
  */
-import {
-	closeSync,
-	fdatasyncSync,
-	fsyncSync,
-	mkdirSync,
-	openSync,
-	readdirSync,
-	readFileSync,
-	truncateSync,
-	unlinkSync,
-	writeSync,
-} from 'node:fs';
+import {mkdirSync, readdirSync, readFileSync, truncateSync, unlinkSync} from 'node:fs';
 import {join} from 'node:path';
+import {DiskWriteError, nodeFileSystem, type FileSystem} from '../log/file-system.js';
 import {checkFrame, frameSize, readFrame, writeFrame} from '../log/frame.js';
 
 export type BufferedRecord = {
@@ -47,18 +41,31 @@ const fileName = (number: number) => String(number).padStart(20, '0') + SUFFIX;
 export class BufferFile {
 	private fd: number | undefined;
 	private dirty = false;
+	/** Set when a sync of this file failed: it takes no more appends. */
+	failure: DiskWriteError | undefined;
 
 	constructor(
 		readonly path: string,
 		private size: number,
 		private readonly syncEveryWrite: boolean,
 		forAppending = true,
+		private readonly files: FileSystem = nodeFileSystem,
 	) {
-		if (forAppending) this.fd = openSync(path, size === 0 ? 'w' : 'r+');
+		if (!forAppending) return;
+		try {
+			this.fd = files.openSync(path, size === 0 ? 'w' : 'r+');
+		} catch (error) {
+			throw new DiskWriteError(
+				`could not create buffer file ${path}`,
+				error as NodeJS.ErrnoException,
+				false,
+			);
+		}
 	}
 
-	/** Writes the records' frames after the last whole one (a failed write is overwritten by the next). */
+	/** Writes the records' frames after the last whole one; on failure, nothing of them stays. */
 	append(records: BufferedRecord[]) {
+		if (this.failure) throw this.failure;
 		if (this.fd === undefined) throw new Error(`buffer file ${this.path} is closed`);
 		let total = 0;
 		const keyBytes = records.map((record) => Buffer.byteLength(record.source));
@@ -83,34 +90,95 @@ export class BufferFile {
 		}
 
 		let written = 0;
-		while (written < total) {
-			written += writeSync(this.fd, buffer, written, total - written, this.size + written);
+		try {
+			while (written < total) {
+				written += this.files.writeSync(
+					this.fd,
+					buffer,
+					written,
+					total - written,
+					this.size + written,
+				);
+			}
+
+			// Writes to a file whose directory was deleted succeed and are lost: refuse them instead.
+			if (this.files.linkCount(this.fd) === 0) {
+				throw Object.assign(new Error('the file was deleted'), {code: 'ENOENT'});
+			}
+		} catch (error) {
+			this.cutBack(this.fd);
+			throw new DiskWriteError(
+				`could not write ${this.path}`,
+				error as NodeJS.ErrnoException,
+				false,
+			);
 		}
 
-		if (this.syncEveryWrite) fdatasyncSync(this.fd);
-		else this.dirty = true;
+		this.dirty = true;
+		if (this.syncEveryWrite) {
+			try {
+				this.sync();
+			} catch (error) {
+				// Not accepted: cut off (best effort: after a failed sync nothing is sure), and sticky.
+				this.cutBack(this.fd);
+				throw error;
+			}
+		}
+
 		this.size += total;
 	}
 
 	/** fdatasync what was written since the last sync (the background step of the interval policy). */
 	sync() {
+		if (this.failure) throw this.failure;
 		if (this.fd === undefined || !this.dirty) return;
-		fdatasyncSync(this.fd);
+		try {
+			this.files.fdatasyncSync(this.fd);
+		} catch (error) {
+			this.failure = new DiskWriteError(
+				`could not sync ${this.path}`,
+				error as NodeJS.ErrnoException,
+				true,
+			);
+			throw this.failure;
+		}
+
 		this.dirty = false;
+	}
+
+	/**
+	 * Cuts the file back to its accepted frames after a failed append, so that a shorter append later
+	 * cannot leave part of the failed one behind it for recovery to find. When even that fails the file
+	 * is in an unknown state: sticky, as a failed sync.
+	 */
+	private cutBack(fd: number) {
+		try {
+			this.files.ftruncateSync(fd, this.size);
+		} catch (error) {
+			this.failure ??= new DiskWriteError(
+				`could not cut ${this.path} back after a failed write`,
+				error as NodeJS.ErrnoException,
+				true,
+			);
+		}
 	}
 
 	/** Syncs and closes the file: the buffer takes no more records. */
 	close() {
 		if (this.fd === undefined) return;
-		this.sync();
-		closeSync(this.fd);
+		const fd = this.fd;
 		this.fd = undefined;
+		try {
+			this.sync();
+		} finally {
+			this.files.closeSync(fd);
+		}
 	}
 
 	/** Deletes the file: its buffer was delivered (or its delivery stream deleted). */
 	remove() {
 		if (this.fd !== undefined) {
-			closeSync(this.fd);
+			this.files.closeSync(this.fd);
 			this.fd = undefined;
 		}
 
@@ -134,20 +202,45 @@ export class BufferLog {
 	constructor(
 		readonly directory: string,
 		private readonly syncEveryWrite: boolean,
+		private readonly files: FileSystem = nodeFileSystem,
 	) {
 		mkdirSync(directory, {recursive: true});
 	}
 
 	/** A new, empty buffer file. */
 	create(number: number): BufferFile {
-		const file = new BufferFile(join(this.directory, fileName(number)), 0, this.syncEveryWrite);
-		if (this.syncEveryWrite) this.syncDirectory();
+		const file = new BufferFile(
+			join(this.directory, fileName(number)),
+			0,
+			this.syncEveryWrite,
+			true,
+			this.files,
+		);
+		if (this.syncEveryWrite) {
+			try {
+				this.syncDirectory();
+			} catch (error) {
+				file.remove();
+				throw new DiskWriteError(
+					`could not sync ${this.directory}`,
+					error as NodeJS.ErrnoException,
+					true,
+				);
+			}
+		}
+
 		return file;
 	}
 
 	/** A recovered buffer's file: reopened to append to it (the open buffer), or only to delete it later. */
 	reopen(recovered: RecoveredBuffer, forAppending: boolean): BufferFile {
-		return new BufferFile(recovered.path, recovered.size, this.syncEveryWrite, forAppending);
+		return new BufferFile(
+			recovered.path,
+			recovered.size,
+			this.syncEveryWrite,
+			forAppending,
+			this.files,
+		);
 	}
 
 	/**
@@ -190,11 +283,11 @@ export class BufferLog {
 	}
 
 	private syncDirectory() {
-		const fd = openSync(this.directory, 'r');
+		const fd = this.files.openSync(this.directory, 'r');
 		try {
-			fsyncSync(fd);
+			this.files.fsyncSync(fd);
 		} finally {
-			closeSync(fd);
+			this.files.closeSync(fd);
 		}
 	}
 }

@@ -3,6 +3,7 @@
  * waiting to be delivered (in order; the head one is being delivered or retried), and the counters the
  * console shows. The FirehoseEngine drives it; this file only holds and describes it.
  */
+import type {DiskWriteError} from '../log/file-system.js';
 import {PerSecondMeter} from '../limits.js';
 import type {BufferedRecord, BufferFile, BufferLog} from './buffer-log.js';
 import {settingsOf, type DeliverySettings, type StoredDestination} from './destination.js';
@@ -76,6 +77,8 @@ export class DeliveryStream {
 	nextOrdinal = 0;
 	/** Set once the delivery stream is gone: deliveries in flight must not touch its files. */
 	removed = false;
+	/** Set when a buffer file of it failed to sync: it accepts no records until a restart. */
+	diskFailure: DiskWriteError | undefined;
 	readonly writes = new PerSecondMeter();
 	readonly requests = new PerSecondMeter();
 	readonly lastDeliveries: Delivery[] = [];

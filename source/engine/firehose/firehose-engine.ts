@@ -38,6 +38,8 @@ import type {KinesisEngine} from '../engine.js';
 import {KinesisError, saveOrUndo} from '../errors.js';
 import type {KinesisRecord} from '../types.js';
 import {DataDirectory} from '../log/data-directory.js';
+import {DiskFailures} from '../log/disk-failures.js';
+import {DiskWriteError, type FileSystem} from '../log/file-system.js';
 import {BufferLog, type BufferedRecord} from './buffer-log.js';
 import {DeliveryStream, RecordBuffer, type DeliveryStreamMetadata} from './delivery-stream.js';
 import {
@@ -118,6 +120,8 @@ export type FirehoseEngineOptions = {
 	/** fdatasync each buffer append before acknowledging it (else every `syncIntervalMs`). */
 	syncEveryWrite?: boolean;
 	syncIntervalMs?: number;
+	/** The buffer files' operations (default node:fs); tests inject disk failures through it. */
+	files?: FileSystem;
 	/** Failed attempts before a buffer goes to the error output prefix. Default 10. */
 	maxDeliveryAttempts?: number;
 	/** Default 1,000 ms, doubling per attempt up to `retryMaxDelayMs` (default 5,000 ms). */
@@ -159,6 +163,7 @@ export class FirehoseEngine {
 	private ticking: Promise<void> | undefined;
 	private tickAgain = false;
 	private closed = false;
+	private readonly diskFailures = new DiskFailures();
 
 	constructor(options: FirehoseEngineOptions = {}) {
 		this.options = options;
@@ -176,7 +181,9 @@ export class FirehoseEngine {
 			? new DirectoryObjectStore(bucketDirectory)
 			: new MemoryObjectStore(options.memoryBucketBytes);
 		if (options.dataDirectory) {
-			this.directory = DataDirectory.open(join(options.dataDirectory, 'firehose'));
+			this.directory = DataDirectory.open(join(options.dataDirectory, 'firehose'), {
+				files: options.files,
+			});
 			try {
 				this.load();
 			} catch (error) {
@@ -193,6 +200,14 @@ export class FirehoseEngine {
 		if (this.directory && !options.syncEveryWrite && syncEvery > 0) {
 			this.every(syncEvery, () => this.syncBuffers());
 		}
+	}
+
+	/**
+	 * Calls `listener` when writing a buffer file or the metadata fails (disk-failures.ts says how often),
+	 * for `serve` to log; the put that hit it has its records fail with InternalFailure either way.
+	 */
+	onDiskFailure(listener: (message: string) => void): () => void {
+		return this.diskFailures.listen(listener);
 	}
 
 	/** The directory buckets are kept in, or undefined when delivered objects are kept in memory. */
@@ -869,6 +884,7 @@ export class FirehoseEngine {
 		records: BufferedRecord[],
 		now: number,
 	): {accepted: number; error?: unknown} {
+		if (stream.diskFailure) return {accepted: 0, error: this.stickyError(stream.diskFailure)};
 		let taken = 0;
 		try {
 			while (taken < records.length) {
@@ -885,10 +901,29 @@ export class FirehoseEngine {
 				if (buffer.bytes >= limit) this.closeOpenBuffer(stream);
 			}
 		} catch (error) {
-			return {accepted: taken, error};
+			if (!(error instanceof DiskWriteError)) return {accepted: taken, error};
+			this.diskFailed(stream, error);
+			return {accepted: taken, error: error.sticky ? this.stickyError(error) : error};
 		}
 
+		this.diskFailures.recovered();
 		return {accepted: taken};
+	}
+
+	/** Reports a failed write or sync; a failed sync leaves `stream` refusing records until a restart. */
+	private diskFailed(stream: DeliveryStream | undefined, error: unknown) {
+		const failure =
+			error instanceof DiskWriteError
+				? error
+				: new DiskWriteError('could not write', error as NodeJS.ErrnoException, false);
+		if (stream && failure.sticky) stream.diskFailure ??= failure;
+		this.diskFailures.report(failure);
+	}
+
+	private stickyError(failure: DiskWriteError) {
+		return new Error(
+			`${failure.message}; the delivery stream takes no records until kinesis-top restarts`,
+		);
 	}
 
 	private newBuffer(stream: DeliveryStream) {
@@ -903,8 +938,10 @@ export class FirehoseEngine {
 		stream.open = undefined;
 		try {
 			buffer.file?.close();
-		} catch {
-			// Closing only syncs; the records were written and the next sync retries nothing else.
+		} catch (error) {
+			// Closing syncs: its records are written but may not be on the disk. They are still
+			// delivered from memory; the stream takes no more records.
+			this.diskFailed(stream, error);
 		}
 
 		stream.closed.push(buffer);
@@ -989,8 +1026,9 @@ export class FirehoseEngine {
 		if (stream.source) this.trySave();
 		try {
 			buffer.file?.remove();
-		} catch {
+		} catch (error) {
 			// A leftover file is delivered again after a restart: at least once, as Firehose.
+			this.diskFailed(undefined, error);
 		}
 
 		return true;
@@ -1064,6 +1102,7 @@ export class FirehoseEngine {
 			? new BufferLog(
 					this.streamDirectory(metadata.name, metadata.createdAt),
 					!!this.options.syncEveryWrite,
+					this.options.files,
 				)
 			: undefined;
 		const source = metadata.source ? new KinesisSource(metadata.source) : undefined;
@@ -1206,21 +1245,31 @@ export class FirehoseEngine {
 		saveOrUndo(() => this.save(), undo);
 	}
 
-	/** Saves source positions in the background; a failure only means re-reading after a restart. */
+	/**
+	 * Saves source positions in the background; a failure only means re-reading after a restart (the
+	 * buffers still hold the records; positions are recovered from them), but it is reported.
+	 */
 	private trySave() {
 		try {
 			this.save();
-		} catch {
-			// The buffers still hold the records; positions are recovered from them.
+		} catch (error) {
+			this.diskFailures.report(
+				new DiskWriteError(
+					'could not save the Firehose metadata',
+					error as NodeJS.ErrnoException,
+					false,
+				),
+			);
 		}
 	}
 
+	/** The interval policy's background sync. A failure is not retried: the stream stops taking records. */
 	private syncBuffers() {
 		for (const stream of this.streams.values()) {
 			try {
 				stream.open?.file?.sync();
-			} catch {
-				// Retried at the next interval.
+			} catch (error) {
+				this.diskFailed(stream, error);
 			}
 		}
 	}
@@ -1229,8 +1278,9 @@ export class FirehoseEngine {
 		for (const stream of this.streams.values()) {
 			try {
 				stream.open?.file?.close();
-			} catch {
-				// Nothing more can be done for it here; the records were written.
+			} catch (error) {
+				// The records were written; whether they reached the disk is for recovery to find.
+				this.diskFailed(stream, error);
 			}
 		}
 	}

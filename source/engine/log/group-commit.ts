@@ -8,7 +8,14 @@
  * `syncEveryWrite` each flush also fdatasyncs before acknowledging (survives power loss); otherwise the
  * logs are fdatasynced every `syncIntervalMs` in the background, so at most that much acknowledged data
  * can be lost if the machine itself goes down.
+ *
+ * Disk failures: puts wait per shard log, so a log whose flush fails fails only the puts that wrote to it
+ * (its unwritten frames are rolled back: shard-log.ts), and `failures` is told. A failed sync is
+ * never retried — in the background either — and leaves its log refusing writes until a restart
+ * (DiskWriteError says why).
  */
+import {DiskFailures} from './disk-failures.js';
+import type {DiskWriteError} from './file-system.js';
 import type {ShardLog} from './shard-log.js';
 
 type Waiters = {promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void};
@@ -26,9 +33,9 @@ function waiters(): Waiters {
 }
 
 export class GroupCommit {
-	private readonly pending = new Set<ShardLog>();
+	/** The logs to flush next, each with the puts waiting for it. */
+	private next = new Map<ShardLog, Waiters>();
 	private readonly written = new Set<ShardLog>();
-	private next: Waiters | undefined;
 	private syncDue = false;
 	private running = false;
 	private readonly syncTimer: NodeJS.Timeout | undefined;
@@ -36,6 +43,7 @@ export class GroupCommit {
 	constructor(
 		private readonly syncEveryWrite: boolean,
 		syncIntervalMs: number,
+		private readonly failures = new DiskFailures(),
 	) {
 		if (!syncEveryWrite && syncIntervalMs > 0) {
 			this.syncTimer = setInterval(() => {
@@ -47,12 +55,23 @@ export class GroupCommit {
 		}
 	}
 
-	/** Resolves once everything appended to `log` so far is written. */
+	/** Resolves once everything appended to `log` so far is written; rejects if writing it failed. */
 	request(log: ShardLog): Promise<void> {
-		this.pending.add(log);
-		this.next ??= waiters();
+		let waiting = this.next.get(log);
+		if (!waiting) {
+			waiting = waiters();
+			this.next.set(log, waiting);
+		}
+
 		this.start();
-		return this.next.promise;
+		return waiting.promise;
+	}
+
+	/** {@link request} for each of `logs`: resolves once all are written. */
+	async requestAll(logs: Iterable<ShardLog>) {
+		const waiting: Array<Promise<void>> = [];
+		for (const log of logs) waiting.push(this.request(log));
+		await Promise.all(waiting);
 	}
 
 	/** Waits for pending writes, then syncs everything written. */
@@ -77,36 +96,47 @@ export class GroupCommit {
 	 * races a flush that closes a sealed segment's file.
 	 */
 	private async run() {
-		while (this.next || this.syncDue) {
-			const batch = this.next;
-			if (batch) {
-				this.next = undefined;
-				const logs = [...this.pending];
-				this.pending.clear();
-				try {
-					await Promise.all(logs.map((log) => log.flush(this.syncEveryWrite)));
-					for (const log of logs) this.written.add(log);
-					batch.resolve();
-				} catch (error) {
-					// What failed stays pending in its log and is retried by the next flush.
-					for (const log of logs) if (log.hasUnflushed) this.pending.add(log);
-					batch.reject(error);
-				}
+		while (this.next.size > 0 || this.syncDue) {
+			if (this.next.size > 0) {
+				const batch = this.next;
+				this.next = new Map();
+				await Promise.all([...batch].map(async ([log, waiting]) => this.flush(log, waiting)));
 			}
 
-			if (this.syncDue && !this.next) {
+			if (this.syncDue && this.next.size === 0) {
 				this.syncDue = false;
 				const logs = [...this.written];
 				this.written.clear();
-				try {
-					await Promise.all(logs.map((log) => log.sync()));
-				} catch {
-					// A failed background sync is retried at the next interval.
-					for (const log of logs) this.written.add(log);
-				}
+				await Promise.all(
+					logs.map(async (log) => {
+						try {
+							await log.sync();
+						} catch (error) {
+							// Not retried: the log now refuses writes (its failure is sticky).
+							this.failures.report(error as DiskWriteError);
+						}
+					}),
+				);
 			}
 		}
 
 		this.running = false;
+	}
+
+	private async flush(log: ShardLog, waiting: Waiters) {
+		try {
+			await log.flush(this.syncEveryWrite, (error) => {
+				// Frames appended while this flush ran were rolled back with it: their puts fail too.
+				const later = this.next.get(log);
+				this.next.delete(log);
+				later?.reject(error);
+			});
+			this.written.add(log);
+			this.failures.recovered();
+			waiting.resolve();
+		} catch (error) {
+			waiting.reject(error);
+			this.failures.report(error as DiskWriteError);
+		}
 	}
 }

@@ -148,6 +148,20 @@ export class Segment {
 		this.durableLastArrival = visible.lastArrival;
 	}
 
+	/**
+	 * Forgets the frames that are not visible yet, because writing them failed: the segment is again
+	 * what readers see, and its next frames go where the forgotten ones began.
+	 */
+	rollBack() {
+		this.count = this.durableCount;
+		this.size = this.durableSize;
+		this.lastCounter = this.durableLastCounter;
+		this.lastArrival = this.durableLastArrival;
+		this.blocks = Math.ceil(this.count / BLOCK_RECORDS);
+		this.flushedSize = Math.min(this.flushedSize, this.durableSize);
+		if (this.count === 0) this.firstArrival = Number.NaN;
+	}
+
 	/** Memory-only mode: every frame is visible as soon as it is appended (no allocation per put). */
 	publishAll() {
 		this.durableCount = this.count;

@@ -3,32 +3,20 @@
  * the group commit. Only records that are on disk (in memory-only mode: all records) are visible to
  * readers, so nothing a reader saw can be lost by a crash.
  */
-import {
-	closeSync,
-	fdatasync,
-	mkdirSync,
-	openSync,
-	readdirSync,
-	readFileSync,
-	rmSync,
-	truncateSync,
-	unlinkSync,
-	write,
-} from 'node:fs';
+import {mkdirSync, readdirSync, readFileSync, rmSync, truncateSync, unlinkSync} from 'node:fs';
 import {join} from 'node:path';
-import {promisify} from 'node:util';
+import {DiskWriteError, nodeFileSystem, type FileSystem} from './file-system.js';
 import {checkFrame, frameArrival, frameCounter, frameLength, frameSize} from './frame.js';
 import {Segment} from './segment.js';
 import type {SegmentCache} from './segment-cache.js';
-
-const writeAsync = promisify(write);
-const fdatasyncAsync = promisify(fdatasync);
 
 export type ShardLogOptions = {
 	/** Directory of this shard's segment files; undefined keeps the log in memory only. */
 	directory: string | undefined;
 	segmentBytes: number;
 	cache: SegmentCache;
+	/** The write path's file operations (default node:fs; tests inject failures). */
+	files?: FileSystem;
 };
 
 /** Receives each record a read returns: its frame at `offset` in `buffer`. */
@@ -53,9 +41,17 @@ export class ShardLog {
 	private readonly durable: boolean;
 	/** Segments written since the last fdatasync. */
 	private readonly unsynced = new Set<Segment>();
+	private readonly files: FileSystem;
+	/**
+	 * Set when a sync of this log failed: it takes no more appends until the engine restarts (see
+	 * DiskWriteError for why a failed sync is not retried). A failed write or open is not sticky: its
+	 * frames are rolled back and the next flush tries again, so writes resume once the disk has room.
+	 */
+	failure: DiskWriteError | undefined;
 
 	constructor(private readonly options: ShardLogOptions) {
 		this.durable = options.directory !== undefined;
+		this.files = options.files ?? nodeFileSystem;
 		if (options.directory) {
 			mkdirSync(options.directory, {recursive: true});
 			this.recover(options.directory);
@@ -152,41 +148,65 @@ export class ShardLog {
 	/**
 	 * Writes every appended frame not yet on disk, in order, then makes them visible. With `sync`, also
 	 * fdatasyncs before returning. Called only by the group commit, never twice at once for one log.
+	 *
+	 * If a write or sync fails, every frame not yet visible is rolled back — those of this flush and any
+	 * appended while it ran — `rolledBack` is told at once (their puts fail too), and the error is thrown.
+	 * Nothing visible is touched: what readers saw stays, and what was never acknowledged is never seen.
 	 */
-	async flush(sync: boolean) {
-		for (const segment of this.segments) {
-			if (segment.flushedSize === segment.size) continue;
-			const appended = segment.appended();
-			const end = appended.size;
-			segment.fd ??= openSync(segment.path!, 'w');
-			const buffer = segment.buffer;
-			let written = segment.flushedSize;
-			while (written < end) {
-				const {bytesWritten} = await writeAsync(
-					segment.fd,
-					buffer,
-					written,
-					end - written,
-					written,
+	async flush(sync: boolean, rolledBack: (error: DiskWriteError) => void = () => undefined) {
+		try {
+			if (this.failure) throw this.failure;
+			for (const segment of this.segments) {
+				if (segment.flushedSize === segment.size) continue;
+				const appended = segment.appended();
+				const end = appended.size;
+				segment.fd ??= this.attempt('could not create segment file', segment, () =>
+					this.files.openSync(segment.path!, 'w'),
 				);
-				written += bytesWritten;
-			}
+				const buffer = segment.buffer;
+				let written = segment.flushedSize;
+				while (written < end) {
+					const {bytesWritten} = await this.attemptAsync('could not write', segment, async () =>
+						this.files.write(segment.fd!, buffer, written, end - written, written),
+					);
+					written += bytesWritten;
+				}
 
-			segment.flushedSize = end;
-			this.unsynced.add(segment);
-			if (sync) await this.syncSegment(segment);
-			segment.publish(appended);
-			if (segment.sealed && segment.flushedSize === segment.size) {
-				if (!sync) await this.syncSegment(segment);
-				closeSync(segment.fd);
-				segment.fd = undefined;
-				this.options.cache.add(segment);
+				// Writes to a file whose directory was deleted succeed and are lost: a vanished data
+				// directory must fail the put, not acknowledge it (one fstat per segment per flush).
+				if (this.files.linkCount(segment.fd) === 0) {
+					throw new DiskWriteError(
+						`could not write ${segment.path}`,
+						Object.assign(new Error('the file was deleted'), {code: 'ENOENT'}),
+						false,
+					);
+				}
+
+				segment.flushedSize = end;
+				this.unsynced.add(segment);
+				if (sync) await this.syncSegment(segment);
+				segment.publish(appended);
+				if (segment.sealed && segment.flushedSize === segment.size) {
+					if (!sync) await this.syncSegment(segment);
+					this.files.closeSync(segment.fd);
+					segment.fd = undefined;
+					this.options.cache.add(segment);
+				}
 			}
+		} catch (error) {
+			const failure =
+				error instanceof DiskWriteError
+					? error
+					: new DiskWriteError('could not write', error as NodeJS.ErrnoException, false);
+			this.rollBack();
+			rolledBack(failure);
+			throw failure;
 		}
 	}
 
 	/** fdatasync every segment written since the last sync (the interval policy's background step). */
 	async sync() {
+		if (this.failure) throw this.failure;
 		for (const segment of [...this.unsynced]) await this.syncSegment(segment);
 	}
 
@@ -275,7 +295,7 @@ export class ShardLog {
 	/** Closes files; with `remove`, deletes them too (a deleted stream). */
 	close(remove = false) {
 		for (const segment of this.segments) {
-			if (segment.fd !== undefined) closeSync(segment.fd);
+			if (segment.fd !== undefined) this.files.closeSync(segment.fd);
 			segment.fd = undefined;
 			this.options.cache.delete(segment);
 		}
@@ -285,7 +305,7 @@ export class ShardLog {
 	}
 
 	private drop(segment: Segment) {
-		if (segment.fd !== undefined) closeSync(segment.fd);
+		if (segment.fd !== undefined) this.files.closeSync(segment.fd);
 		segment.fd = undefined;
 		this.unsynced.delete(segment);
 		this.options.cache.delete(segment);
@@ -295,7 +315,70 @@ export class ShardLog {
 	private async syncSegment(segment: Segment) {
 		if (segment.fd !== undefined && this.unsynced.has(segment)) {
 			this.unsynced.delete(segment);
-			await fdatasyncAsync(segment.fd);
+			try {
+				await this.files.fdatasync(segment.fd);
+			} catch (error) {
+				this.failure = new DiskWriteError(
+					`could not sync ${segment.path}`,
+					error as NodeJS.ErrnoException,
+					true,
+				);
+				throw this.failure;
+			}
+		}
+	}
+
+	private attempt<T>(what: string, segment: Segment, action: () => T): T {
+		try {
+			return action();
+		} catch (error) {
+			throw new DiskWriteError(`${what} ${segment.path}`, error as NodeJS.ErrnoException, false);
+		}
+	}
+
+	private async attemptAsync<T>(what: string, segment: Segment, action: () => Promise<T>) {
+		try {
+			return await action();
+		} catch (error) {
+			throw new DiskWriteError(`${what} ${segment.path}`, error as NodeJS.ErrnoException, false);
+		}
+	}
+
+	/**
+	 * After a failed flush: forgets every frame not yet visible, newest segment first — a segment with
+	 * none visible goes whole, file and all — and cuts the files back to their visible bytes, so a later
+	 * write cannot leave a forgotten frame behind the new ones (recovery would serve it). A file that
+	 * cannot be cut makes the failure sticky: only a restart's recovery knows what it holds.
+	 */
+	private rollBack() {
+		while (this.segments.length > 0) {
+			const segment = this.segments.at(-1)!;
+			if (segment.count === segment.durableCount) break;
+			if (segment.durableCount === 0) {
+				this.segments.pop();
+				this.unsynced.delete(segment);
+				try {
+					if (segment.fd !== undefined) this.files.closeSync(segment.fd);
+					if (segment.path) rmSync(segment.path, {force: true});
+				} catch {
+					// An empty or torn file that recovery cuts or removes; nothing in it was visible.
+				}
+
+				segment.fd = undefined;
+				continue;
+			}
+
+			segment.rollBack();
+			if (segment.fd === undefined) continue;
+			try {
+				this.files.ftruncateSync(segment.fd, segment.durableSize);
+			} catch (error) {
+				this.failure ??= new DiskWriteError(
+					`could not cut ${segment.path} back after a failed write`,
+					error as NodeJS.ErrnoException,
+					true,
+				);
+			}
 		}
 	}
 

@@ -193,7 +193,9 @@ describe('restart', () => {
 		expect(output.FailedPutCount).toBe(2);
 		expect(output.RequestResponses[0]).toEqual({
 			ErrorCode: 'InternalFailure',
-			ErrorMessage: expect.stringMatching(/^The record could not be written: ENOENT/),
+			ErrorMessage: expect.stringMatching(
+				/^The record could not be written: could not create buffer file .*the data directory has gone \(ENOENT\)/,
+			),
 		});
 		await expect(
 			engine.putRecord({DeliveryStreamName: NAME, Record: {Data: Buffer.from('c')}}),
