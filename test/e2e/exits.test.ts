@@ -96,22 +96,26 @@ describe('exits of the built binary', () => {
 	test.each([
 		{backend: 'a data directory', flags: () => ['--local', '--data-dir', temporaryDirectory()]},
 		{backend: 'serve through --endpoint', flags: () => ['--endpoint', endpoint]},
-	])('each headless command on $backend exits within 1 s of finishing', async ({flags}) => {
-		const backend = flags();
-		const created = await runToExit([...backend, 'create', 'orders', '--shards', '2']);
-		expect(created).toMatchObject({code: 0, stderr: ''});
-		expectPromptExit(created, 'create');
-		for (const {name, args, input, ok} of COMMANDS) {
-			const finished = await runToExit([...backend, ...args], {input});
-			expect(finished.code, `${name}: ${finished.stderr}`).toBe(0);
-			expect(finished.stdout, name).toMatch(ok);
-			expectPromptExit(finished, name);
-		}
+	])(
+		'each headless command on $backend exits within 1 s of finishing',
+		async ({flags}) => {
+			const backend = flags();
+			const created = await runToExit([...backend, 'create', 'orders', '--shards', '2']);
+			expect(created).toMatchObject({code: 0, stderr: ''});
+			expectPromptExit(created, 'create');
+			for (const {name, args, input, ok} of COMMANDS) {
+				const finished = await runToExit([...backend, ...args], {input});
+				expect(finished.code, `${name}: ${finished.stderr}`).toBe(0);
+				expect(finished.stdout, name).toMatch(ok);
+				expectPromptExit(finished, name);
+			}
 
-		// The next run must not find this one's stream in serve: delete it.
-		const deleted = await runToExit([...backend, 'delete', 'orders']);
-		expect(deleted).toMatchObject({code: 0, stderr: ''});
-	}, 120_000);
+			// The next run must not find this one's stream in serve: delete it.
+			const deleted = await runToExit([...backend, 'delete', 'orders']);
+			expect(deleted).toMatchObject({code: 0, stderr: ''});
+		},
+		120_000,
+	);
 
 	test('in memory, where each run starts empty: an answer or an error, then the exit', async () => {
 		const streams = await runToExit(['--local', '--in-memory', 'streams', '--json']);
@@ -161,26 +165,30 @@ describe('the console quits within 1 s of q', () => {
 			flags: () => ['--local', '--data-dir', temporaryDirectory(), '--demo'],
 		},
 		{backend: 'serve through --endpoint', flags: () => ['--endpoint', endpoint]},
-	])('$backend, after a live tail', async ({flags}) => {
-		const backend = flags();
-		// CI set, as a CI job that opens the console in a pty has it: Ink must still draw.
-		terminal = PtyTerminal.start({
-			command: [process.execPath, bin, ...backend],
-			environment: {CI: 'true'},
-		});
-		await terminal.until(/Streams [1-9]/, 'the streams table');
-		// A tail runs (timers, reads, on the endpoint an HTTP/2 session) when q comes.
-		let from = terminal.rawLength();
-		terminal.sendKeys('t');
-		await terminal.until(pattern('Tail \\S+ · all shards'), 'the tail', from);
-		from = terminal.rawLength();
-		const sent = performance.now();
-		terminal.sendKeys('q');
-		expect(await terminal.exited(10_000), 'the console to exit').toBe(true);
-		expect(performance.now() - sent, 'ms from q to the exit').toBeLessThan(EXIT_DEADLINE_MS);
-		expect(terminal.exitCode).toBe(0);
-		expect(terminal.rawOutput(from)).not.toContain(STILL_RUNNING);
-		await terminal.close();
-		terminal = undefined;
-	}, 60_000);
+	])(
+		'$backend, after a live tail',
+		async ({flags}) => {
+			const backend = flags();
+			// CI set, as a CI job that opens the console in a pty has it: Ink must still draw.
+			terminal = PtyTerminal.start({
+				command: [process.execPath, bin, ...backend],
+				environment: {CI: 'true'},
+			});
+			await terminal.until(/Streams [1-9]/, 'the streams table');
+			// A tail runs (timers, reads, on the endpoint an HTTP/2 session) when q comes.
+			let from = terminal.rawLength();
+			terminal.sendKeys('t');
+			await terminal.until(pattern('Tail \\S+ · all shards'), 'the tail', from);
+			from = terminal.rawLength();
+			const sent = performance.now();
+			terminal.sendKeys('q');
+			expect(await terminal.exited(10_000), 'the console to exit').toBe(true);
+			expect(performance.now() - sent, 'ms from q to the exit').toBeLessThan(EXIT_DEADLINE_MS);
+			expect(terminal.exitCode).toBe(0);
+			expect(terminal.rawOutput(from)).not.toContain(STILL_RUNNING);
+			await terminal.close();
+			terminal = undefined;
+		},
+		60_000,
+	);
 });
