@@ -25,7 +25,7 @@ export function describeResources(resources: readonly string[]) {
  */
 export function armExitSafetyNet(
 	stderr: NodeJS.WritableStream,
-	{afterMs = EXIT_SAFETY_NET_MS, exit = () => process.exit()} = {},
+	{afterMs = EXIT_SAFETY_NET_MS, exit = (): void => process.exit()} = {},
 ) {
 	setTimeout(() => {
 		const held = describeResources(process.getActiveResourcesInfo());
