@@ -7,7 +7,7 @@
  */
 import {spawn, type ChildProcess} from 'node:child_process';
 import {join} from 'node:path';
-import {afterAll, beforeAll, describe, expect, test} from 'vitest';
+import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest';
 import {PtyTerminal} from '../../bench/pty-terminal.js';
 import {STILL_RUNNING} from '../../source/exit-safety-net.js';
 import {temporaryDirectory} from '../commands/helpers.js';
@@ -153,8 +153,12 @@ describe('the console quits within 1 s of q', () => {
 		const created = await runToExit(['--endpoint', endpoint, 'create', 'orders', '--shards', '2']);
 		expect(created).toMatchObject({code: 0, stderr: ''});
 	}, 300_000);
-	afterAll(async () => {
+	// After each test, so that one that failed leaves no console running.
+	afterEach(async () => {
 		await terminal?.close();
+		terminal = undefined;
+	});
+	afterAll(() => {
 		for (const child of children) child.kill('SIGTERM');
 	});
 
@@ -186,8 +190,6 @@ describe('the console quits within 1 s of q', () => {
 			expect(performance.now() - sent, 'ms from q to the exit').toBeLessThan(EXIT_DEADLINE_MS);
 			expect(terminal.exitCode).toBe(0);
 			expect(terminal.rawOutput(from)).not.toContain(STILL_RUNNING);
-			await terminal.close();
-			terminal = undefined;
 		},
 		60_000,
 	);
