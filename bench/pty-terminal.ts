@@ -106,6 +106,11 @@ export class PtyTerminal {
 		return ended;
 	}
 
+	/** The program's exit status once it has ended (the relay, `script -e`, exits with it), else null. */
+	get exitCode() {
+		return this.relay.exitCode;
+	}
+
 	/** Ends the program if it still runs, and the relay. */
 	async close() {
 		if (this.relay.exitCode === null) {

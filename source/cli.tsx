@@ -10,6 +10,9 @@ import {setFlagsFromString} from 'node:v8';
 import type {CommandIo, ConsoleOptions} from './commands/command.js';
 import {errorLine} from './commands/error-line.js';
 import {run} from './commands/run.js';
+import {armExitSafetyNet} from './exit-safety-net.js';
+import {warnUnlessInkCachesBounded} from './ui/bounded-ink-caches.js';
+import {importOutsideCi} from './ui/import-outside-ci.js';
 
 /** Old-generation headroom after a major collection, in percent of the live heap (V8's own: 10–300). */
 const CONSOLE_HEAP_GROWING_PERCENT = 50;
@@ -39,10 +42,6 @@ const io: CommandIo = {
 	isTTY: isatty(0) && isatty(1),
 	signal: controller.signal,
 	async openConsole(options: ConsoleOptions) {
-		// Ink draws nothing until exit when it thinks it runs in CI; here there is a terminal (checked
-		// before the console is opened), so a CI variable inherited into it must not blank the screen.
-		delete process.env.CI;
-		delete process.env.CONTINUOUS_INTEGRATION;
 		// The console runs for hours beside other work, and a busy tail turns over thousands of records a
 		// second: keep V8's heap near what is live, where by default it lets the old generation grow to
 		// several times that between major collections. V8 reads this at every collection, so setting it
@@ -50,8 +49,11 @@ const io: CommandIo = {
 		setFlagsFromString(`--heap-growing-percent=${CONSOLE_HEAP_GROWING_PERCENT}`);
 		// Before Ink loads: bound the two text caches Ink 6 never empties (see bounded-ink-caches.ts).
 		register('./ui/bounded-ink-caches.js', import.meta.url);
-		// Loaded only for the console, so the headless commands start without Ink and React.
-		const {runConsole} = await import('./ui/run-console.js');
+		// Loaded only for the console, so the headless commands start without Ink and React; with the CI
+		// variables hidden from Ink alone (there is a terminal here, checked before the console opens).
+		const {runConsole} = await importOutsideCi(() => import('./ui/run-console.js'));
+		// Before the console takes the screen, so that the warning stays readable after it.
+		warnUnlessInkCachesBounded(process.stderr);
 		await runConsole(options);
 	},
 };
@@ -69,6 +71,5 @@ try {
 }
 
 // Everything is closed and written by now, so the process ends on its own. Should a stray timer or
-// socket keep it alive, a quit console must still quit: the exit comes at the latest 3 s later (the
-// timer itself keeps nothing alive).
-setTimeout(() => process.exit(), 3000).unref();
+// socket keep it alive, a quit console must still quit: the net exits 3 s later and names the leak.
+armExitSafetyNet(process.stderr);

@@ -6,6 +6,7 @@
  */
 import {DriverError, type Driver, type PutRecordsRequestEntry} from '../driver/driver.js';
 import {LocalDriver} from '../driver/local-driver.js';
+import {isTransient} from '../driver/transient.js';
 import {DEMO_ARCHIVE, ensureDemoArchive} from './archive.js';
 import {appLogs, clickstream, orders, type Generator} from './generators.js';
 import {mulberry32, type Random} from './random.js';
@@ -201,7 +202,7 @@ export function startDemo(driver: Driver, options: DemoOptions = {}): Demo {
 			} catch (error) {
 				if (isAbort(error)) return;
 				fail(error);
-				if (error instanceof DriverError && !error.retryable) {
+				if (!isTransient(error)) {
 					// Deleted under us, access denied, …: the same call will not succeed later, so stop
 					// feeding this stream (rather than fight whoever deleted it); lastError says why.
 					state.phase = 'gone';
@@ -227,11 +228,7 @@ export function startDemo(driver: Driver, options: DemoOptions = {}): Demo {
 				} catch (error) {
 					if (isAbort(error)) return;
 					fail(error);
-					if (
-						error instanceof DriverError &&
-						!error.retryable &&
-						error.code !== 'ResourceNotFoundException'
-					) {
+					if (!isTransient(error) && (error as DriverError).code !== 'ResourceNotFoundException') {
 						state.phase = 'gone';
 					}
 				}

@@ -9,6 +9,7 @@
  * failing call is answered, however many calls (a tail's shards) fail and retry meanwhile.
  */
 import {DriverError, type Driver} from './driver.js';
+import {isTransient as transient} from './transient.js';
 import {sleep} from '../sleep.js';
 
 export type RetryReport =
@@ -167,8 +168,7 @@ async function retry<T>(
 const AMBIGUOUS = new Set(['LimitExceededException']);
 
 function isTransient(method: Method, error: unknown): error is DriverError {
-	if (!(error instanceof DriverError) || !error.retryable || AMBIGUOUS.has(error.code))
-		return false;
+	if (!transient(error) || AMBIGUOUS.has(error.code)) return false;
 	return !SELF_PACED[method]?.has(error.code);
 }
 

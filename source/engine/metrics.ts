@@ -14,8 +14,14 @@
  * days, CloudWatch's own retention of one-minute datapoints); older minutes are evicted by a sweep
  * that runs at most once a minute as the engines record, and before every query. Sources register a
  * `prune` that drops the series of resources that are gone (deleted streams, delivery streams).
+ *
+ * A source that throws is a defect, and it is not hidden: the sweep goes on with the other sources (so
+ * the call that triggered it, a put say, is not failed for its housekeeping), evicts nothing when it
+ * cannot tell how long to keep, and the next CloudWatch query answers InternalFailure with the
+ * source's error — until a sweep finds every source well again.
  */
 import type {Clock} from './clock.js';
+import {KinesisError} from './errors.js';
 import {
 	getMetricData,
 	getMetricStatistics,
@@ -250,6 +256,8 @@ export class MetricsRecorder {
 	private readonly minimumRetentionMs: number;
 	private readonly maximumRetentionMs: number;
 	private lastSweep = Number.NEGATIVE_INFINITY;
+	/** The error a source threw in the last sweep, if one did. */
+	private sourceFailure: unknown;
 
 	constructor(options: MetricsRecorderOptions) {
 		this.clock = options.clock;
@@ -294,17 +302,11 @@ export class MetricsRecorder {
 		return () => this.sources.delete(source);
 	}
 
-	/** How long minutes are kept now, in ms. */
+	/** How long minutes are kept now, in ms (throws what a source's hint throws). */
 	get retentionMs() {
 		let retention = this.minimumRetentionMs;
 		for (const source of this.sources) {
-			let hint: number | undefined;
-			try {
-				hint = source.retentionHint?.();
-			} catch {
-				// As for pruning: the minimum retention holds until the source answers again.
-			}
-
+			const hint = source.retentionHint?.();
 			if (hint !== undefined && hint > retention) retention = hint;
 		}
 
@@ -319,15 +321,37 @@ export class MetricsRecorder {
 	/** Drops the series of resources that are gone and every minute older than the retention. */
 	sweep(now = this.clock.now()) {
 		this.lastSweep = now;
+		let failure: unknown;
 		for (const source of this.sources) {
 			try {
 				source.prune();
-			} catch {
-				// Pruning is housekeeping: it must never fail the call that triggered it; the next sweep retries.
+			} catch (error) {
+				failure ??= error;
 			}
 		}
-		const cutoff = now - (now % MINUTE_MS) - this.retentionMs;
+
+		let retentionMs: number | undefined;
+		try {
+			retentionMs = this.retentionMs;
+		} catch (error) {
+			// Not knowing how long a source wants its minutes, none are evicted: nothing is lost on a guess.
+			failure ??= error;
+		}
+
+		this.sourceFailure = failure;
+		if (retentionMs === undefined) return;
+		const cutoff = now - (now % MINUTE_MS) - retentionMs;
 		for (const series of this.byKey.values()) series.evictBefore(cutoff);
+	}
+
+	/** A query after a sweep in which a source failed answers with that failure (a 500, as AWS's). */
+	private throwIfSourceFailed() {
+		if (this.sourceFailure === undefined) return;
+		const {message} =
+			this.sourceFailure instanceof Error
+				? this.sourceFailure
+				: {message: String(this.sourceFailure)};
+		throw new KinesisError('InternalFailure', `A metrics source failed: ${message}`, 500, true);
 	}
 
 	/** Every series (sweep first for an up-to-date view). */
@@ -352,18 +376,21 @@ export class MetricsRecorder {
 	/** GetMetricStatistics, as CloudWatch answers it (Statistics only: no percentiles). */
 	getMetricStatistics(input: GetMetricStatisticsInput): GetMetricStatisticsOutput {
 		this.sweep();
+		this.throwIfSourceFailed();
 		return getMetricStatistics(this, input);
 	}
 
 	/** GetMetricData: MetricStat queries and simple arithmetic expressions between them. */
 	getMetricData(input: GetMetricDataInput): GetMetricDataOutput {
 		this.sweep();
+		this.throwIfSourceFailed();
 		return getMetricData(this, input);
 	}
 
 	/** ListMetrics: the metrics with datapoints held, filtered as CloudWatch filters them. */
 	listMetrics(input: ListMetricsInput = {}): ListMetricsOutput {
 		this.sweep();
+		this.throwIfSourceFailed();
 		return listMetrics(this, input);
 	}
 }

@@ -1,11 +1,14 @@
 /**
  * A value reloaded on an interval — a stream's description, the streams list, their metrics: refreshes
  * never overlap (a refresh asked for while one is in flight joins it), a failure keeps the last good
- * value and backs off (doubling up to a cap), and listeners hear of every change. No React here: the UI
+ * value and, when transient (throttling, 5xx, the network: driver/transient.ts), backs off (doubling up
+ * to a cap); any other failure (access denied, a stream that is gone) stops the polling, since asking
+ * again cannot help, and is shown as it is. Listeners hear of every change. No React here: the UI
  * subscribes through useSyncExternalStore, and a headless command can subscribe the same way.
  */
 import {DriverError} from '../driver/driver.js';
 import {NOT_OFFERED} from '../driver/not-offered.js';
+import {isTransient} from '../driver/transient.js';
 
 export type PollerError = {
 	/** The AWS error name where there is one. */
@@ -13,8 +16,8 @@ export type PollerError = {
 	message: string;
 	/** Consecutive failed refreshes. */
 	failures: number;
-	/** When the next attempt is due. */
-	retryAt: Date;
+	/** When the next attempt is due; undefined when the failure is not transient: no retry comes. */
+	retryAt?: Date;
 	/**
 	 * The endpoint does not offer the API the value needs (UnknownOperationException): polling stopped,
 	 * since asking again cannot help, and views say so once instead of showing an error loop.
@@ -118,12 +121,13 @@ export class Poller<T> {
 
 					this.failures++;
 					const code = error instanceof DriverError ? error.code : undefined;
+					const retried = isTransient(error);
 					this.update({
 						error: {
 							code,
 							message: error instanceof Error ? error.message : String(error),
 							failures: this.failures,
-							retryAt: new Date(Date.now() + this.delay()),
+							...(retried ? {retryAt: new Date(Date.now() + this.delay())} : {}),
 							...(code === NOT_OFFERED ? {notOffered: true} : {}),
 						},
 						loading: false,
@@ -133,7 +137,7 @@ export class Poller<T> {
 			.finally(() => {
 				this.inFlight = undefined;
 				if (this.controller === controller) this.controller = undefined;
-				if (!this.running || this.state.error?.notOffered) return;
+				if (!this.running || (this.state.error && !this.state.error.retryAt)) return;
 				// An aborted load (stop, then start again) is followed by a fresh one at once.
 				const delay = controller.signal.aborted ? 0 : this.delay();
 				this.timer = setTimeout(() => void this.refresh(), delay);

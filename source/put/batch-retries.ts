@@ -5,6 +5,7 @@
  * that fails is retried the same way when it was throttled or is retryable; otherwise it rejects.
  */
 import {DriverError} from '../driver/driver.js';
+import {isTransient} from '../driver/transient.js';
 import {sleep} from '../sleep.js';
 
 export type BatchRetryOptions = {
@@ -51,8 +52,7 @@ export async function sendWithRetries<Entry, Result extends {ErrorCode?: string}
 			);
 		} catch (error) {
 			const throttled = error instanceof DriverError && throttling.has(error.code);
-			const retryable = error instanceof DriverError && error.retryable;
-			if (!throttled && !(retryable && failures++ < maxFailureRetries)) throw error;
+			if (!throttled && !(isTransient(error) && failures++ < maxFailureRetries)) throw error;
 			if (throttled) options.onThrottled?.(pending.length);
 			await wait();
 			continue;

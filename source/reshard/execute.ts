@@ -1,8 +1,12 @@
 /**
  * Runs a confirmed reshard plan: the one driver call, then waiting while the stream is UPDATING until it
- * is ACTIVE again (reporting progress), and the audit log entry whatever the outcome.
+ * is ACTIVE again (reporting progress), and the audit log entry whatever the outcome. While it waits, a
+ * look that fails for a transient reason (throttling, 5xx, the network) is tried again; any other
+ * failure (access denied, the stream gone) ends the wait at once with that error.
  */
 import type {Driver} from '../driver/driver.js';
+import {isTransient} from '../driver/transient.js';
+import {sleep} from '../sleep.js';
 import {appendAudit, describeTarget} from './audit-log.js';
 import type {ReshardPlan} from './preview.js';
 
@@ -54,8 +58,6 @@ function call(driver: Driver, stream: string, plan: ReshardPlan, signal?: AbortS
 	}
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 export async function executeReshard(
 	driver: Driver,
 	stream: string,
@@ -79,9 +81,7 @@ export async function executeReshard(
 	try {
 		await call(driver, stream, plan, signal);
 	} catch (error) {
-		const message = error instanceof Error ? error.message : String(error);
-		const code = (error as {code?: string}).code;
-		const text = code ? `${code}: ${message}` : message;
+		const text = errorText(error);
 		onProgress({phase: 'failed', error: text, warning: await audit('error', text)});
 		return;
 	}
@@ -97,11 +97,24 @@ export async function executeReshard(
 				onProgress({phase: 'done', warning});
 				return;
 			}
-		} catch {
-			// A failed look is not a failed change: look again.
+		} catch (error) {
+			if (signal?.aborted) break;
+			// A failed look is not a failed change (that was accepted): the error says why it is unknown.
+			if (!isTransient(error)) {
+				onProgress({
+					phase: 'failed',
+					error: `the change was accepted, but the stream's status cannot be read: ${errorText(error)}`,
+					warning,
+				});
+				return;
+			}
 		}
 
-		await sleep(options.pollMs ?? 1000);
+		try {
+			await sleep(options.pollMs ?? 1000, signal);
+		} catch {
+			break; // stopped
+		}
 	}
 
 	onProgress({
@@ -109,4 +122,10 @@ export async function executeReshard(
 		error: 'the change was accepted, but the stream is still not ACTIVE; see the shard map',
 		warning,
 	});
+}
+
+function errorText(error: unknown) {
+	const message = error instanceof Error ? error.message : String(error);
+	const code = (error as {code?: string}).code;
+	return code ? `${code}: ${message}` : message;
 }

@@ -22,6 +22,7 @@ import {
 	type KinesisRecord,
 	type Shard,
 } from '../driver/driver.js';
+import {isTransient} from '../driver/transient.js';
 import {RateMeter, type Rates} from './rate-meter.js';
 import {ShardLineage} from './shard-lineage.js';
 import {countWithin, type TailStop} from './tail-stop.js';
@@ -132,8 +133,6 @@ const CLOCK_SKEW_MARGIN_MS = 5000;
 
 const isCode = (error: unknown, code: string) =>
 	error instanceof DriverError && error.code === code;
-const isRetryable = (error: unknown) =>
-	error instanceof DriverError && (error.retryable || error.code === THROTTLED);
 
 export class TailSession implements AsyncIterable<TailBatch> {
 	/** Resolves (never rejects) when the tail ends, with why. */
@@ -493,7 +492,7 @@ export class TailSession implements AsyncIterable<TailBatch> {
 					continue;
 				}
 
-				if (!isRetryable(error)) throw error;
+				if (!isTransient(error)) throw error;
 				if (isCode(error, THROTTLED)) reader.throttled++;
 				else this.noteOutage(error);
 				backoff = this.nextBackoff(backoff);
@@ -663,7 +662,7 @@ export class TailSession implements AsyncIterable<TailBatch> {
 				this.outage = undefined;
 				return result;
 			} catch (error) {
-				if (this.end || !isRetryable(error)) throw error;
+				if (this.end || !isTransient(error)) throw error;
 				if (isCode(error, THROTTLED)) {
 					if (reader) reader.throttled++;
 				} else {

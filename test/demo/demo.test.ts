@@ -1,5 +1,5 @@
 import {gunzipSync} from 'node:zlib';
-import {afterEach, describe, expect, test} from 'vitest';
+import {afterEach, describe, expect, test, vi} from 'vitest';
 import {DEMO_ARCHIVE} from '../../source/demo/archive.js';
 import {DEMO_STREAMS, startDemo, type Demo} from '../../source/demo/demo.js';
 import {clickstream, CLICK_USERS, type LogsEnvelope} from '../../source/demo/generators.js';
@@ -12,6 +12,7 @@ import {waitFor} from '../helpers/wait-for.js';
 
 const running: Array<{demo?: Demo; driver: Driver}> = [];
 afterEach(async () => {
+	vi.useRealTimers();
 	for (const {demo, driver} of running.splice(0)) {
 		await demo?.stop();
 		await driver.close();
@@ -192,26 +193,36 @@ describe('startDemo', () => {
 		expect(perStream['app-logs'].sent / total).toBeCloseTo(0.1, 1);
 	});
 
+	/** Drives a controlled clock until `enough` holds (the demo's ticks are its timers). */
+	async function advanceUntil(enough: () => boolean) {
+		for (let step = 0; step < 2000 && !enough(); step++) await vi.advanceTimersByTimeAsync(10);
+		expect(enough()).toBe(true);
+	}
+
 	test('stop() stops the traffic', async () => {
+		// On a controlled clock from the start, so that a timer stop() left behind would fire below.
+		vi.useFakeTimers();
 		const {start} = open();
 		const demo = start({rate: 1000});
-		await waitFor(() => demo.stats().sent > 50, {message: 'some traffic'});
+		await advanceUntil(() => demo.stats().sent > 50);
 		await demo.stop();
 		const sent = demo.stats().sent;
-		await new Promise((resolve) => setTimeout(resolve, 300));
+		// Ten seconds more, at 1,000 records a second: nothing.
+		await vi.advanceTimersByTimeAsync(10_000);
 		expect(demo.stats().sent).toBe(sent);
 		await demo.stop(); // idempotent
 	});
 
 	test('an aborted signal stops it too', async () => {
+		vi.useFakeTimers();
 		const {start} = open();
 		const controller = new AbortController();
 		const demo = start({rate: 1000, signal: controller.signal});
-		await waitFor(() => demo.stats().sent > 0, {message: 'some traffic'});
+		await advanceUntil(() => demo.stats().sent > 0);
 		controller.abort();
 		await demo.stop();
 		const sent = demo.stats().sent;
-		await new Promise((resolve) => setTimeout(resolve, 250));
+		await vi.advanceTimersByTimeAsync(10_000);
 		expect(demo.stats().sent).toBe(sent);
 	});
 

@@ -79,7 +79,10 @@ describe('bursts written to the console’s pty (80×24)', () => {
 			'the pasted query running',
 		);
 
+		const sent = performance.now();
 		terminal.sendKeys('q');
 		expect(await terminal.exited(10_000)).toBe(true);
+		// Within a second of q: cli.tsx's safety net would only end a leaking process after 3 s.
+		expect(performance.now() - sent, 'ms from q to the exit').toBeLessThan(1000);
 	}, 120_000);
 });

@@ -56,14 +56,16 @@ describe('the console in a terminal (tmux, 80×24)', () => {
 		expect(text.indexOf('Pause (freeze the view)')).toBeLessThan(text.indexOf('Everywhere'));
 		expect(text).not.toContain('j/k scroll');
 
-		// q: quit.
+		// q: quit, within a second (cli.tsx's safety net would only end a leaking process after 3 s).
 		await sendKeys('q');
+		const sent = performance.now();
 		const status = await waitFor(() => terminal.exitStatus(), {
 			timeoutMs: 10_000,
 			message: 'the program to exit',
 		}).catch(async (error: Error) => {
 			throw new Error(`${error.message}; screen:\n${await terminal.screen()}`);
 		});
+		expect(performance.now() - sent, 'ms from q to the exit').toBeLessThan(1000);
 		expect(status).toBe(0);
 
 		// The terminal is given back: back from the alternate screen, cursor shown, the console gone.

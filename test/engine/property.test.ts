@@ -652,10 +652,12 @@ describe('engine against a reference model', () => {
 			fc.asyncProperty(scenario(false, 60), async ({initialShards, ops}) => {
 				await run(ops, initialShards, undefined);
 			}),
-			// A failure's shrinking re-runs long scenarios: bounded so a broken engine fails in minutes, not hours.
-			{numRuns: 100, interruptAfterTimeLimit: 45_000},
+			// A failure's shrinking re-runs long scenarios: bounded so a broken engine fails in minutes, not
+			// hours (with the smallest case found by then). A run cut by the bound fails too, so cases never
+			// run are not counted as passed: the bound is far above a passing run (~20 s here).
+			{numRuns: 100, interruptAfterTimeLimit: 100_000, markInterruptAsFailure: true},
 		);
-	}, 120_000);
+	}, 240_000);
 
 	test('durable, with restarts in between', async () => {
 		await fc.assert(
@@ -667,7 +669,7 @@ describe('engine against a reference model', () => {
 					removeTemporaryDirectories();
 				}
 			}),
-			{numRuns: 40, interruptAfterTimeLimit: 45_000},
+			{numRuns: 40, interruptAfterTimeLimit: 100_000, markInterruptAsFailure: true},
 		);
-	}, 120_000);
+	}, 240_000);
 });

@@ -3,7 +3,14 @@ import {createRequire} from 'node:module';
 import {dirname, join} from 'node:path';
 import {pathToFileURL} from 'node:url';
 import {describe, expect, test} from 'vitest';
-import {boundInkCaches, CACHE_LIMIT, load} from '../../source/ui/bounded-ink-caches.js';
+import {
+	BOUNDED_CACHES,
+	boundInkCaches,
+	CACHE_LIMIT,
+	inkCachesUnbounded,
+	load,
+	warnUnlessInkCachesBounded,
+} from '../../source/ui/bounded-ink-caches.js';
 
 const inkBuild = join(dirname(createRequire(import.meta.url).resolve('ink')), '.');
 const inkFile = (name: string) => {
@@ -66,5 +73,39 @@ describe('bounded Ink caches', () => {
 		expect(String(loaded.source)).toContain(String(CACHE_LIMIT));
 		const other = {format: 'module', source: bytes};
 		expect(await load('file:///x/other.js', {}, async () => other)).toBe(other);
+	});
+});
+
+describe('whether the caches were bounded, in the process that loaded Ink', () => {
+	const marker = globalThis as Record<symbol, unknown>;
+	const collect = () => {
+		const written: string[] = [];
+		return {stream: {write: (text: string) => written.push(text)} as never, written};
+	};
+
+	test('names the modules that did not record themselves, and warns once for them', async () => {
+		const saved = marker[BOUNDED_CACHES];
+		try {
+			delete marker[BOUNDED_CACHES];
+			expect(inkCachesUnbounded()).toEqual(['measure-text', 'wrap-text']);
+			// Running the edited module records it, as the console's loader hook makes Ink's do.
+			await moduleOf(
+				boundInkCaches(inkFile('measure-text.js').url, inkFile('measure-text.js').source)!,
+			);
+			expect(inkCachesUnbounded()).toEqual(['wrap-text']);
+			const stderr = collect();
+			warnUnlessInkCachesBounded(stderr.stream);
+			expect(stderr.written).toHaveLength(1);
+			expect(stderr.written[0]).toMatch(
+				/^warning: Ink's text caches could not be bounded \(wrap-text: /,
+			);
+			await moduleOf(boundInkCaches(inkFile('wrap-text.js').url, inkFile('wrap-text.js').source)!);
+			expect(inkCachesUnbounded()).toEqual([]);
+			const quiet = collect();
+			warnUnlessInkCachesBounded(quiet.stream);
+			expect(quiet.written).toEqual([]);
+		} finally {
+			marker[BOUNDED_CACHES] = saved;
+		}
 	});
 });

@@ -13,7 +13,8 @@ export type StatusLineProps = {
 export function errorText(error: PollerError) {
 	if (error.notOffered) return `⚠ ${error.message}`;
 	const attempt = error.failures > 1 ? ` (${error.failures} failures)` : '';
-	return `✖ ${error.code ?? 'Error'}: ${error.message}${attempt} · retry at ${formatClock(error.retryAt)}`;
+	const next = error.retryAt ? `retry at ${formatClock(error.retryAt)}` : 'not retried';
+	return `✖ ${error.code ?? 'Error'}: ${error.message}${attempt} · ${next}`;
 }
 
 export function StatusLine({title, error, width}: StatusLineProps) {
