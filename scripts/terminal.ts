@@ -139,9 +139,19 @@ export class Terminal {
 		return statSync(this.rawFile, {throwIfNoEntry: false})?.size ?? 0;
 	}
 
-	/** Ends the program (if still running) and the tmux server, and removes the work directory. */
+	/**
+	 * Ends the program (if still running) and the tmux server, waits (up to 10 s) for the program to
+	 * have exited, so that whatever it writes to (a data directory) can be removed next, and removes
+	 * the work directory. Killing the server hangs the program up; the pane's shell ignores the hangup
+	 * and writes the program's status when it has gone.
+	 */
 	async close() {
 		await this.tmux('kill-server').catch(() => undefined);
+		const deadline = Date.now() + 10_000;
+		while (this.exitStatus() === undefined && Date.now() < deadline) {
+			await new Promise((resolve) => setTimeout(resolve, 20));
+		}
+
 		rmSync(this.work, {recursive: true, force: true});
 	}
 

@@ -7,6 +7,7 @@ import stringWidth from 'string-width';
 import {describe, expect, test} from 'vitest';
 import {runRaw, temporaryDirectory} from '../commands/helpers.js';
 import {useConsoleTerminal} from '../helpers/console-terminal.js';
+import {waitFor} from '../helpers/wait-for.js';
 
 const WIDE = '注文が確定しました🎉 お届け予定日は明日です👩‍👩‍👧 ありがとうございました';
 
@@ -40,5 +41,8 @@ describe('bursts and wide text in tmux (80×24)', () => {
 		// No replacement character and no lone surrogate (a pair matches as one code point with u).
 		expect(row).not.toMatch(/\uFFFD|[\uD800-\uDFFF]/u);
 		await t.sendKeys('q');
+		// Gone before the data directory is removed after the test.
+		await waitFor(() => t.exitStatus(), {timeoutMs: 10_000, message: 'the console to exit'});
+		expect(t.exitStatus()).toBe(0);
 	}, 60_000);
 });

@@ -95,6 +95,8 @@ test('read-only: R is not offered', async () => {
 	await app.untilText('clicks');
 	app.press('t');
 	await app.untilText('Tail clicks');
+	// Put once the tail reads from LATEST, or the record may be written before that position.
+	await app.until((f) => /lag, read\/s per shard: #0 \d+ms/.test(f), 'the shard being read');
 	await local.putRecords('clicks', [{PartitionKey: 'k', Data: Buffer.from('x')}]);
 	await app.until((f) => dataRows(f.split('\n')).length === 1, 'the record');
 	app.press('R');
