@@ -126,6 +126,21 @@ describe('KCL lease repairs in the console', () => {
 		expect(frame).toContain('enter changes the new checkpoint');
 		expectFits(app);
 
+		// Enter changes the target: a time with no record at or after it yet is refused, in words.
+		app.press(keys.enter);
+		await app.untilText(`reset ${SHARD_0} to: `);
+		app.type('2020-01-01T00:00:00Z');
+		await app.untilText(`to: 2020-01-01T00:00:00Z`);
+		app.press(keys.enter);
+		frame = await app.untilText(`✖ shard ${SHARD_0} has no record at or after`);
+		expect(frame).not.toContain('c confirms');
+		app.press(keys.enter);
+		await app.untilText(`reset ${SHARD_0} to: `);
+		app.type('TRIM_HORIZON');
+		await app.untilText(`to: TRIM_HORIZON`);
+		app.press(keys.enter);
+		await app.untilText('c confirms: you will type the shard id');
+
 		// worker-1 renews its lease while the user types.
 		await putLeases(dynamodb.client, LEASE_TABLE, [{...LEASES[0], counter: 8}]);
 		await confirmWith(app, SHARD_0);
