@@ -139,7 +139,15 @@ export async function planRepair(
 }
 
 export type RepairOutcome =
-	{ok: true; item: TableItem; warning?: string} | {ok: false; error: string; warning?: string};
+	| {ok: true; item: TableItem; warning?: string}
+	| {
+			ok: false;
+			/** The AWS error code, where the failure has one. */
+			code?: string;
+			/** `CODE: message`, or the message alone. */
+			error: string;
+			warning?: string;
+	  };
 
 export type RepairOptions = {
 	/** Where audit.log is written; undefined: nowhere (reported as a warning). */
@@ -176,9 +184,10 @@ export async function executeRepair(
 		);
 		return {ok: true, item, warning: await audit('ok')};
 	} catch (error) {
-		if ((error as {code?: string}).code !== CONDITION_FAILED) {
+		const {code} = error as {code?: string};
+		if (code !== CONDITION_FAILED) {
 			const text = errorText(error);
-			return {ok: false, error: text, warning: await audit('error', text)};
+			return {ok: false, code, error: text, warning: await audit('error', text)};
 		}
 
 		let now: TableItem | undefined;
@@ -196,7 +205,7 @@ export async function executeRepair(
 		}
 
 		const text = `${CONDITION_FAILED}: ${why}; nothing was written`;
-		return {ok: false, error: text, warning: await audit('error', text)};
+		return {ok: false, code, error: text, warning: await audit('error', text)};
 	}
 }
 
