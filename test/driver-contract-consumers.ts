@@ -1,8 +1,9 @@
 /**
  * The contract's consumer sources, the same for every Driver: DynamoDB tables (where KCL applications
- * keep their leases) listed, described and scanned in DynamoDB's item shape, and Lambda event-source
- * mappings listed by stream ARN. Each subject reads from the same third-party DynamoDB (dynalite) the
- * suite writes KCL leases into, and from a Lambda endpoint answering ListEventSourceMappings.
+ * keep their leases) listed, described and scanned in DynamoDB's item shape, and updated under a
+ * condition (a lease repair's write); Lambda event-source mappings listed by stream ARN. Each subject
+ * reads from the same third-party DynamoDB (dynalite) the suite writes KCL leases into, and from a
+ * Lambda endpoint answering ListEventSourceMappings.
  */
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {DriverError, type Driver} from '../source/driver/driver.js';
@@ -146,6 +147,41 @@ export function consumerSourcesContract(
 			const byKey = (a: {leaseKey?: {S?: string}}, b: {leaseKey?: {S?: string}}) =>
 				a.leaseKey!.S!.localeCompare(b.leaseKey!.S!);
 			expect(items.sort(byKey)).toEqual(leases.map((lease) => leaseItem(lease)).sort(byKey));
+		});
+
+		test('a conditional update writes and removes attributes only while the condition holds', async () => {
+			const key = {leaseKey: {S: 'shardId-000000000001'}};
+			const written = await driver.updateTableItem(leaseTable, key, {
+				set: {leaseCounter: {N: '12'}, checkpoint: {S: 'TRIM_HORIZON'}},
+				remove: ['leaseOwner', 'checkpointOwner'],
+				expected: {leaseCounter: {N: '11'}},
+			});
+			const {leaseOwner: _owner, ...rest} = leaseItem(leases[1]);
+			const after = {...rest, leaseCounter: {N: '12'}, checkpoint: {S: 'TRIM_HORIZON'}};
+			expect(written).toEqual(after);
+			// The same condition again: the counter is 12 now, so nothing is written.
+			const stale = await driverError(
+				driver.updateTableItem(leaseTable, key, {
+					set: {checkpoint: {S: 'LATEST'}},
+					expected: {leaseCounter: {N: '11'}},
+				}),
+			);
+			expect(stale.code).toBe('ConditionalCheckFailedException');
+			expect(stale.retryable).toBe(false);
+			// A missing item is not created.
+			const missing = await driverError(
+				driver.updateTableItem(
+					leaseTable,
+					{leaseKey: {S: 'shardId-000000000099'}},
+					{set: {checkpoint: {S: 'LATEST'}}, expected: {}},
+				),
+			);
+			expect(missing.code).toBe('ConditionalCheckFailedException');
+			const page = await driver.scanTable(leaseTable, {limit: 100});
+			expect(page.Items).toHaveLength(leases.length);
+			expect(page.Items.find((item) => item.leaseKey.S === key.leaseKey.S)).toEqual(after);
+			// Put back as it was, for the other tests.
+			await putLeases(subject.dynamodb.client, leaseTable, [leases[1]]);
 		});
 
 		test('lists the event-source mappings of a stream by its ARN, with their details', async () => {

@@ -49,6 +49,7 @@ const MUTATING = [
 	'mergeShards',
 	'updateShardCount',
 	'putRecordBatch',
+	'updateTableItem',
 ] as const;
 /** Generous for real AWS, where CreateStream and resharding take tens of seconds. */
 const SLOW = 240_000;
@@ -1153,6 +1154,13 @@ export function driverContract(
 					mergeShards: () => guarded.mergeShards(stream, low.ShardId, high.ShardId),
 					updateShardCount: () => guarded.updateShardCount(stream, 3),
 					putRecordBatch: () => guarded.putRecordBatch(stream, [{Data: Buffer.from('no')}]),
+					// Refused before any table is looked for: this backend need not have DynamoDB at all.
+					updateTableItem: () =>
+						guarded.updateTableItem(
+							'kcl-app',
+							{leaseKey: {S: low.ShardId}},
+							{set: {checkpoint: {S: 'TRIM_HORIZON'}}, expected: {}},
+						),
 				};
 				expect([...MUTATING_METHODS].sort()).toEqual([...MUTATING].sort());
 				for (const method of MUTATING) {

@@ -46,6 +46,8 @@ export type CommandContext = {
 	signal: AbortSignal;
 	/** The named context the driver was opened as, when there is one. */
 	context?: Context;
+	/** Where changes made (a lease repair) are logged in audit.log: the data directory. */
+	auditDirectory?: string;
 };
 
 /** Runs with a driver; resolves to the exit status (0 when undefined). */

@@ -49,6 +49,8 @@ export const FLAGS = {
 	// lag.
 	kclTable: {type: 'string'},
 	sample: {type: 'string'},
+	resetCheckpoint: {type: 'string'},
+	releaseLease: {type: 'string'},
 	// serve.
 	host: {type: 'string'},
 	port: {type: 'string'},

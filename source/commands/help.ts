@@ -59,6 +59,9 @@ Commands
                                             owner, checkpoint, lag, lease renewals and diagnoses, EFO
                                             consumers, Lambda mappings; leases read twice --sample apart
                                             (default 10s, 0: once); --json: NDJSON rows (see readme)
+  lag STREAM --kcl-table TABLE --yes        repair one lease (conditional on its leaseCounter, logged in
+      --reset-checkpoint SHARD=TARGET       audit.log): TARGET is TRIM_HORIZON, LATEST, a sequence
+      | --release-lease SHARD               number or a time; --release-lease clears the owner
   firehose list                             the Firehose delivery streams (--json: an array of names)
   firehose describe NAME                    status, source, destination, buffering hints, buffer fill
                                             and last deliveries (on AWS the buffer is estimated from

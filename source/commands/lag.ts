@@ -5,7 +5,8 @@
  * Lambda mappings with their CloudWatch lag. The leases are read twice, `--sample` apart (default 10s):
  * one reading cannot tell a renewed lease from a dead one, nor a catching-up application from one
  * falling behind. `--json`: one NDJSON row per consumer and shard (see lag-rows.ts and the readme);
- * what could not be read is said on stderr.
+ * what could not be read is said on stderr. With `--reset-checkpoint` or `--release-lease` it repairs one
+ * lease instead (lease-repair.ts).
  */
 import {ConsumerLag} from '../consumers/consumer-lag.js';
 import {formatDuration} from '../consumers/durations.js';
@@ -13,6 +14,7 @@ import {lagRows, type LagRow} from '../consumers/lag-rows.js';
 import {parseAgeThreshold} from '../monitor/iterator-age-alert.js';
 import {sleep} from '../sleep.js';
 import {UsageError, type Command} from './command.js';
+import {leaseRepairAction, repairRequest} from './lease-repair.js';
 import {formatTable} from './table.js';
 
 const DEFAULT_SAMPLE_MS = 10_000;
@@ -92,13 +94,15 @@ function textRow(row: LagRow): string[] {
 export const lagCommand: Command = {
 	name: 'lag',
 	arguments: ['STREAM'],
-	flags: ['kclTable', 'sample'],
+	flags: ['kclTable', 'sample', 'resetCheckpoint', 'releaseLease', 'yes'],
 	prepare([stream], flags) {
 		const sampleMs = flags.sample === undefined ? DEFAULT_SAMPLE_MS : parseSample(flags.sample);
 		const kclTables = (flags.kclTable ?? '')
 			.split(',')
 			.map((name) => name.trim())
 			.filter(Boolean);
+		const repair = repairRequest(flags, kclTables);
+		if (repair) return leaseRepairAction(stream, repair);
 		return async ({driver, out, io, json, signal}) => {
 			const model = new ConsumerLag(driver, stream, {
 				kclTables,

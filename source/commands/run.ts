@@ -108,7 +108,7 @@ function consoleAction({flags, backend: flagBackend}: CommandLine, io: CommandIo
 				tailBufferSize,
 				alertIteratorAgeMs,
 				// Splits, merges and scalings made from the console are logged in the data directory.
-				auditDirectory: backend?.dataDirectory ?? defaultDataDirectory(io.environment),
+				auditDirectory: auditDirectoryOf(driver, io),
 				contexts: {opener, initialContext: context},
 			});
 		} finally {
@@ -213,6 +213,7 @@ async function execute(
 				json: commandLine.flags.json,
 				signal: controller.signal,
 				context: chosen.context,
+				auditDirectory: auditDirectoryOf(driver, io),
 			})) ?? 0;
 		warnOfLostAnswers(driver, io);
 	} catch (error) {
@@ -267,6 +268,12 @@ function warnOfLostAnswers(driver: Driver | undefined, io: CommandIo) {
 			? 'warning: the answer to 1 put request was lost after it was sent: its records may have been stored, twice if its retry stored them again\n'
 			: `warning: the answers to ${lost} put requests were lost after they were sent: their records may have been stored, twice where a retry stored them again\n`,
 	);
+}
+
+/** audit.log goes to the local engine's data directory, else to the default one. */
+function auditDirectoryOf(driver: Driver, io: CommandIo) {
+	const backend = driver instanceof LocalDriver ? driver.backend : undefined;
+	return backend?.dataDirectory ?? defaultDataDirectory(io.environment);
 }
 
 function report(io: CommandIo, error: unknown) {

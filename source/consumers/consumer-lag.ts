@@ -49,6 +49,8 @@ export type Trend = 'rising' | 'falling' | 'steady' | 'unknown';
 
 export type ShardLag = {
 	shardId: string;
+	/** The lease's key in its table: the shard id, or `account:stream:creationEpoch:shardId`. */
+	leaseKey: string;
 	owner?: string;
 	/** A sequence number, or TRIM_HORIZON, LATEST, SHARD_END, AT_TIMESTAMP. */
 	checkpoint: string;
@@ -409,6 +411,7 @@ export class ConsumerLag {
 					rate !== undefined && rate < 1 && samples.at(-1)!.lagMillis > samples[0].lagMillis + 1000;
 				return {
 					shardId: lease.shardId,
+					leaseKey: lease.leaseKey,
 					...(lease.owner ? {owner: lease.owner} : {}),
 					checkpoint: lease.checkpoint.sequenceNumber,
 					subSequenceNumber: lease.checkpoint.subSequenceNumber,

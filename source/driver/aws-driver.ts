@@ -69,7 +69,7 @@ import {EndpointHttpHandler, type ConnectionLog, type HttpVersionChoice} from '.
 import {fetchMetricSeries} from './metric-queries.js';
 import {loginRequiredError} from './login-required.js';
 import {notOfferedError, tagOperations} from './not-offered.js';
-import type {ScanOptions} from './consumer-sources.js';
+import type {ItemUpdate, ScanOptions, TableItem} from './consumer-sources.js';
 import {DynamoDbTables} from './dynamodb-tables.js';
 import {listEventSourceMappings} from './lambda-mappings.js';
 
@@ -598,6 +598,10 @@ export class AwsDriver implements Driver {
 
 	scanTable(table: string, options: ScanOptions, signal?: AbortSignal) {
 		return this.tables.scanTable(table, options, signal);
+	}
+
+	updateTableItem(table: string, key: TableItem, update: ItemUpdate, signal?: AbortSignal) {
+		return this.tables.updateTableItem(table, key, update, signal);
 	}
 
 	async listEventSourceMappings(streamArn: string, signal?: AbortSignal) {

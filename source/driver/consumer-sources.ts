@@ -46,6 +46,21 @@ export type ScanOptions = {
 	exclusiveStartKey?: TableItem;
 };
 
+/**
+ * A conditional UpdateItem: what to write, what to remove, and what must hold first. The item must
+ * exist (an UpdateItem would otherwise create it) and each `expected` attribute must have exactly that
+ * value now, or nothing is written and the call fails with ConditionalCheckFailedException: so a repair
+ * of a KCL lease conditioned on the `leaseCounter` it read cannot clobber a worker's renewal made since.
+ */
+export type ItemUpdate = {
+	/** Attributes to write (DynamoDB's SET), in DynamoDB's wire shape. */
+	set: TableItem;
+	/** Attributes to remove (DynamoDB's REMOVE). */
+	remove?: string[];
+	/** Attributes that must hold exactly these values for the write to happen. */
+	expected: TableItem;
+};
+
 /** A Lambda event-source mapping on a stream, in Lambda's EventSourceMappingConfiguration shape. */
 export type EventSourceMapping = {
 	UUID: string;

@@ -29,6 +29,7 @@ export type {Consumer, ConsumerStatus} from '../engine/consumers.js';
 export type {
 	AttributeValue,
 	EventSourceMapping,
+	ItemUpdate,
 	ScanOptions,
 	ScanPage,
 	TableDescription,
@@ -36,9 +37,11 @@ export type {
 } from './consumer-sources.js';
 import type {
 	EventSourceMapping,
+	ItemUpdate,
 	ScanOptions,
 	ScanPage,
 	TableDescription,
+	TableItem,
 } from './consumer-sources.js';
 import type {Consumer} from '../engine/consumers.js';
 import type {
@@ -175,6 +178,7 @@ export const MUTATING_METHODS = [
 	'mergeShards',
 	'updateShardCount',
 	'putRecordBatch',
+	'updateTableItem',
 ] as const;
 
 export type Driver = {
@@ -254,6 +258,17 @@ export type Driver = {
 	describeTable(table: string, signal?: AbortSignal): Promise<TableDescription>;
 	/** One Scan call of at most `options.limit` items, in DynamoDB's item shape (as KCL wrote them). */
 	scanTable(table: string, options: ScanOptions, signal?: AbortSignal): Promise<ScanPage>;
+	/**
+	 * A conditional UpdateItem of the item with primary key `key` (see {@link ItemUpdate}): the item as
+	 * written (ReturnValues ALL_NEW), or ConditionalCheckFailedException when it is absent or an
+	 * expected attribute differs — nothing is written then. Mutating: a read-only driver refuses it.
+	 */
+	updateTableItem(
+		table: string,
+		key: TableItem,
+		update: ItemUpdate,
+		signal?: AbortSignal,
+	): Promise<TableItem>;
 	/**
 	 * The Lambda event-source mappings reading the stream (ListEventSourceMappings by its ARN, all
 	 * pages). A backend without Lambda answers none.

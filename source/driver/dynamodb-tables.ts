@@ -1,11 +1,17 @@
 /**
- * DynamoDB's table calls the contract needs to find and read KCL lease tables (ListTables, DescribeTable,
- * Scan), over the SDK's DynamoDB client. Shared by the AWS driver and the local driver (which reads lease
+ * DynamoDB's table calls the contract needs to find, read and repair KCL lease tables (ListTables,
+ * DescribeTable, Scan, a conditional UpdateItem), over the SDK's DynamoDB client. Shared by the AWS driver and the local driver (which reads lease
  * tables from a DynamoDB endpoint configured with AWS_ENDPOINT_URL_DYNAMODB); each passes its own `call`,
  * which bounds the request in time and turns SDK errors into DriverErrors.
  */
 import type {DynamoDBClient} from '@aws-sdk/client-dynamodb';
-import type {ScanOptions, ScanPage, TableDescription, TableItem} from './consumer-sources.js';
+import type {
+	ItemUpdate,
+	ScanOptions,
+	ScanPage,
+	TableDescription,
+	TableItem,
+} from './consumer-sources.js';
 
 /** Runs one SDK request with the abort signal it should honour, errors as DriverErrors. */
 export type Call = <Output>(
@@ -93,7 +99,73 @@ export class DynamoDbTables {
 		};
 	}
 
+	async updateTableItem(
+		table: string,
+		key: TableItem,
+		update: ItemUpdate,
+		signal?: AbortSignal,
+	): Promise<TableItem> {
+		const [client, {UpdateItemCommand}] = await this.sdk();
+		const {Attributes} = await this.call(
+			(http) =>
+				client.send(
+					new UpdateItemCommand({
+						TableName: table,
+						Key: key as never,
+						...updateExpressions(key, update),
+						ReturnValues: 'ALL_NEW',
+					}),
+					http,
+				),
+			signal,
+		);
+		return (Attributes ?? {}) as TableItem;
+	}
+
 	private sdk() {
 		return Promise.all([this.client(), import('@aws-sdk/client-dynamodb')]);
 	}
+}
+
+/**
+ * An {@link ItemUpdate} as DynamoDB's expressions. Every attribute name goes through a placeholder
+ * (`#a0`), so no name can collide with DynamoDB's reserved words; the item must exist (an UpdateItem of
+ * a missing key would create it), and each expected attribute must equal its value.
+ */
+export function updateExpressions(key: TableItem, update: ItemUpdate) {
+	const names: Record<string, string> = {};
+	const values: Record<string, unknown> = {};
+	const name = (attribute: string) => {
+		const placeholder = `#a${Object.keys(names).length}`;
+		names[placeholder] = attribute;
+		return placeholder;
+	};
+
+	const value = (attributeValue: unknown) => {
+		const placeholder = `:v${Object.keys(values).length}`;
+		values[placeholder] = attributeValue;
+		return placeholder;
+	};
+
+	const sets = Object.entries(update.set).map(
+		([attribute, attributeValue]) => `${name(attribute)} = ${value(attributeValue)}`,
+	);
+	const removes = (update.remove ?? []).map((attribute) => name(attribute));
+	const conditions = [
+		...Object.keys(key).map((attribute) => `attribute_exists(${name(attribute)})`),
+		...Object.entries(update.expected).map(
+			([attribute, attributeValue]) => `${name(attribute)} = ${value(attributeValue)}`,
+		),
+	];
+	return {
+		UpdateExpression: [
+			sets.length > 0 ? `SET ${sets.join(', ')}` : '',
+			removes.length > 0 ? `REMOVE ${removes.join(', ')}` : '',
+		]
+			.filter(Boolean)
+			.join(' '),
+		ConditionExpression: conditions.join(' AND '),
+		ExpressionAttributeNames: names,
+		...(Object.keys(values).length > 0 ? {ExpressionAttributeValues: values as never} : {}),
+	};
 }

@@ -11,10 +11,12 @@ import {
 	type DeliveryStreamBuffer,
 	type Driver,
 	type FirehoseRecord,
+	type ItemUpdate,
 	type IteratorStart,
 	type MetricsRequest,
 	type PutRecordsRequestEntry,
 	type ScanOptions,
+	type TableItem,
 	type Target,
 } from './driver.js';
 import {fetchMetricSeries} from './metric-queries.js';
@@ -64,7 +66,7 @@ const exactBuffer = (state: BufferState): DeliveryStreamBuffer => ({
  * AWS's own, which a local engine's user did not ask for.
  */
 export type ConsumerSources = {
-	tables?: Pick<Driver, 'listTables' | 'describeTable' | 'scanTable'>;
+	tables?: Pick<Driver, 'listTables' | 'describeTable' | 'scanTable' | 'updateTableItem'>;
 	mappings?: Pick<Driver, 'listEventSourceMappings'>;
 	close?(): Promise<void>;
 };
@@ -268,6 +270,12 @@ export class LocalDriver implements Driver {
 		checkSignal(signal);
 		if (!this.sources?.tables) throw tableNotFound(table);
 		return this.sources.tables.scanTable(table, options, signal);
+	}
+
+	async updateTableItem(table: string, key: TableItem, update: ItemUpdate, signal?: AbortSignal) {
+		checkSignal(signal);
+		if (!this.sources?.tables) throw tableNotFound(table);
+		return this.sources.tables.updateTableItem(table, key, update, signal);
 	}
 
 	async listEventSourceMappings(streamArn: string, signal?: AbortSignal) {

@@ -47,6 +47,7 @@ const SIGNAL_AT = {
 	listTables: 0,
 	describeTable: 1,
 	scanTable: 2,
+	updateTableItem: 3,
 	listEventSourceMappings: 1,
 } satisfies Record<
 	Exclude<keyof Driver, 'target' | 'close' | 'lostPutAnswers' | 'backendNotice'>,

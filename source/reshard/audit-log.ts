@@ -1,7 +1,8 @@
 /**
- * The audit log: every split, merge and scaling kinesis-top executes, one JSON line each in
- * `audit.log` in the data directory — when, against which backend, which stream, what, and how it
- * ended — so that after a night on call there is a record of what was changed from here.
+ * The audit log: every split, merge and scaling kinesis-top executes, and every repair of a KCL lease
+ * table, one JSON line each in `audit.log` in the data directory — when, against which backend, which
+ * stream (and lease table), what, and how it ended — so that after a night on call there is a record of
+ * what was changed from here.
  */
 import {appendFile, mkdir} from 'node:fs/promises';
 import {join} from 'node:path';
@@ -12,6 +13,8 @@ export type AuditEntry = {
 	/** local / aws / endpoint, with the region and the account or location. */
 	backend: string;
 	stream: string;
+	/** The KCL lease table a repair wrote to. */
+	table?: string;
 	action: string;
 	result: 'ok' | 'error';
 	error?: string;

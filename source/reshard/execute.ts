@@ -124,7 +124,7 @@ export async function executeReshard(
 	});
 }
 
-function errorText(error: unknown) {
+export function errorText(error: unknown) {
 	const message = error instanceof Error ? error.message : String(error);
 	const code = (error as {code?: string}).code;
 	return code ? `${code}: ${message}` : message;

@@ -55,7 +55,9 @@ export type Command =
 	| 'deleteBack'
 	| 'clear'
 	| 'allKeys'
-	| 'contexts';
+	| 'contexts'
+	| 'resetCheckpoint'
+	| 'releaseLease';
 
 /**
  * Where a binding applies: everywhere, on one screen (the streams table, a stream's shard map, a live
@@ -76,6 +78,7 @@ export type Scope =
 	| 'contexts'
 	| 'consumers'
 	| 'consumer'
+	| 'repair'
 	| 'help'
 	| 'prompt';
 
@@ -406,6 +409,37 @@ export const KEYMAP: readonly Binding[] = [
 		description: 'Sort the shards by lag (most behind first) or by shard',
 		hint: 'sort',
 	},
+	{
+		command: 'resetCheckpoint',
+		scope: 'consumer',
+		keys: [{input: 'R'}],
+		description: 'Reset the checkpoint: TRIM_HORIZON, LATEST, sequence or time',
+		hint: 'reset',
+		dangerous: true,
+	},
+	{
+		command: 'releaseLease',
+		scope: 'consumer',
+		keys: [{input: 'O'}],
+		description: 'Release the lease: clear its owner, another worker takes it',
+		hint: 'release',
+		dangerous: true,
+	},
+	{
+		command: 'open',
+		scope: 'repair',
+		keys: [{key: 'return'}],
+		description: 'Change the new checkpoint (a reset)',
+		hint: 'change',
+	},
+	{
+		command: 'confirm',
+		scope: 'repair',
+		keys: [{input: 'c'}],
+		description: 'Confirm: type the shard id, then the lease table is written',
+		hint: 'confirm',
+		dangerous: true,
+	},
 
 	// Firehose: the delivery streams, then one of them.
 	...movement('firehose', 'delivery stream'),
@@ -610,6 +644,7 @@ export const SCOPE_TITLES: Record<Scope, string> = {
 	contexts: 'Contexts',
 	consumers: 'Consumers of a stream',
 	consumer: 'A consumer, shard by shard',
+	repair: 'Repair a KCL lease',
 	help: 'Help screen',
 	prompt: 'Prompt (: and / and other questions)',
 };
@@ -630,6 +665,7 @@ export const SCOPE_ORDER: readonly Scope[] = [
 	'contexts',
 	'consumers',
 	'consumer',
+	'repair',
 	'prompt',
 	'help',
 ];

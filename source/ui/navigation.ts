@@ -3,6 +3,7 @@
  * tail, one record, the help. Every screen on the stack stays mounted (hidden when covered), so going
  * back finds a tail still running and a selection where it was; only the top one takes keys.
  */
+import type {LeaseRepair, LeaseSnapshot} from '../consumers/lease-repairs.js';
 import type {DecodeMode} from '../decode/present.js';
 import type {TailEntry} from '../tail/tail-entries.js';
 import type {Notice} from './components/footer.js';
@@ -30,6 +31,8 @@ export type Screen =
 	| {kind: 'consumers'; stream: string}
 	/** One of them: a KCL application shard by shard, or an EFO consumer's or Lambda mapping's details. */
 	| {kind: 'consumer'; stream: string; consumer: string}
+	/** A guarded repair of one KCL lease: reset its checkpoint, or release it. */
+	| {kind: 'repair'; stream: string; lease: LeaseSnapshot; repair: LeaseRepair}
 	| {kind: 'firehose'}
 	| {kind: 'delivery'; deliveryStream: string}
 	/** The contexts to switch between (profiles, endpoints, the local engine). */
@@ -51,6 +54,7 @@ export const SCREEN_SCOPE: Record<Screen['kind'], Scope> = {
 	metrics: 'metrics',
 	consumers: 'consumers',
 	consumer: 'consumer',
+	repair: 'repair',
 	firehose: 'firehose',
 	delivery: 'delivery',
 	contexts: 'contexts',

@@ -15,6 +15,7 @@ import {ConsumersScreen} from './screens/consumers-screen.js';
 import {DeliveryScreen} from './screens/delivery-screen.js';
 import {FirehoseScreen} from './screens/firehose-screen.js';
 import {HelpScreen} from './screens/help-screen.js';
+import {LeaseRepairScreen} from './screens/lease-repair-screen.js';
 import {MetricsScreen} from './screens/metrics-screen.js';
 import {PutScreen} from './screens/put-screen.js';
 import {QueryScreen} from './screens/query-screen.js';
@@ -143,6 +144,16 @@ const SCREENS: {[Kind in Screen['kind']]: Renderer<Kind>} = {
 			hotKey={screen.hotKey}
 			auditDirectory={context.auditDirectory}
 			pollIntervalMs={context.pollIntervalMs}
+		/>
+	),
+	repair: (screen, common, context) => (
+		<LeaseRepairScreen
+			{...common}
+			driver={context.driver}
+			stream={screen.stream}
+			lease={screen.lease}
+			repair={screen.repair}
+			auditDirectory={context.auditDirectory}
 		/>
 	),
 	tail: (screen, common, context) => (

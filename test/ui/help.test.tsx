@@ -15,6 +15,7 @@ import {
 	type Scope,
 } from '../../source/ui/keymap.js';
 import {SCREEN_SCOPE} from '../../source/ui/navigation.js';
+import {kclDriver, LEASE_TABLE} from './kcl-driver.js';
 import {cleanUp, keys, localDriver, renderApp, type Harness} from './render-app.js';
 
 afterEach(cleanUp);
@@ -115,12 +116,25 @@ const ROUTES: Record<Exclude<Scope, 'global' | 'help' | 'prompt'>, Route> = {
 	async contexts(app) {
 		app.press('X');
 	},
+	async repair(app) {
+		app.press('c');
+		await app.untilText(`› ${LEASE_TABLE}`);
+		app.press(keys.enter);
+		await app.until((frame) => /^› 0 /m.test(frame), 'the lease of shard 0');
+		app.press('O');
+	},
 };
+
+/** The console's driver for `scope`: the repair screen needs a KCL application's lease table. */
+const driverFor = async (scope: Scope) =>
+	scope === 'repair'
+		? (await kclDriver([{shardId: 'shardId-000000000000', checkpoint: 'LATEST'}], 1)).driver
+		: localDriver([['orders', 1]]);
 
 describe('help for the screen you are on', () => {
 	for (const [scope, route] of Object.entries(ROUTES) as Array<[Scope, Route]>) {
 		test(`? on ${scope}: titled "${SCOPE_TITLES[scope]}", its keys first, then everywhere's; fits 80×24`, async () => {
-			const driver = await localDriver([['orders', 1]]);
+			const driver = await driverFor(scope);
 			createDeliveryStream(driver);
 			const app = renderApp(driver, {width: TERMINAL.width, height: APP_HEIGHT});
 			await app.untilText('› orders');

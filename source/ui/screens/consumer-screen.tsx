@@ -2,11 +2,13 @@
  * One consumer of a stream. A KCL application shard by shard — owner, checkpoint, lag, lease renewals
  * per minute, diagnosis — sortable by lag (`s`), under its roll-up and its workers with the leases each
  * holds; an enhanced fan-out consumer's or a Lambda mapping's details. Shares the Consumers screen's
- * model, so its figures and trends carry on from there.
+ * model, so its figures and trends carry on from there. On a KCL shard, `R` resets its checkpoint and
+ * `O` releases its lease, each through the guarded repair screen (lease-repair-screen.tsx).
  */
 import {Box, Text} from 'ink';
 import {useCallback, useMemo, useState} from 'react';
-import type {ConsumersSnapshot} from '../../consumers/consumer-lag.js';
+import type {ConsumersSnapshot, KclApplication, ShardLag} from '../../consumers/consumer-lag.js';
+import type {LeaseRepair, LeaseSnapshot} from '../../consumers/lease-repairs.js';
 import {formatDuration} from '../../consumers/durations.js';
 import type {Driver} from '../../driver/driver.js';
 import {StatusLine} from '../components/status-line.js';
@@ -19,6 +21,7 @@ import type {Command} from '../keymap.js';
 import type {ScreenProps} from '../navigation.js';
 import {shortShardId} from '../shard-rows.js';
 import {useTheme} from '../theme.js';
+import {askResetTarget} from './lease-repair-screen.js';
 
 export type ConsumerScreenProps = ScreenProps & {
 	driver: Driver;
@@ -66,8 +69,20 @@ function detailLines(snapshot: ConsumersSnapshot, id: string): string[] | undefi
 	return undefined;
 }
 
+function snapshotOf(application: KclApplication, shard: ShardLag): LeaseSnapshot {
+	return {
+		table: application.table,
+		leaseKey: shard.leaseKey,
+		shardId: shard.shardId,
+		...(shard.owner ? {owner: shard.owner} : {}),
+		leaseCounter: shard.leaseCounter,
+		checkpoint: shard.checkpoint,
+		subSequenceNumber: shard.subSequenceNumber,
+	};
+}
+
 export function ConsumerScreen(props: ConsumerScreenProps) {
-	const {driver, stream, consumer, width, height, active} = props;
+	const {driver, stream, consumer, width, height, active, navigation} = props;
 	const theme = useTheme();
 	const state = useConsumerLag(driver, stream, consumersInterval(driver, props.pollIntervalMs));
 	const [order, setOrder] = useState<ShardOrder>('lag');
@@ -83,12 +98,20 @@ export function ConsumerScreen(props: ConsumerScreenProps) {
 		Math.max(1, height - 4),
 	);
 	const {move} = selection;
+	const selected = shards.find((shard) => shard.shardId === selection.name);
 	const onCommand = useCallback(
 		(command: Command) => {
 			if (isMovement(command)) move(command);
 			if (command === 'sort') setOrder((current) => (current === 'lag' ? 'shard' : 'lag'));
+			if (!application || !selected) return;
+			// The lease as shown now: the repair is conditioned on this very leaseCounter.
+			const lease = snapshotOf(application, selected);
+			const open = (repair: LeaseRepair) =>
+				navigation.push({kind: 'repair', stream, lease, repair});
+			if (command === 'resetCheckpoint') askResetTarget(navigation, selected.shardId, open);
+			if (command === 'releaseLease') open({action: 'release'});
 		},
-		[move],
+		[application, move, navigation, selected, stream],
 	);
 	useScreenCommands(onCommand, active);
 
