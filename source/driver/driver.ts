@@ -2,7 +2,8 @@
  * THE contract between kinesis-top's models and a backend. Every backend — the bundled local engine, real
  * AWS, or any Kinesis-compatible endpoint — implements `Driver`, and every implementation passes the same
  * contract suite (test/driver-contract.test.ts). The domain types are AWS's own shapes, re-exported from
- * the engine, so `--json` output and the wire server pass them through unchanged.
+ * source/kinesis/ (which belongs to no backend), so `--json` output and the wire server pass them
+ * through unchanged.
  */
 export type {
 	ChildShard,
@@ -15,7 +16,7 @@ export type {
 	StreamDescriptionSummary,
 	StreamMode,
 	StreamStatus,
-} from '../engine/types.js';
+} from '../kinesis/types.js';
 export type {
 	DeliveryStreamDescription,
 	DeliveryStreamStatus,
@@ -23,9 +24,9 @@ export type {
 	FirehoseRecord,
 	PutRecordBatchOutput,
 	PutRecordBatchResponseEntry,
-} from '../engine/firehose/types.js';
-export type {Statistic} from '../engine/metrics-query.js';
-export type {Consumer, ConsumerStatus} from '../engine/consumers.js';
+} from '../kinesis/firehose-types.js';
+export type {Statistic} from '../kinesis/cloudwatch-types.js';
+export type {Consumer, ConsumerStatus} from '../kinesis/types.js';
 export type {
 	AttributeValue,
 	EventSourceMapping,
@@ -40,21 +41,21 @@ import type {
 	ScanPage,
 	TableDescription,
 } from './consumer-sources.js';
-import type {Consumer} from '../engine/consumers.js';
 import type {
 	DeliveryStreamDescription,
 	FirehoseRecord,
 	PutRecordBatchOutput,
-} from '../engine/firehose/types.js';
-import type {Statistic} from '../engine/metrics-query.js';
+} from '../kinesis/firehose-types.js';
+import type {Statistic} from '../kinesis/cloudwatch-types.js';
 import type {
+	Consumer,
 	GetRecordsOutput,
 	PutRecordsRequestEntry,
 	PutRecordsResultEntry,
 	StreamDescription,
 	StreamDescriptionSummary,
 	StreamMode,
-} from '../engine/types.js';
+} from '../kinesis/types.js';
 
 /** What the header shows: which backend, where, and whether mutations are allowed. */
 export type Target = {

@@ -16,7 +16,7 @@ import {
 	resourceNotFound,
 } from './errors.js';
 import type {Stream} from './stream.js';
-import type {Tag} from './types.js';
+import type {Tag} from '../kinesis/types.js';
 import {
 	NAME_PATTERN,
 	NAME_PATTERN_TEXT,
