@@ -16,13 +16,7 @@ import {
 	resourceNotFound,
 } from './errors.js';
 import type {ConsumerMetadata, Stream} from './stream.js';
-import type {
-	Consumer,
-	ConsumerDescription,
-	ConsumerRef,
-	ConsumerStatus,
-	Tag,
-} from '../kinesis/types.js';
+import type {Consumer, ConsumerDescription, ConsumerRef, ConsumerStatus} from '../kinesis/types.js';
 import {
 	NAME_PATTERN,
 	NAME_PATTERN_TEXT,

@@ -13,10 +13,9 @@ import {beginUpdate, requireActive, withinDay, type EngineContext} from './conte
 import type {StreamRef} from './engine.js';
 import {invalidArgument, KinesisError, limitExceeded} from './errors.js';
 import {LIMITS, SETTINGS_LIMITS} from '../kinesis/limits.js';
-import type {Stream, StreamSettingsMetadata} from './stream.js';
+import type {Stream} from './stream.js';
 import type {RecordDistributionStrategy, StreamMode} from '../kinesis/types.js';
 import {STREAM_ARN_PATTERN, STREAM_ARN_PATTERN_TEXT, Validation} from './validation.js';
-
 
 export type WarmThroughput = {TargetMiBps?: number; CurrentMiBps?: number};
 
