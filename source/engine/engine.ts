@@ -4,12 +4,8 @@
  * knows about HTTP, the AWS SDK or the UI.
  */
 import {AccountSettings, type AccountMetadata} from './account.js';
-import {
-	Channels,
-	type ChannelMetadata,
-	type CreateChannelInput,
-	type UpdateChannelInput,
-} from './channels.js';
+import {Channels, type ChannelMetadata} from './channels.js';
+import type {CreateChannelInput, UpdateChannelInput} from '../kinesis/channel-types.js';
 import {systemClock, type Clock} from './clock.js';
 import {Consumers} from './consumers.js';
 import {type ConsumerRef} from '../kinesis/types.js';
