@@ -15,6 +15,8 @@
  *
  * Streams written by earlier versions of kinesis-top keep the layout they were created with (their
  * consumers hold checkpoints in it): `49` | stream creation in ms (15) | counter (27) | shard index (12).
+ *
+ * This file makes them; reading them as AWS reads a client's is source/kinesis/sequence-number.ts.
  */
 import {LEGACY_COUNTER_DIGITS, LEGACY_SHARD_DIGITS} from '../kinesis/sequence-number.js';
 
