@@ -7,6 +7,8 @@
  */
 export type {
 	ChildShard,
+	Consumer,
+	ConsumerStatus,
 	GetRecordsOutput,
 	KinesisRecord,
 	PutRecordsRequestEntry,
@@ -26,7 +28,6 @@ export type {
 	PutRecordBatchResponseEntry,
 } from '../kinesis/firehose-types.js';
 export type {Statistic} from '../kinesis/cloudwatch-types.js';
-export type {Consumer, ConsumerStatus} from '../kinesis/types.js';
 export type {
 	AttributeValue,
 	EventSourceMapping,

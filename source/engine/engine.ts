@@ -8,7 +8,6 @@ import {Channels, type ChannelMetadata} from './channels.js';
 import type {CreateChannelInput, UpdateChannelInput} from '../kinesis/channel-types.js';
 import {systemClock, type Clock} from './clock.js';
 import {Consumers} from './consumers.js';
-import {type ConsumerRef} from '../kinesis/types.js';
 import type {EngineContext} from './context.js';
 import {
 	invalidArgument,
@@ -60,6 +59,7 @@ import {
 import {checkInputsOfActions} from './input-validation.js';
 import {Validation} from './validation.js';
 import type {
+	ConsumerRef,
 	GetRecordsOutput,
 	PutRecordOutput,
 	PutRecordsOutput,
