@@ -8,7 +8,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {promisify} from 'node:util';
 import {KinesisEngine} from '../source/engine/engine.js';
-import type {PutRecordsRequestEntry} from '../source/engine/types.js';
+import type {PutRecordsRequestEntry} from '../source/kinesis/types.js';
 import {median, type Figure} from './report.js';
 
 const RECORD_BYTES = 100;

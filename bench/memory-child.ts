@@ -4,7 +4,7 @@
  * time limit, and prints the RSS, sampled after a full GC, as one JSON line. Run with --expose-gc.
  */
 import {KinesisEngine} from '../source/engine/engine.js';
-import type {PutRecordsRequestEntry} from '../source/engine/types.js';
+import type {PutRecordsRequestEntry} from '../source/kinesis/types.js';
 import {clickstream} from '../source/demo/generators.js';
 import {mulberry32} from '../source/demo/random.js';
 

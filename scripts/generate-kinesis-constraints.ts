@@ -244,6 +244,56 @@ export function inputRules(model: KinesisModel, order: RecordedOrder) {
 	return rules;
 }
 
+/** A string as a single-quoted TypeScript literal. */
+const quoted = (text: string) =>
+	`'${JSON.stringify(text)
+		.slice(1, -1)
+		.replaceAll(String.raw`\"`, '"')
+		.replaceAll("'", String.raw`\'`)}'`;
+
+/** A rule as a TypeScript literal on one line, except for a structure's members (see {@link rulesText}). */
+function ruleText(rule: InputRule, indent: string): string {
+	if (rule.type === 'structure') return structureText(rule, indent);
+	const fields = Object.entries(rule).map(([key, value]) => {
+		if (key === 'member' || key === 'key' || key === 'value') {
+			return `${key}: ${ruleText(value as InputRule, indent)}`;
+		}
+
+		if (typeof value === 'string') return `${key}: ${quoted(value)}`;
+		if (Array.isArray(value))
+			return `${key}: [${value.map((each) => quoted(String(each))).join(', ')}]`;
+		return `${key}: ${String(value)}`;
+	});
+	return `{${fields.join(', ')}}`;
+}
+
+/** A structure with one line per member rule. */
+function structureText(rule: StructureRule, indent: string): string {
+	if (rule.members.length === 0) {
+		return `{type: 'structure', shape: ${quoted(rule.shape)}, members: []}`;
+	}
+
+	const inner = indent + '\t';
+	const members = rule.members.map((member) => {
+		const required = member.required ? ', required: true' : '';
+		const head = `name: ${quoted(member.name)}, at: ${quoted(member.at)}${required}`;
+		return `${inner}{${head}, rule: ${ruleText(member.rule, inner)}},\n`;
+	});
+	return `{type: 'structure', shape: ${quoted(rule.shape)}, members: [\n${members.join('')}${indent}]}`;
+}
+
+/**
+ * The table as TypeScript: one line per member rule (a nested structure's members on lines of their
+ * own), kept out of prettier's hands, which would spread each rule over several lines and the table
+ * over more than a file should hold.
+ */
+function rulesText(rules: Record<string, StructureRule>): string {
+	const actions = Object.entries(rules).map(
+		([action, rule]) => `\t${action}: ${structureText(rule, '\t')},\n`,
+	);
+	return `{\n${actions.join('')}}`;
+}
+
 /** The generated module's text, formatted as the repository formats TypeScript. */
 export async function generateConstraintsSource(
 	model: KinesisModel,
@@ -259,7 +309,8 @@ import type {StructureRule} from './input-rules.js';
 
 export const KINESIS_MODEL = {botocore: '${botocore}', apiVersion: '${model.metadata.apiVersion}'};
 
-export const kinesisInputRules: Record<string, StructureRule> = ${JSON.stringify(inputRules(model, order))};
+// prettier-ignore
+export const kinesisInputRules: Record<string, StructureRule> = ${rulesText(inputRules(model, order))};
 `;
 	const options = await prettier.resolveConfig(GENERATED_FILE);
 	return prettier.format(text, {...options, filepath: GENERATED_FILE});

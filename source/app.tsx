@@ -8,7 +8,7 @@ import {Box, useApp, useStdout} from 'ink';
 import {useCallback, useEffect, useMemo, useReducer, useRef, useState} from 'react';
 import type {Driver} from './driver/driver.js';
 import type {ShardRateSamplerOptions} from './monitor/shard-rates.js';
-import {hashKeyOf} from './routing.js';
+import {hashKeyOf} from './kinesis/routing.js';
 import type {LiveTailOptions} from './tail/live-tail.js';
 import {FILTER_SYNTAX, parseRecordFilter} from './tail/record-filter.js';
 import {COMMAND_PLACEHOLDER, completeCommandLine, parseCommandLine} from './ui/command-line.js';

@@ -2,10 +2,13 @@
  * THE contract between kinesis-top's models and a backend. Every backend — the bundled local engine, real
  * AWS, or any Kinesis-compatible endpoint — implements `Driver`, and every implementation passes the same
  * contract suite (test/driver-contract.test.ts). The domain types are AWS's own shapes, re-exported from
- * the engine, so `--json` output and the wire server pass them through unchanged.
+ * source/kinesis/ (which belongs to no backend), so `--json` output and the wire server pass them
+ * through unchanged.
  */
 export type {
 	ChildShard,
+	Consumer,
+	ConsumerStatus,
 	GetRecordsOutput,
 	KinesisRecord,
 	PutRecordsRequestEntry,
@@ -15,7 +18,7 @@ export type {
 	StreamDescriptionSummary,
 	StreamMode,
 	StreamStatus,
-} from '../engine/types.js';
+} from '../kinesis/types.js';
 export type {
 	DeliveryStreamDescription,
 	DeliveryStreamStatus,
@@ -23,9 +26,8 @@ export type {
 	FirehoseRecord,
 	PutRecordBatchOutput,
 	PutRecordBatchResponseEntry,
-} from '../engine/firehose/types.js';
-export type {Statistic} from '../engine/metrics-query.js';
-export type {Consumer, ConsumerStatus} from '../engine/consumers.js';
+} from '../kinesis/firehose-types.js';
+export type {Statistic} from '../kinesis/cloudwatch-types.js';
 export type {
 	AttributeValue,
 	EventSourceMapping,
@@ -43,21 +45,21 @@ import type {
 	TableDescription,
 	TableItem,
 } from './consumer-sources.js';
-import type {Consumer} from '../engine/consumers.js';
 import type {
 	DeliveryStreamDescription,
 	FirehoseRecord,
 	PutRecordBatchOutput,
-} from '../engine/firehose/types.js';
-import type {Statistic} from '../engine/metrics-query.js';
+} from '../kinesis/firehose-types.js';
+import type {Statistic} from '../kinesis/cloudwatch-types.js';
 import type {
+	Consumer,
 	GetRecordsOutput,
 	PutRecordsRequestEntry,
 	PutRecordsResultEntry,
 	StreamDescription,
 	StreamDescriptionSummary,
 	StreamMode,
-} from '../engine/types.js';
+} from '../kinesis/types.js';
 
 /** What the header shows: which backend, where, and whether mutations are allowed. */
 export type Target = {

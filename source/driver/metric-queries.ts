@@ -3,7 +3,7 @@
  * request (the local engine's recorder and CloudWatch answer the same API), so a query means the same
  * thing on either backend.
  */
-import type {GetMetricDataInput, MetricDataResult} from '../engine/metrics-query.js';
+import type {GetMetricDataInput, MetricDataResult} from '../kinesis/cloudwatch-types.js';
 import type {MetricsRequest, MetricSeries} from './driver.js';
 
 /** GetMetricData takes at most 500 queries per call. */

@@ -6,8 +6,7 @@
  * its earliest allowed end (ENABLED_UNTIL_EARLIEST_ALLOWED_END), and enabling again cancels that.
  */
 import type {EngineContext} from './context.js';
-import {LIMITS} from './limits.js';
-import {SETTINGS_LIMITS} from './stream-settings.js';
+import {LIMITS, SETTINGS_LIMITS} from '../kinesis/limits.js';
 
 export type CommitmentStatus = 'ENABLED' | 'DISABLED' | 'ENABLED_UNTIL_EARLIEST_ALLOWED_END';
 

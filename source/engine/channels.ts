@@ -5,8 +5,25 @@
  * whose ID is a DNS label (the SDKs route on it), CREATING / UPDATING / DELETING for the engine's
  * create/update/delete delays, and the rule that a stream with channels cannot be deleted — but it
  * delivers nothing: there is no S3 here, so a channel is recorded state only.
+ * What a channel may be (limits, formats, CreateChannel's validation) is channel-rules.ts.
  */
 import {createHash} from 'node:crypto';
+import type {
+	ChannelStatus,
+	CreateChannelInput,
+	DeadLetterQueue,
+	RecordConfiguration,
+	S3Destination,
+	S3TablesDestination,
+	Logging,
+	UpdateChannelInput,
+} from '../kinesis/channel-types.js';
+import {
+	CHANNEL_LIMITS,
+	S3_FORMATS,
+	S3_TABLES_FORMATS,
+	validateCreateChannel,
+} from './channel-rules.js';
 import type {EngineContext} from './context.js';
 import {
 	invalidArgument,
@@ -16,44 +33,8 @@ import {
 	resourceNotFound,
 } from './errors.js';
 import type {Stream} from './stream.js';
-import type {Tag} from './types.js';
-import {
-	NAME_PATTERN,
-	NAME_PATTERN_TEXT,
-	STREAM_ARN_PATTERN,
-	STREAM_ARN_PATTERN_TEXT,
-	tagList,
-	validateTags,
-	Validation,
-} from './validation.js';
-
-export type ChannelStatus = 'CREATING' | 'ACTIVE' | 'UPDATING' | 'DELETING' | 'FAILED';
-
-type RecordConfiguration = {RecordFormatType: string; GSRSchemaARN?: string};
-type DeadLetterQueue = {BucketARN: string; ExpectedBucketOwner: string; ErrorOutputPrefix?: string};
-type S3Destination = {
-	DataFreshnessInSeconds: number;
-	DeadLetterQueueS3Configuration: DeadLetterQueue;
-	StorageConfiguration: {
-		BucketARN: string;
-		ExpectedBucketOwner: string;
-		OutputKeyTemplate?: string;
-		StorageClass?: string;
-		CompressionType: string;
-	};
-};
-type S3TablesDestination = {
-	DataFreshnessInSeconds: number;
-	DeadLetterQueueS3Configuration: DeadLetterQueue;
-	S3TablesConfigurationList: Array<{
-		TableBucketARN: string;
-		Namespace: string;
-		TableName: string;
-		CompressionType: string;
-		PartitionSpec?: {PartitionFields: Array<{Transform: string; SourceName: string}>};
-	}>;
-};
-type Logging = {CloudWatchLogs: {Enabled: boolean; LogGroupName?: string; LogStreamName?: string}};
+import type {Tag} from '../kinesis/types.js';
+import {STREAM_ARN_PATTERN, STREAM_ARN_PATTERN_TEXT, tagList, Validation} from './validation.js';
 
 /** What the metadata keeps of a channel: its configuration as AWS describes it. */
 export type ChannelMetadata = {
@@ -70,53 +51,8 @@ export type ChannelMetadata = {
 	tags: Tag[];
 };
 
-export type CreateChannelInput = {
-	ChannelName?: string;
-	ServiceExecutionRoleARN?: string;
-	StreamConfigurationList?: Array<{
-		StreamARN?: string;
-		RecordConfiguration?: Partial<RecordConfiguration>;
-	}>;
-	S3DestinationConfiguration?: DeepPartial<S3Destination>;
-	S3TablesDestinationConfiguration?: DeepPartial<S3TablesDestination>;
-	EncryptionConfiguration?: {EncryptionType?: string; KeyId?: string};
-	Tags?: Record<string, string>;
-	LoggingConfiguration?: DeepPartial<Logging>;
-};
-
-export type UpdateChannelInput = {
-	ChannelARN?: string;
-	S3DestinationConfiguration?: {DataFreshnessInSeconds?: number};
-	S3TablesDestinationConfiguration?: {DataFreshnessInSeconds?: number};
-	LoggingConfiguration?: DeepPartial<Logging>;
-};
-
-type DeepPartial<T> = T extends object ? {[K in keyof T]?: DeepPartial<T[K]>} : T;
-
-export const CHANNEL_LIMITS = {
-	/** Channels per account (a local choice: AWS does not document its default). */
-	perAccount: 100,
-	maxListResults: 100,
-	nextTokenLifetimeMs: 300_000,
-	defaultDataFreshnessSeconds: 300,
-	minDataFreshnessSeconds: 1,
-	maxDataFreshnessSeconds: 3600,
-} as const;
-
 const CHANNEL_ARN = /^arn:aws.*:kinesis:.*:\d{12}:channel\/\S+$/;
 const CHANNEL_ARN_TEXT = 'arn:aws.*:kinesis:.*:\\d{12}:channel/\\S+';
-const ROLE_ARN = /^arn:aws[a-zA-Z-]*:iam::\d{12}:role\/\S+$/;
-const ROLE_ARN_TEXT = 'arn:aws[a-zA-Z-]*:iam::\\d{12}:role/\\S+';
-const BUCKET_ARN = /^arn:aws[a-zA-Z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const BUCKET_ARN_TEXT = 'arn:aws[a-zA-Z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]';
-const TABLE_BUCKET_ARN = /^arn:aws[a-zA-Z-]*:s3tables:[a-z0-9-]+:\d{12}:bucket\/[a-z0-9-]{3,63}$/;
-const TABLE_BUCKET_ARN_TEXT =
-	'arn:aws[a-zA-Z-]*:s3tables:[a-z0-9-]+:\\d{12}:bucket/[a-z0-9-]{3,63}';
-const ACCOUNT_ID = /^\d{12}$/;
-const RECORD_FORMATS = ['BYTE_ARRAY', 'GSR_JSON', 'JSON', 'STRING'];
-const S3_FORMATS = ['BYTE_ARRAY', 'JSON', 'STRING'];
-const S3_TABLES_FORMATS = ['GSR_JSON', 'JSON'];
-
 export class Channels {
 	private channels: ChannelMetadata[] = [];
 
@@ -154,7 +90,7 @@ export class Channels {
 
 	/** CreateChannel: CREATING for `createDelayMs`, then ACTIVE. */
 	createChannel(input: CreateChannelInput): {ChannelDescription: ReturnType<Channels['describe']>} {
-		this.validateCreate(input);
+		validateCreateChannel(input);
 		const destination = input.S3DestinationConfiguration ? 'S3' : 'S3_TABLES';
 		const [source] = input.StreamConfigurationList!;
 		const format = source.RecordConfiguration!.RecordFormatType!;
@@ -582,239 +518,6 @@ export class Channels {
 			...(channel.encryption ? {EncryptionConfiguration: channel.encryption} : {}),
 			LoggingConfiguration: channel.logging,
 		};
-	}
-
-	private validateCreate(input: CreateChannelInput) {
-		const validation = new Validation();
-		if (validation.required(input.ChannelName, 'channelName')) {
-			validation
-				.length(input.ChannelName, 'channelName', 1, 128)
-				.pattern(input.ChannelName, 'channelName', NAME_PATTERN, NAME_PATTERN_TEXT);
-		}
-
-		if (validation.required(input.ServiceExecutionRoleARN, 'serviceExecutionRoleARN')) {
-			validation
-				.length(input.ServiceExecutionRoleARN, 'serviceExecutionRoleARN', 1, 2048)
-				.pattern(input.ServiceExecutionRoleARN, 'serviceExecutionRoleARN', ROLE_ARN, ROLE_ARN_TEXT);
-		}
-
-		if (validation.required(input.StreamConfigurationList, 'streamConfigurationList')) {
-			validation.length(input.StreamConfigurationList, 'streamConfigurationList', 1, 1);
-			for (const [index, source] of input.StreamConfigurationList!.entries()) {
-				const at = `streamConfigurationList.${index + 1}.member`;
-				if (!validation.required(source, at)) continue;
-				if (validation.required(source.StreamARN, `${at}.streamARN`)) {
-					validation.pattern(
-						source.StreamARN,
-						`${at}.streamARN`,
-						STREAM_ARN_PATTERN,
-						STREAM_ARN_PATTERN_TEXT,
-					);
-				}
-
-				if (validation.required(source.RecordConfiguration, `${at}.recordConfiguration`)) {
-					const format = source.RecordConfiguration!.RecordFormatType;
-					if (validation.required(format, `${at}.recordConfiguration.recordFormatType`)) {
-						validation.oneOf(format, `${at}.recordConfiguration.recordFormatType`, RECORD_FORMATS);
-					}
-
-					validation.length(
-						source.RecordConfiguration!.GSRSchemaARN,
-						`${at}.recordConfiguration.gSRSchemaARN`,
-						1,
-						2048,
-					);
-				}
-			}
-		}
-
-		const s3 = input.S3DestinationConfiguration;
-		const tables = input.S3TablesDestinationConfiguration;
-		if (s3) {
-			const at = 's3DestinationConfiguration';
-			this.validateFreshness(validation, s3.DataFreshnessInSeconds, at);
-			if (s3.DeadLetterQueueS3Configuration) {
-				this.validateDeadLetterQueue(
-					validation,
-					s3.DeadLetterQueueS3Configuration,
-					`${at}.deadLetterQueueS3Configuration`,
-				);
-			}
-
-			const storage = s3.StorageConfiguration;
-			if (validation.required(storage, `${at}.storageConfiguration`)) {
-				const where = `${at}.storageConfiguration`;
-				if (validation.required(storage!.BucketARN, `${where}.bucketARN`)) {
-					validation.pattern(storage!.BucketARN, `${where}.bucketARN`, BUCKET_ARN, BUCKET_ARN_TEXT);
-				}
-
-				if (validation.required(storage!.ExpectedBucketOwner, `${where}.expectedBucketOwner`)) {
-					validation.pattern(
-						storage!.ExpectedBucketOwner,
-						`${where}.expectedBucketOwner`,
-						ACCOUNT_ID,
-						'\\d{12}',
-					);
-				}
-
-				validation
-					.length(storage!.OutputKeyTemplate, `${where}.outputKeyTemplate`, 1, 1024)
-					.oneOf(storage!.StorageClass, `${where}.storageClass`, [
-						'GLACIER_IR',
-						'INTELLIGENT_TIERING',
-						'STANDARD',
-					]);
-				if (validation.required(storage!.CompressionType, `${where}.compressionType`)) {
-					validation.oneOf(storage!.CompressionType, `${where}.compressionType`, [
-						'GZIP',
-						'NONE',
-						'ZSTD',
-					]);
-				}
-			}
-		}
-
-		if (tables) {
-			const at = 's3TablesDestinationConfiguration';
-			this.validateFreshness(validation, tables.DataFreshnessInSeconds, at);
-			if (
-				validation.required(
-					tables.DeadLetterQueueS3Configuration,
-					`${at}.deadLetterQueueS3Configuration`,
-				)
-			) {
-				this.validateDeadLetterQueue(
-					validation,
-					tables.DeadLetterQueueS3Configuration!,
-					`${at}.deadLetterQueueS3Configuration`,
-				);
-			}
-
-			if (
-				validation.required(tables.S3TablesConfigurationList, `${at}.s3TablesConfigurationList`)
-			) {
-				validation.length(
-					tables.S3TablesConfigurationList,
-					`${at}.s3TablesConfigurationList`,
-					1,
-					1,
-				);
-				for (const [index, table] of tables.S3TablesConfigurationList!.entries()) {
-					const where = `${at}.s3TablesConfigurationList.${index + 1}.member`;
-					if (!validation.required(table, where)) continue;
-					if (validation.required(table?.TableBucketARN, `${where}.tableBucketARN`)) {
-						validation.pattern(
-							table!.TableBucketARN,
-							`${where}.tableBucketARN`,
-							TABLE_BUCKET_ARN,
-							TABLE_BUCKET_ARN_TEXT,
-						);
-					}
-
-					if (validation.required(table?.Namespace, `${where}.namespace`)) {
-						validation.length(table!.Namespace, `${where}.namespace`, 1, 255);
-					}
-
-					if (validation.required(table?.TableName, `${where}.tableName`)) {
-						validation.length(table!.TableName, `${where}.tableName`, 1, 255);
-					}
-
-					if (validation.required(table?.CompressionType, `${where}.compressionType`)) {
-						validation.oneOf(table!.CompressionType, `${where}.compressionType`, [
-							'NONE',
-							'SNAPPY',
-							'ZSTD',
-						]);
-					}
-
-					for (const [fieldIndex, field] of (
-						table?.PartitionSpec?.PartitionFields ?? []
-					).entries()) {
-						const fieldAt = `${where}.partitionSpec.partitionFields.${fieldIndex + 1}.member`;
-						if (!validation.required(field, fieldAt)) continue;
-						if (validation.required(field?.Transform, `${fieldAt}.transform`)) {
-							validation.oneOf(field!.Transform, `${fieldAt}.transform`, ['TIME_HOUR']);
-						}
-
-						validation.required(field?.SourceName, `${fieldAt}.sourceName`);
-					}
-				}
-			}
-		}
-
-		const encryption = input.EncryptionConfiguration;
-		if (encryption) {
-			if (
-				validation.required(encryption.EncryptionType, 'encryptionConfiguration.encryptionType')
-			) {
-				validation.oneOf(encryption.EncryptionType, 'encryptionConfiguration.encryptionType', [
-					'KMS',
-				]);
-			}
-
-			if (validation.required(encryption.KeyId, 'encryptionConfiguration.keyId')) {
-				validation.length(encryption.KeyId, 'encryptionConfiguration.keyId', 1, 2048);
-			}
-		}
-
-		const logs = input.LoggingConfiguration;
-		if (logs && validation.required(logs.CloudWatchLogs, 'loggingConfiguration.cloudWatchLogs')) {
-			validation.required(
-				logs.CloudWatchLogs!.Enabled,
-				'loggingConfiguration.cloudWatchLogs.enabled',
-			);
-			validation
-				.length(
-					logs.CloudWatchLogs!.LogGroupName,
-					'loggingConfiguration.cloudWatchLogs.logGroupName',
-					1,
-					512,
-				)
-				.length(
-					logs.CloudWatchLogs!.LogStreamName,
-					'loggingConfiguration.cloudWatchLogs.logStreamName',
-					1,
-					512,
-				);
-		}
-
-		validateTags(validation, input.Tags ?? {}, 'tags');
-		validation.check();
-		if (Boolean(s3) === Boolean(tables)) {
-			throw invalidArgument(
-				'Exactly one of S3DestinationConfiguration and S3TablesDestinationConfiguration must be specified.',
-			);
-		}
-	}
-
-	private validateFreshness(validation: Validation, value: number | undefined, at: string) {
-		validation.range(
-			value,
-			`${at}.dataFreshnessInSeconds`,
-			CHANNEL_LIMITS.minDataFreshnessSeconds,
-			CHANNEL_LIMITS.maxDataFreshnessSeconds,
-		);
-	}
-
-	private validateDeadLetterQueue(
-		validation: Validation,
-		queue: DeepPartial<DeadLetterQueue>,
-		at: string,
-	) {
-		if (validation.required(queue.BucketARN, `${at}.bucketARN`)) {
-			validation.pattern(queue.BucketARN, `${at}.bucketARN`, BUCKET_ARN, BUCKET_ARN_TEXT);
-		}
-
-		if (validation.required(queue.ExpectedBucketOwner, `${at}.expectedBucketOwner`)) {
-			validation.pattern(
-				queue.ExpectedBucketOwner,
-				`${at}.expectedBucketOwner`,
-				ACCOUNT_ID,
-				'\\d{12}',
-			);
-		}
-
-		validation.length(queue.ErrorOutputPrefix, `${at}.errorOutputPrefix`, 0, 1024);
 	}
 }
 

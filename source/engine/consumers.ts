@@ -6,6 +6,7 @@
  * registration and DELETING → gone after deregistration (for the engine's `consumerCreateDelayMs` and
  * `consumerDeleteDelayMs`). They live in the stream's metadata, so they survive a restart.
  */
+import {CONSUMER_LIMITS} from '../kinesis/limits.js';
 import {requireActive, type EngineContext} from './context.js';
 import {
 	invalidArgument,
@@ -14,8 +15,8 @@ import {
 	resourceInUse,
 	resourceNotFound,
 } from './errors.js';
-import type {Stream} from './stream.js';
-import type {Tag} from './types.js';
+import type {ConsumerMetadata, Stream} from './stream.js';
+import type {Consumer, ConsumerDescription, ConsumerRef, ConsumerStatus} from '../kinesis/types.js';
 import {
 	NAME_PATTERN,
 	NAME_PATTERN_TEXT,
@@ -24,39 +25,6 @@ import {
 	tagList,
 	Validation,
 } from './validation.js';
-
-export type ConsumerStatus = 'CREATING' | 'ACTIVE' | 'DELETING';
-
-/** What the stream's metadata keeps of a consumer. */
-export type ConsumerMetadata = {
-	name: string;
-	/** Registration time, ms; its whole seconds are part of the ARN. */
-	createdAt: number;
-	/** Until when the consumer shows CREATING, or when its deregistration completes. */
-	transition?: {status: 'CREATING' | 'DELETING'; until: number};
-	tags: Tag[];
-	/** The resource policy attached with PutResourcePolicy, a JSON document. */
-	policy?: string;
-};
-
-export type Consumer = {
-	ConsumerName: string;
-	ConsumerARN: string;
-	ConsumerStatus: ConsumerStatus;
-	ConsumerCreationTimestamp: Date;
-};
-
-export type ConsumerDescription = Consumer & {StreamARN: string};
-
-/** How DescribeStreamConsumer and DeregisterStreamConsumer name a consumer. */
-export type ConsumerRef = {ConsumerARN?: string; StreamARN?: string; ConsumerName?: string};
-
-export const CONSUMER_LIMITS = {
-	perStream: 20,
-	creatingAtOnce: 5,
-	maxListResults: 100,
-	nextTokenLifetimeMs: 300_000,
-} as const;
 
 /** AWS's consumer ARN pattern. */
 const CONSUMER_ARN =

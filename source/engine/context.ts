@@ -9,7 +9,7 @@ import type {Clock} from './clock.js';
 import type {EngineOptions, StreamRef} from './engine.js';
 import {resourceInUse} from './errors.js';
 import type {Stream} from './stream.js';
-import type {ShardIteratorType} from './types.js';
+import type {ShardIteratorType} from '../kinesis/types.js';
 
 export type EngineContext = {
 	readonly clock: Clock;

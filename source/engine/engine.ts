@@ -4,14 +4,10 @@
  * knows about HTTP, the AWS SDK or the UI.
  */
 import {AccountSettings, type AccountMetadata} from './account.js';
-import {
-	Channels,
-	type ChannelMetadata,
-	type CreateChannelInput,
-	type UpdateChannelInput,
-} from './channels.js';
+import {Channels, type ChannelMetadata} from './channels.js';
+import type {CreateChannelInput, UpdateChannelInput} from '../kinesis/channel-types.js';
 import {systemClock, type Clock} from './clock.js';
-import {Consumers, type ConsumerRef} from './consumers.js';
+import {Consumers} from './consumers.js';
 import type {EngineContext} from './context.js';
 import {
 	invalidArgument,
@@ -25,9 +21,14 @@ import {
 	expiredIterator,
 	saveOrUndo,
 } from './errors.js';
-import {bigIntToHashKey, hashPartitionKeyInto, MAX_HASH_KEY, parseHashKey} from './hash-key.js';
+import {
+	bigIntToHashKey,
+	hashPartitionKeyInto,
+	MAX_HASH_KEY,
+	parseHashKey,
+} from '../kinesis/hash-key.js';
 import {amazonUtcString, decodeIterator, encodeIterator} from './iterator.js';
-import {LIMITS} from './limits.js';
+import {LIMITS} from '../kinesis/limits.js';
 import {DEFAULT_MEMORY_BUDGET_BYTES, MemoryBudget, type MemoryTrimNotice} from './memory-budget.js';
 import {DataDirectory} from './log/data-directory.js';
 import {DiskFailures} from './log/disk-failures.js';
@@ -42,7 +43,9 @@ import {
 	checkSequenceNumberForOrdering,
 	counterOfStartingSequenceNumber,
 } from './sequence-checks.js';
-import {isWellFormedSequenceNumber, shardIdOf, shardIndexOf} from './sequence-number.js';
+import {isWellFormedSequenceNumber} from '../kinesis/sequence-number.js';
+import {shardIdOf} from './sequence-number.js';
+import {shardIndexOf} from '../kinesis/shard-id.js';
 import {putLimits, StreamSettings} from './stream-settings.js';
 import {checkTagCharacters, mergeTags} from './stream-tags.js';
 import {Stream, type OpenLog, type ShardState, type StreamMetadata} from './stream.js';
@@ -56,6 +59,7 @@ import {
 import {checkInputsOfActions} from './input-validation.js';
 import {Validation} from './validation.js';
 import type {
+	ConsumerRef,
 	GetRecordsOutput,
 	PutRecordOutput,
 	PutRecordsOutput,
@@ -67,7 +71,7 @@ import type {
 	StreamDescriptionSummary,
 	StreamMode,
 	Tag,
-} from './types.js';
+} from '../kinesis/types.js';
 
 export type EngineOptions = {
 	clock?: Clock;

@@ -29,9 +29,11 @@
  * when shard-level write metrics are enabled for the stream.
  */
 import type {Clock} from './clock.js';
-import type {Dimension, MetricsRecorder, Series, StandardUnit} from './metrics.js';
+import type {Dimension, StandardUnit} from '../kinesis/cloudwatch-types.js';
+import type {MetricsRecorder} from './metrics.js';
+import type {Series} from './metric-series.js';
 import type {ShardState, Stream} from './stream.js';
-import type {KinesisRecord} from './types.js';
+import type {KinesisRecord} from '../kinesis/types.js';
 
 export const KINESIS_NAMESPACE = 'AWS/Kinesis';
 

@@ -1,5 +1,5 @@
 /**
- * The CloudWatch query actions over a {@link MetricsRecorder}, answering as CloudWatch does:
+ * The CloudWatch query actions over a {@link MetricsStore}, answering as CloudWatch does:
  *
  * - GetMetricStatistics: the Statistics asked for, per Period (a multiple of 60: the local engine keeps
  *   one-minute datapoints), over [StartTime rounded down to the minute, EndTime); only periods with
@@ -15,6 +15,24 @@
  * Errors are KinesisErrors with CloudWatch's codes: MissingParameter, InvalidParameterValue,
  * InvalidParameterCombination, InvalidNextToken.
  */
+import {
+	STATISTICS,
+	UNITS,
+	type Datapoint,
+	type Dimension,
+	type GetMetricDataInput,
+	type GetMetricDataOutput,
+	type GetMetricStatisticsInput,
+	type GetMetricStatisticsOutput,
+	type ListMetricsInput,
+	type ListMetricsOutput,
+	type MetricDataQuery,
+	type MetricDataResult,
+	type StandardUnit,
+	type Statistic,
+	type Timestamp,
+} from '../kinesis/cloudwatch-types.js';
+import type {Clock} from './clock.js';
 import {KinesisError} from './errors.js';
 import {
 	evaluateExpression,
@@ -22,135 +40,14 @@ import {
 	type Expression,
 	type TimeSeries,
 } from './metric-math.js';
-import {
-	MINUTE_MS,
-	type Dimension,
-	type MetricsRecorder,
-	type MinuteStatistics,
-	type Series,
-	type StandardUnit,
-} from './metrics.js';
+import {MINUTE_MS, type MinuteStatistics, type Series} from './metric-series.js';
 
-export type Statistic = 'SampleCount' | 'Average' | 'Sum' | 'Minimum' | 'Maximum';
-export type Timestamp = Date | number | string;
-
-export type GetMetricStatisticsInput = {
-	Namespace: string;
-	MetricName: string;
-	Dimensions?: Dimension[];
-	StartTime: Timestamp;
-	EndTime: Timestamp;
-	/** Seconds, a multiple of 60. */
-	Period: number;
-	Statistics?: Statistic[];
-	ExtendedStatistics?: string[];
-	Unit?: StandardUnit;
+/** What the queries read of the recorder (metrics.ts), which answers them with these functions. */
+export type MetricsStore = {
+	readonly clock: Clock;
+	find(namespace: string, metricName: string, dimensions: readonly Dimension[]): Series | undefined;
+	allSeries(): Iterable<Series>;
 };
-
-export type Datapoint = {
-	Timestamp: Date;
-	SampleCount?: number;
-	Average?: number;
-	Sum?: number;
-	Minimum?: number;
-	Maximum?: number;
-	Unit: StandardUnit;
-};
-
-export type GetMetricStatisticsOutput = {Label: string; Datapoints: Datapoint[]};
-
-export type Metric = {Namespace: string; MetricName: string; Dimensions: Dimension[]};
-
-export type MetricStat = {
-	Metric: {Namespace: string; MetricName: string; Dimensions?: Dimension[]};
-	/** Seconds, a multiple of 60. */
-	Period: number;
-	Stat: string;
-	Unit?: StandardUnit;
-};
-
-export type MetricDataQuery = {
-	Id: string;
-	MetricStat?: MetricStat;
-	Expression?: string;
-	Label?: string;
-	ReturnData?: boolean;
-	Period?: number;
-};
-
-export type GetMetricDataInput = {
-	MetricDataQueries: MetricDataQuery[];
-	StartTime: Timestamp;
-	EndTime: Timestamp;
-	NextToken?: string;
-	ScanBy?: 'TimestampDescending' | 'TimestampAscending';
-	MaxDatapoints?: number;
-};
-
-export type MetricDataResult = {
-	Id: string;
-	Label: string;
-	Timestamps: Date[];
-	Values: number[];
-	StatusCode: 'Complete' | 'PartialData';
-	Messages: Array<{Code: string; Value: string}>;
-};
-
-export type GetMetricDataOutput = {
-	MetricDataResults: MetricDataResult[];
-	NextToken?: string;
-	Messages: Array<{Code: string; Value: string}>;
-};
-
-export type DimensionFilter = {Name: string; Value?: string};
-
-export type ListMetricsInput = {
-	Namespace?: string;
-	MetricName?: string;
-	Dimensions?: DimensionFilter[];
-	RecentlyActive?: 'PT3H';
-	NextToken?: string;
-};
-
-export type ListMetricsOutput = {Metrics: Metric[]; NextToken?: string};
-
-export const STATISTICS: readonly Statistic[] = [
-	'SampleCount',
-	'Average',
-	'Sum',
-	'Minimum',
-	'Maximum',
-];
-
-export const UNITS: readonly StandardUnit[] = [
-	'Seconds',
-	'Microseconds',
-	'Milliseconds',
-	'Bytes',
-	'Kilobytes',
-	'Megabytes',
-	'Gigabytes',
-	'Terabytes',
-	'Bits',
-	'Kilobits',
-	'Megabits',
-	'Gigabits',
-	'Terabits',
-	'Percent',
-	'Count',
-	'Bytes/Second',
-	'Kilobytes/Second',
-	'Megabytes/Second',
-	'Gigabytes/Second',
-	'Terabytes/Second',
-	'Bits/Second',
-	'Kilobits/Second',
-	'Megabits/Second',
-	'Gigabits/Second',
-	'Terabits/Second',
-	'Count/Second',
-	'None',
-];
 
 const MAX_STATISTICS_DATAPOINTS = 1440;
 const DEFAULT_MAX_DATAPOINTS = 100_800;
@@ -171,7 +68,7 @@ const invalidNextToken = () =>
 // ─── GetMetricStatistics ──────────────────────────────────────────────────────────────────────
 
 export function getMetricStatistics(
-	recorder: MetricsRecorder,
+	recorder: MetricsStore,
 	input: GetMetricStatisticsInput,
 ): GetMetricStatisticsOutput {
 	required(input.Namespace, 'Namespace');
@@ -247,7 +144,7 @@ type PreparedQuery = {
 };
 
 export function getMetricData(
-	recorder: MetricsRecorder,
+	recorder: MetricsStore,
 	input: GetMetricDataInput,
 ): GetMetricDataOutput {
 	const queries = input.MetricDataQueries;
@@ -391,7 +288,7 @@ export function getMetricData(
 }
 
 function prepareMetricStat(
-	recorder: MetricsRecorder,
+	recorder: MetricsStore,
 	query: MetricDataQuery,
 	at: string,
 ): PreparedQuery {
@@ -451,7 +348,7 @@ function prepareExpression(query: MetricDataQuery, at: string): PreparedQuery {
 
 // ─── ListMetrics ──────────────────────────────────────────────────────────────────────────────
 
-export function listMetrics(recorder: MetricsRecorder, input: ListMetricsInput): ListMetricsOutput {
+export function listMetrics(recorder: MetricsStore, input: ListMetricsInput): ListMetricsOutput {
 	if (input.Namespace !== undefined) checkName(input.Namespace, 'Namespace', 255);
 	if (input.MetricName !== undefined) checkName(input.MetricName, 'MetricName', 255);
 	const filters = input.Dimensions ?? [];

@@ -3,7 +3,7 @@
  * hash-key range; a merge closes two adjacent parents and opens one child spanning both. Every change
  * is journaled so that a reshard whose metadata cannot be saved is undone whole, never half-applied.
  */
-import {evenHashKeyRanges} from './hash-key.js';
+import {evenHashKeyRanges} from '../kinesis/hash-key.js';
 import type {OpenLog, ShardState, Stream} from './stream.js';
 
 export class Reshard {

@@ -8,7 +8,7 @@ import type {Channels} from './channels.js';
 import {consumerNotActive, consumerStatus, isConsumerArn, type Consumers} from './consumers.js';
 import type {EngineContext} from './context.js';
 import {invalidArgument, resourceNotFound} from './errors.js';
-import type {Tag} from './types.js';
+import type {Tag} from '../kinesis/types.js';
 import {STREAM_ARN_PATTERN, validateTags, Validation} from './validation.js';
 
 const RESOURCE_ARN = /^arn:aws.*:kinesis:.*:\d{12}:.+$/;

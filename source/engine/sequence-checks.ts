@@ -5,7 +5,8 @@
  * (`0|([1-9]\d{0,128})`) is input validation and comes before these.
  */
 import {invalidArgument} from './errors.js';
-import {decodeAwsSequenceNumber, decodeSequenceNumber, shardIdOf} from './sequence-number.js';
+import {decodeAwsSequenceNumber, decodeSequenceNumber} from '../kinesis/sequence-number.js';
+import {shardIdOf} from './sequence-number.js';
 import type {ShardState, Stream} from './stream.js';
 
 /**

@@ -6,7 +6,7 @@
  */
 import {readFrame} from './log/frame.js';
 import type {ShardState, Stream} from './stream.js';
-import type {ChildShard, KinesisRecord} from './types.js';
+import type {ChildShard, KinesisRecord} from '../kinesis/types.js';
 
 const HOUR_MS = 3_600_000;
 

@@ -12,29 +12,12 @@ import type {AccountSettings} from './account.js';
 import {beginUpdate, requireActive, withinDay, type EngineContext} from './context.js';
 import type {StreamRef} from './engine.js';
 import {invalidArgument, KinesisError, limitExceeded} from './errors.js';
-import {LIMITS} from './limits.js';
+import {LIMITS, SETTINGS_LIMITS} from '../kinesis/limits.js';
 import type {Stream} from './stream.js';
-import type {StreamMode} from './types.js';
+import type {RecordDistributionStrategy, StreamMode} from '../kinesis/types.js';
 import {STREAM_ARN_PATTERN, STREAM_ARN_PATTERN_TEXT, Validation} from './validation.js';
 
-export type RecordDistributionStrategy = 'AUTO' | 'USER_PARTITION_KEY';
 export type WarmThroughput = {TargetMiBps?: number; CurrentMiBps?: number};
-
-/** What the stream's metadata keeps of these settings (all optional: older metadata has none). */
-export type StreamSettingsMetadata = {
-	maxRecordSizeKiB?: number;
-	recordDistribution?: RecordDistributionStrategy;
-	/** Scaling from `fromMiBps` to `targetMiBps`, done at `until`. */
-	warmThroughput?: {targetMiBps: number; fromMiBps: number; until: number};
-	/** From which stream counter on records are written with which encryption. */
-	encryptionChanges?: Array<{fromCounter: number; type: 'NONE' | 'KMS'}>;
-	/** When encryption was started / stopped / the mode switched (for the per-24-hours limits). */
-	encryptionStarts?: number[];
-	encryptionStops?: number[];
-	modeSwitches?: number[];
-	/** The resource policy attached with PutResourcePolicy, a JSON document. */
-	policy?: string;
-};
 
 export const METRICS = [
 	'IncomingBytes',
@@ -45,16 +28,6 @@ export const METRICS = [
 	'ReadProvisionedThroughputExceeded',
 	'IteratorAgeMilliseconds',
 ] as const;
-
-export const SETTINGS_LIMITS = {
-	minRecordSizeKiB: 1024,
-	maxRecordSizeKiB: 10_240,
-	defaultRecordSizeKiB: 1024,
-	encryptionChangesPerDay: 25,
-	modeSwitchesPerDay: 2,
-	maxWarmThroughputMiBps: 10_240,
-	onDemandStreamLimit: 50,
-} as const;
 
 const STRATEGIES: RecordDistributionStrategy[] = ['AUTO', 'USER_PARTITION_KEY'];
 const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';

@@ -4,7 +4,7 @@
  * stream (once 10: AWS raised the limit, and its message says the new one).
  */
 import {invalidArgument} from './errors.js';
-import type {Tag} from './types.js';
+import type {Tag} from '../kinesis/types.js';
 
 export const MAX_TAGS_PER_STREAM = 50;
 

@@ -8,19 +8,51 @@ import {
 	compareHashKeys,
 	evenHashKeyRanges,
 	type HashKeyWords,
-} from './hash-key.js';
-import type {ConsumerMetadata} from './consumers.js';
+} from '../kinesis/hash-key.js';
 import type {ShardLog} from './log/shard-log.js';
-import {PerSecondMeter} from './limits.js';
+import {PerSecondMeter} from './per-second-meter.js';
 import {
 	AwsSequenceFormatter,
 	LegacySequenceFormatter,
 	shardIdOf,
 	type SequenceFormatter,
-	type SequenceLayout,
 } from './sequence-number.js';
-import type {StreamSettingsMetadata} from './stream-settings.js';
-import type {Shard, StreamMode, StreamStatus, Tag} from './types.js';
+import type {SequenceLayout} from '../kinesis/sequence-number.js';
+import type {
+	RecordDistributionStrategy,
+	Shard,
+	StreamMode,
+	StreamStatus,
+	Tag,
+} from '../kinesis/types.js';
+
+/** What the stream's metadata keeps of a consumer. */
+export type ConsumerMetadata = {
+	name: string;
+	/** Registration time, ms; its whole seconds are part of the ARN. */
+	createdAt: number;
+	/** Until when the consumer shows CREATING, or when its deregistration completes. */
+	transition?: {status: 'CREATING' | 'DELETING'; until: number};
+	tags: Tag[];
+	/** The resource policy attached with PutResourcePolicy, a JSON document. */
+	policy?: string;
+};
+
+/** What the stream's metadata keeps of these settings (all optional: older metadata has none). */
+export type StreamSettingsMetadata = {
+	maxRecordSizeKiB?: number;
+	recordDistribution?: RecordDistributionStrategy;
+	/** Scaling from `fromMiBps` to `targetMiBps`, done at `until`. */
+	warmThroughput?: {targetMiBps: number; fromMiBps: number; until: number};
+	/** From which stream counter on records are written with which encryption. */
+	encryptionChanges?: Array<{fromCounter: number; type: 'NONE' | 'KMS'}>;
+	/** When encryption was started / stopped / the mode switched (for the per-24-hours limits). */
+	encryptionStarts?: number[];
+	encryptionStops?: number[];
+	modeSwitches?: number[];
+	/** The resource policy attached with PutResourcePolicy, a JSON document. */
+	policy?: string;
+};
 
 export type ShardState = {
 	index: number;

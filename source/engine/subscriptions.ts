@@ -31,10 +31,11 @@ import {
 	streamNotFound,
 } from './errors.js';
 import {decodeIterator} from './iterator.js';
-import {LIMITS, PerSecondMeter} from './limits.js';
+import {LIMITS} from '../kinesis/limits.js';
+import {PerSecondMeter} from './per-second-meter.js';
 import {shardIdOf} from './sequence-number.js';
 import {readShard} from './shard-reader.js';
-import type {ChildShard, KinesisRecord, ShardIteratorType} from './types.js';
+import type {ChildShard, KinesisRecord, ShardIteratorType} from '../kinesis/types.js';
 
 export type StartingPosition = {
 	Type?: ShardIteratorType;

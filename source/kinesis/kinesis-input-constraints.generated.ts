@@ -7,1316 +7,253 @@ import type {StructureRule} from './input-rules.js';
 
 export const KINESIS_MODEL = {botocore: '1.43.11', apiVersion: '2013-12-02'};
 
+// prettier-ignore
 export const kinesisInputRules: Record<string, StructureRule> = {
-	AddTagsToStream: {
-		type: 'structure',
-		shape: 'AddTagsToStreamInput',
-		members: [
-			{
-				name: 'Tags',
-				at: 'tags',
-				required: true,
-				rule: {
-					type: 'map',
-					min: 1,
-					max: 200,
-					key: {type: 'string', min: 1, max: 128},
-					value: {type: 'string', min: 0, max: 256},
-				},
-			},
-			{
-				name: 'StreamName',
-				at: 'streamName',
-				rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'},
-			},
-			{
-				name: 'StreamARN',
-				at: 'streamARN',
-				rule: {
-					type: 'string',
-					min: 1,
-					max: 2048,
-					pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+',
-				},
-			},
-			{
-				name: 'StreamId',
-				at: 'streamId',
-				rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'},
-			},
-		],
-	},
-	CreateStream: {
-		type: 'structure',
-		shape: 'CreateStreamInput',
-		members: [
-			{name: 'ShardCount', at: 'shardCount', rule: {type: 'integer', min: 1}},
-			{
-				name: 'StreamName',
-				at: 'streamName',
-				required: true,
-				rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'},
-			},
-			{
-				name: 'StreamModeDetails',
-				at: 'streamModeDetails',
-				rule: {
-					type: 'structure',
-					shape: 'StreamModeDetails',
-					members: [
-						{
-							name: 'StreamMode',
-							at: 'streamMode',
-							required: true,
-							rule: {type: 'string', enum: ['PROVISIONED', 'ON_DEMAND']},
-						},
-					],
-				},
-			},
-			{
-				name: 'Tags',
-				at: 'tags',
-				rule: {
-					type: 'map',
-					min: 1,
-					max: 200,
-					key: {type: 'string', min: 1, max: 128},
-					value: {type: 'string', min: 0, max: 256},
-				},
-			},
-			{name: 'WarmThroughputMiBps', at: 'warmThroughputMiBps', rule: {type: 'integer', min: 0}},
-			{
-				name: 'MaxRecordSizeInKiB',
-				at: 'maxRecordSizeInKiB',
-				rule: {type: 'integer', min: 1024, max: 10240},
-			},
-		],
-	},
-	DecreaseStreamRetentionPeriod: {
-		type: 'structure',
-		shape: 'DecreaseStreamRetentionPeriodInput',
-		members: [
-			{
-				name: 'RetentionPeriodHours',
-				at: 'retentionPeriodHours',
-				required: true,
-				rule: {type: 'integer'},
-			},
-			{
-				name: 'StreamName',
-				at: 'streamName',
-				rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'},
-			},
-			{
-				name: 'StreamARN',
-				at: 'streamARN',
-				rule: {
-					type: 'string',
-					min: 1,
-					max: 2048,
-					pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+',
-				},
-			},
-			{
-				name: 'StreamId',
-				at: 'streamId',
-				rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'},
-			},
-		],
-	},
-	DeleteResourcePolicy: {
-		type: 'structure',
-		shape: 'DeleteResourcePolicyInput',
-		members: [
-			{
-				name: 'ResourceARN',
-				at: 'resourceARN',
-				required: true,
-				rule: {
-					type: 'string',
-					min: 1,
-					max: 2048,
-					pattern: 'arn:aws.*:kinesis:.*:\\d{12}:.*stream/\\S+',
-				},
-			},
-			{
-				name: 'StreamId',
-				at: 'streamId',
-				rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'},
-			},
-		],
-	},
-	DeleteStream: {
-		type: 'structure',
-		shape: 'DeleteStreamInput',
-		members: [
-			{
-				name: 'StreamName',
-				at: 'streamName',
-				rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'},
-			},
-			{name: 'EnforceConsumerDeletion', at: 'enforceConsumerDeletion', rule: {type: 'boolean'}},
-			{
-				name: 'StreamARN',
-				at: 'streamARN',
-				rule: {
-					type: 'string',
-					min: 1,
-					max: 2048,
-					pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+',
-				},
-			},
-			{
-				name: 'StreamId',
-				at: 'streamId',
-				rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'},
-			},
-		],
-	},
-	DeregisterStreamConsumer: {
-		type: 'structure',
-		shape: 'DeregisterStreamConsumerInput',
-		members: [
-			{
-				name: 'StreamARN',
-				at: 'streamARN',
-				rule: {
-					type: 'string',
-					min: 1,
-					max: 2048,
-					pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+',
-				},
-			},
-			{
-				name: 'ConsumerName',
-				at: 'consumerName',
-				rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'},
-			},
-			{
-				name: 'ConsumerARN',
-				at: 'consumerARN',
-				rule: {
-					type: 'string',
-					min: 1,
-					max: 2048,
-					pattern:
-						'^(arn):aws.*:kinesis:.*:\\d{12}:.*stream\\/[a-zA-Z0-9_.-]+\\/consumer\\/[a-zA-Z0-9_.-]+:[0-9]+',
-				},
-			},
-			{
-				name: 'StreamId',
-				at: 'streamId',
-				rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'},
-			},
-		],
-	},
+	AddTagsToStream: {type: 'structure', shape: 'AddTagsToStreamInput', members: [
+		{name: 'Tags', at: 'tags', required: true, rule: {type: 'map', min: 1, max: 200, key: {type: 'string', min: 1, max: 128}, value: {type: 'string', min: 0, max: 256}}},
+		{name: 'StreamName', at: 'streamName', rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'}},
+		{name: 'StreamARN', at: 'streamARN', rule: {type: 'string', min: 1, max: 2048, pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+'}},
+		{name: 'StreamId', at: 'streamId', rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'}},
+	]},
+	CreateStream: {type: 'structure', shape: 'CreateStreamInput', members: [
+		{name: 'ShardCount', at: 'shardCount', rule: {type: 'integer', min: 1}},
+		{name: 'StreamName', at: 'streamName', required: true, rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'}},
+		{name: 'StreamModeDetails', at: 'streamModeDetails', rule: {type: 'structure', shape: 'StreamModeDetails', members: [
+			{name: 'StreamMode', at: 'streamMode', required: true, rule: {type: 'string', enum: ['PROVISIONED', 'ON_DEMAND']}},
+		]}},
+		{name: 'Tags', at: 'tags', rule: {type: 'map', min: 1, max: 200, key: {type: 'string', min: 1, max: 128}, value: {type: 'string', min: 0, max: 256}}},
+		{name: 'WarmThroughputMiBps', at: 'warmThroughputMiBps', rule: {type: 'integer', min: 0}},
+		{name: 'MaxRecordSizeInKiB', at: 'maxRecordSizeInKiB', rule: {type: 'integer', min: 1024, max: 10240}},
+	]},
+	DecreaseStreamRetentionPeriod: {type: 'structure', shape: 'DecreaseStreamRetentionPeriodInput', members: [
+		{name: 'RetentionPeriodHours', at: 'retentionPeriodHours', required: true, rule: {type: 'integer'}},
+		{name: 'StreamName', at: 'streamName', rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'}},
+		{name: 'StreamARN', at: 'streamARN', rule: {type: 'string', min: 1, max: 2048, pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+'}},
+		{name: 'StreamId', at: 'streamId', rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'}},
+	]},
+	DeleteResourcePolicy: {type: 'structure', shape: 'DeleteResourcePolicyInput', members: [
+		{name: 'ResourceARN', at: 'resourceARN', required: true, rule: {type: 'string', min: 1, max: 2048, pattern: 'arn:aws.*:kinesis:.*:\\d{12}:.*stream/\\S+'}},
+		{name: 'StreamId', at: 'streamId', rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'}},
+	]},
+	DeleteStream: {type: 'structure', shape: 'DeleteStreamInput', members: [
+		{name: 'StreamName', at: 'streamName', rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'}},
+		{name: 'EnforceConsumerDeletion', at: 'enforceConsumerDeletion', rule: {type: 'boolean'}},
+		{name: 'StreamARN', at: 'streamARN', rule: {type: 'string', min: 1, max: 2048, pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+'}},
+		{name: 'StreamId', at: 'streamId', rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'}},
+	]},
+	DeregisterStreamConsumer: {type: 'structure', shape: 'DeregisterStreamConsumerInput', members: [
+		{name: 'StreamARN', at: 'streamARN', rule: {type: 'string', min: 1, max: 2048, pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+'}},
+		{name: 'ConsumerName', at: 'consumerName', rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'}},
+		{name: 'ConsumerARN', at: 'consumerARN', rule: {type: 'string', min: 1, max: 2048, pattern: '^(arn):aws.*:kinesis:.*:\\d{12}:.*stream\\/[a-zA-Z0-9_.-]+\\/consumer\\/[a-zA-Z0-9_.-]+:[0-9]+'}},
+		{name: 'StreamId', at: 'streamId', rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'}},
+	]},
 	DescribeAccountSettings: {type: 'structure', shape: 'DescribeAccountSettingsInput', members: []},
 	DescribeLimits: {type: 'structure', shape: 'DescribeLimitsInput', members: []},
-	DescribeStream: {
-		type: 'structure',
-		shape: 'DescribeStreamInput',
-		members: [
-			{name: 'Limit', at: 'limit', rule: {type: 'integer', min: 1, max: 10000}},
-			{
-				name: 'ExclusiveStartShardId',
-				at: 'exclusiveStartShardId',
-				rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'},
-			},
-			{
-				name: 'StreamName',
-				at: 'streamName',
-				rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'},
-			},
-			{
-				name: 'StreamARN',
-				at: 'streamARN',
-				rule: {
-					type: 'string',
-					min: 1,
-					max: 2048,
-					pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+',
-				},
-			},
-			{
-				name: 'StreamId',
-				at: 'streamId',
-				rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'},
-			},
-		],
-	},
-	DescribeStreamConsumer: {
-		type: 'structure',
-		shape: 'DescribeStreamConsumerInput',
-		members: [
-			{
-				name: 'StreamARN',
-				at: 'streamARN',
-				rule: {
-					type: 'string',
-					min: 1,
-					max: 2048,
-					pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+',
-				},
-			},
-			{
-				name: 'ConsumerName',
-				at: 'consumerName',
-				rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'},
-			},
-			{
-				name: 'ConsumerARN',
-				at: 'consumerARN',
-				rule: {
-					type: 'string',
-					min: 1,
-					max: 2048,
-					pattern:
-						'^(arn):aws.*:kinesis:.*:\\d{12}:.*stream\\/[a-zA-Z0-9_.-]+\\/consumer\\/[a-zA-Z0-9_.-]+:[0-9]+',
-				},
-			},
-			{
-				name: 'StreamId',
-				at: 'streamId',
-				rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'},
-			},
-		],
-	},
-	DescribeStreamSummary: {
-		type: 'structure',
-		shape: 'DescribeStreamSummaryInput',
-		members: [
-			{
-				name: 'StreamName',
-				at: 'streamName',
-				rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'},
-			},
-			{
-				name: 'StreamARN',
-				at: 'streamARN',
-				rule: {
-					type: 'string',
-					min: 1,
-					max: 2048,
-					pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+',
-				},
-			},
-			{
-				name: 'StreamId',
-				at: 'streamId',
-				rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'},
-			},
-		],
-	},
-	DisableEnhancedMonitoring: {
-		type: 'structure',
-		shape: 'DisableEnhancedMonitoringInput',
-		members: [
-			{
-				name: 'StreamName',
-				at: 'streamName',
-				rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'},
-			},
-			{
-				name: 'ShardLevelMetrics',
-				at: 'shardLevelMetrics',
-				required: true,
-				rule: {
-					type: 'list',
-					min: 1,
-					max: 7,
-					member: {
-						type: 'string',
-						enum: [
-							'IncomingBytes',
-							'IncomingRecords',
-							'OutgoingBytes',
-							'OutgoingRecords',
-							'WriteProvisionedThroughputExceeded',
-							'ReadProvisionedThroughputExceeded',
-							'IteratorAgeMilliseconds',
-							'ALL',
-						],
-					},
-				},
-			},
-			{
-				name: 'StreamARN',
-				at: 'streamARN',
-				rule: {
-					type: 'string',
-					min: 1,
-					max: 2048,
-					pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+',
-				},
-			},
-			{
-				name: 'StreamId',
-				at: 'streamId',
-				rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'},
-			},
-		],
-	},
-	EnableEnhancedMonitoring: {
-		type: 'structure',
-		shape: 'EnableEnhancedMonitoringInput',
-		members: [
-			{
-				name: 'StreamName',
-				at: 'streamName',
-				rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'},
-			},
-			{
-				name: 'ShardLevelMetrics',
-				at: 'shardLevelMetrics',
-				required: true,
-				rule: {
-					type: 'list',
-					min: 1,
-					max: 7,
-					member: {
-						type: 'string',
-						enum: [
-							'IncomingBytes',
-							'IncomingRecords',
-							'OutgoingBytes',
-							'OutgoingRecords',
-							'WriteProvisionedThroughputExceeded',
-							'ReadProvisionedThroughputExceeded',
-							'IteratorAgeMilliseconds',
-							'ALL',
-						],
-					},
-				},
-			},
-			{
-				name: 'StreamARN',
-				at: 'streamARN',
-				rule: {
-					type: 'string',
-					min: 1,
-					max: 2048,
-					pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+',
-				},
-			},
-			{
-				name: 'StreamId',
-				at: 'streamId',
-				rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'},
-			},
-		],
-	},
-	GetRecords: {
-		type: 'structure',
-		shape: 'GetRecordsInput',
-		members: [
-			{name: 'Limit', at: 'limit', rule: {type: 'integer', min: 1, max: 10000}},
-			{
-				name: 'ShardIterator',
-				at: 'shardIterator',
-				required: true,
-				rule: {type: 'string', min: 1, max: 512},
-			},
-			{
-				name: 'StreamARN',
-				at: 'streamARN',
-				rule: {
-					type: 'string',
-					min: 1,
-					max: 2048,
-					pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+',
-				},
-			},
-			{
-				name: 'StreamId',
-				at: 'streamId',
-				rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'},
-			},
-		],
-	},
-	GetResourcePolicy: {
-		type: 'structure',
-		shape: 'GetResourcePolicyInput',
-		members: [
-			{
-				name: 'ResourceARN',
-				at: 'resourceARN',
-				required: true,
-				rule: {
-					type: 'string',
-					min: 1,
-					max: 2048,
-					pattern: 'arn:aws.*:kinesis:.*:\\d{12}:.*stream/\\S+',
-				},
-			},
-			{
-				name: 'StreamId',
-				at: 'streamId',
-				rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'},
-			},
-		],
-	},
-	GetShardIterator: {
-		type: 'structure',
-		shape: 'GetShardIteratorInput',
-		members: [
-			{
-				name: 'ShardId',
-				at: 'shardId',
-				required: true,
-				rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'},
-			},
-			{
-				name: 'ShardIteratorType',
-				at: 'shardIteratorType',
-				required: true,
-				rule: {
-					type: 'string',
-					enum: [
-						'AFTER_SEQUENCE_NUMBER',
-						'LATEST',
-						'AT_TIMESTAMP',
-						'AT_SEQUENCE_NUMBER',
-						'TRIM_HORIZON',
-					],
-				},
-			},
-			{
-				name: 'StartingSequenceNumber',
-				at: 'startingSequenceNumber',
-				rule: {type: 'string', pattern: '0|([1-9]\\d{0,128})'},
-			},
-			{
-				name: 'StreamName',
-				at: 'streamName',
-				rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'},
-			},
+	DescribeStream: {type: 'structure', shape: 'DescribeStreamInput', members: [
+		{name: 'Limit', at: 'limit', rule: {type: 'integer', min: 1, max: 10000}},
+		{name: 'ExclusiveStartShardId', at: 'exclusiveStartShardId', rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'}},
+		{name: 'StreamName', at: 'streamName', rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'}},
+		{name: 'StreamARN', at: 'streamARN', rule: {type: 'string', min: 1, max: 2048, pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+'}},
+		{name: 'StreamId', at: 'streamId', rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'}},
+	]},
+	DescribeStreamConsumer: {type: 'structure', shape: 'DescribeStreamConsumerInput', members: [
+		{name: 'StreamARN', at: 'streamARN', rule: {type: 'string', min: 1, max: 2048, pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+'}},
+		{name: 'ConsumerName', at: 'consumerName', rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'}},
+		{name: 'ConsumerARN', at: 'consumerARN', rule: {type: 'string', min: 1, max: 2048, pattern: '^(arn):aws.*:kinesis:.*:\\d{12}:.*stream\\/[a-zA-Z0-9_.-]+\\/consumer\\/[a-zA-Z0-9_.-]+:[0-9]+'}},
+		{name: 'StreamId', at: 'streamId', rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'}},
+	]},
+	DescribeStreamSummary: {type: 'structure', shape: 'DescribeStreamSummaryInput', members: [
+		{name: 'StreamName', at: 'streamName', rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'}},
+		{name: 'StreamARN', at: 'streamARN', rule: {type: 'string', min: 1, max: 2048, pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+'}},
+		{name: 'StreamId', at: 'streamId', rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'}},
+	]},
+	DisableEnhancedMonitoring: {type: 'structure', shape: 'DisableEnhancedMonitoringInput', members: [
+		{name: 'StreamName', at: 'streamName', rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'}},
+		{name: 'ShardLevelMetrics', at: 'shardLevelMetrics', required: true, rule: {type: 'list', min: 1, max: 7, member: {type: 'string', enum: ['IncomingBytes', 'IncomingRecords', 'OutgoingBytes', 'OutgoingRecords', 'WriteProvisionedThroughputExceeded', 'ReadProvisionedThroughputExceeded', 'IteratorAgeMilliseconds', 'ALL']}}},
+		{name: 'StreamARN', at: 'streamARN', rule: {type: 'string', min: 1, max: 2048, pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+'}},
+		{name: 'StreamId', at: 'streamId', rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'}},
+	]},
+	EnableEnhancedMonitoring: {type: 'structure', shape: 'EnableEnhancedMonitoringInput', members: [
+		{name: 'StreamName', at: 'streamName', rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'}},
+		{name: 'ShardLevelMetrics', at: 'shardLevelMetrics', required: true, rule: {type: 'list', min: 1, max: 7, member: {type: 'string', enum: ['IncomingBytes', 'IncomingRecords', 'OutgoingBytes', 'OutgoingRecords', 'WriteProvisionedThroughputExceeded', 'ReadProvisionedThroughputExceeded', 'IteratorAgeMilliseconds', 'ALL']}}},
+		{name: 'StreamARN', at: 'streamARN', rule: {type: 'string', min: 1, max: 2048, pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+'}},
+		{name: 'StreamId', at: 'streamId', rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'}},
+	]},
+	GetRecords: {type: 'structure', shape: 'GetRecordsInput', members: [
+		{name: 'Limit', at: 'limit', rule: {type: 'integer', min: 1, max: 10000}},
+		{name: 'ShardIterator', at: 'shardIterator', required: true, rule: {type: 'string', min: 1, max: 512}},
+		{name: 'StreamARN', at: 'streamARN', rule: {type: 'string', min: 1, max: 2048, pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+'}},
+		{name: 'StreamId', at: 'streamId', rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'}},
+	]},
+	GetResourcePolicy: {type: 'structure', shape: 'GetResourcePolicyInput', members: [
+		{name: 'ResourceARN', at: 'resourceARN', required: true, rule: {type: 'string', min: 1, max: 2048, pattern: 'arn:aws.*:kinesis:.*:\\d{12}:.*stream/\\S+'}},
+		{name: 'StreamId', at: 'streamId', rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'}},
+	]},
+	GetShardIterator: {type: 'structure', shape: 'GetShardIteratorInput', members: [
+		{name: 'ShardId', at: 'shardId', required: true, rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'}},
+		{name: 'ShardIteratorType', at: 'shardIteratorType', required: true, rule: {type: 'string', enum: ['AFTER_SEQUENCE_NUMBER', 'LATEST', 'AT_TIMESTAMP', 'AT_SEQUENCE_NUMBER', 'TRIM_HORIZON']}},
+		{name: 'StartingSequenceNumber', at: 'startingSequenceNumber', rule: {type: 'string', pattern: '0|([1-9]\\d{0,128})'}},
+		{name: 'StreamName', at: 'streamName', rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'}},
+		{name: 'Timestamp', at: 'timestamp', rule: {type: 'timestamp'}},
+		{name: 'StreamARN', at: 'streamARN', rule: {type: 'string', min: 1, max: 2048, pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+'}},
+		{name: 'StreamId', at: 'streamId', rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'}},
+	]},
+	IncreaseStreamRetentionPeriod: {type: 'structure', shape: 'IncreaseStreamRetentionPeriodInput', members: [
+		{name: 'RetentionPeriodHours', at: 'retentionPeriodHours', required: true, rule: {type: 'integer'}},
+		{name: 'StreamName', at: 'streamName', rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'}},
+		{name: 'StreamARN', at: 'streamARN', rule: {type: 'string', min: 1, max: 2048, pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+'}},
+		{name: 'StreamId', at: 'streamId', rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'}},
+	]},
+	ListShards: {type: 'structure', shape: 'ListShardsInput', members: [
+		{name: 'ExclusiveStartShardId', at: 'exclusiveStartShardId', rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'}},
+		{name: 'MaxResults', at: 'maxResults', rule: {type: 'integer', min: 1, max: 10000}},
+		{name: 'NextToken', at: 'nextToken', rule: {type: 'string', min: 1, max: 1048576}},
+		{name: 'StreamCreationTimestamp', at: 'streamCreationTimestamp', rule: {type: 'timestamp'}},
+		{name: 'StreamName', at: 'streamName', rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'}},
+		{name: 'ShardFilter', at: 'shardFilter', rule: {type: 'structure', shape: 'ShardFilter', members: [
+			{name: 'Type', at: 'type', required: true, rule: {type: 'string', enum: ['AFTER_SHARD_ID', 'AT_TRIM_HORIZON', 'FROM_TRIM_HORIZON', 'AT_LATEST', 'AT_TIMESTAMP', 'FROM_TIMESTAMP']}},
+			{name: 'ShardId', at: 'shardId', rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'}},
 			{name: 'Timestamp', at: 'timestamp', rule: {type: 'timestamp'}},
-			{
-				name: 'StreamARN',
-				at: 'streamARN',
-				rule: {
-					type: 'string',
-					min: 1,
-					max: 2048,
-					pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+',
-				},
-			},
-			{
-				name: 'StreamId',
-				at: 'streamId',
-				rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'},
-			},
-		],
-	},
-	IncreaseStreamRetentionPeriod: {
-		type: 'structure',
-		shape: 'IncreaseStreamRetentionPeriodInput',
-		members: [
-			{
-				name: 'RetentionPeriodHours',
-				at: 'retentionPeriodHours',
-				required: true,
-				rule: {type: 'integer'},
-			},
-			{
-				name: 'StreamName',
-				at: 'streamName',
-				rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'},
-			},
-			{
-				name: 'StreamARN',
-				at: 'streamARN',
-				rule: {
-					type: 'string',
-					min: 1,
-					max: 2048,
-					pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+',
-				},
-			},
-			{
-				name: 'StreamId',
-				at: 'streamId',
-				rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'},
-			},
-		],
-	},
-	ListShards: {
-		type: 'structure',
-		shape: 'ListShardsInput',
-		members: [
-			{
-				name: 'ExclusiveStartShardId',
-				at: 'exclusiveStartShardId',
-				rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'},
-			},
-			{name: 'MaxResults', at: 'maxResults', rule: {type: 'integer', min: 1, max: 10000}},
-			{name: 'NextToken', at: 'nextToken', rule: {type: 'string', min: 1, max: 1048576}},
-			{name: 'StreamCreationTimestamp', at: 'streamCreationTimestamp', rule: {type: 'timestamp'}},
-			{
-				name: 'StreamName',
-				at: 'streamName',
-				rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'},
-			},
-			{
-				name: 'ShardFilter',
-				at: 'shardFilter',
-				rule: {
-					type: 'structure',
-					shape: 'ShardFilter',
-					members: [
-						{
-							name: 'Type',
-							at: 'type',
-							required: true,
-							rule: {
-								type: 'string',
-								enum: [
-									'AFTER_SHARD_ID',
-									'AT_TRIM_HORIZON',
-									'FROM_TRIM_HORIZON',
-									'AT_LATEST',
-									'AT_TIMESTAMP',
-									'FROM_TIMESTAMP',
-								],
-							},
-						},
-						{
-							name: 'ShardId',
-							at: 'shardId',
-							rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'},
-						},
-						{name: 'Timestamp', at: 'timestamp', rule: {type: 'timestamp'}},
-					],
-				},
-			},
-			{
-				name: 'StreamARN',
-				at: 'streamARN',
-				rule: {
-					type: 'string',
-					min: 1,
-					max: 2048,
-					pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+',
-				},
-			},
-			{
-				name: 'StreamId',
-				at: 'streamId',
-				rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'},
-			},
-		],
-	},
-	ListStreamConsumers: {
-		type: 'structure',
-		shape: 'ListStreamConsumersInput',
-		members: [
-			{
-				name: 'StreamARN',
-				at: 'streamARN',
-				required: true,
-				rule: {
-					type: 'string',
-					min: 1,
-					max: 2048,
-					pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+',
-				},
-			},
-			{name: 'NextToken', at: 'nextToken', rule: {type: 'string', min: 1, max: 1048576}},
-			{name: 'MaxResults', at: 'maxResults', rule: {type: 'integer', min: 1, max: 10000}},
-			{name: 'StreamCreationTimestamp', at: 'streamCreationTimestamp', rule: {type: 'timestamp'}},
-			{
-				name: 'StreamId',
-				at: 'streamId',
-				rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'},
-			},
-		],
-	},
-	ListStreams: {
-		type: 'structure',
-		shape: 'ListStreamsInput',
-		members: [
-			{name: 'Limit', at: 'limit', rule: {type: 'integer', min: 1, max: 10000}},
-			{
-				name: 'ExclusiveStartStreamName',
-				at: 'exclusiveStartStreamName',
-				rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'},
-			},
-			{name: 'NextToken', at: 'nextToken', rule: {type: 'string', min: 1, max: 1048576}},
-		],
-	},
-	ListTagsForResource: {
-		type: 'structure',
-		shape: 'ListTagsForResourceInput',
-		members: [
-			{
-				name: 'ResourceARN',
-				at: 'resourceARN',
-				required: true,
-				rule: {
-					type: 'string',
-					min: 1,
-					max: 2048,
-					pattern: 'arn:aws.*:kinesis:.*:\\d{12}:.*stream/\\S+',
-				},
-			},
-			{
-				name: 'StreamId',
-				at: 'streamId',
-				rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'},
-			},
-		],
-	},
-	ListTagsForStream: {
-		type: 'structure',
-		shape: 'ListTagsForStreamInput',
-		members: [
-			{name: 'Limit', at: 'limit', rule: {type: 'integer', min: 1, max: 50}},
-			{
-				name: 'ExclusiveStartTagKey',
-				at: 'exclusiveStartTagKey',
-				rule: {type: 'string', min: 1, max: 128},
-			},
-			{
-				name: 'StreamName',
-				at: 'streamName',
-				rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'},
-			},
-			{
-				name: 'StreamARN',
-				at: 'streamARN',
-				rule: {
-					type: 'string',
-					min: 1,
-					max: 2048,
-					pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+',
-				},
-			},
-			{
-				name: 'StreamId',
-				at: 'streamId',
-				rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'},
-			},
-		],
-	},
-	MergeShards: {
-		type: 'structure',
-		shape: 'MergeShardsInput',
-		members: [
-			{
-				name: 'ShardToMerge',
-				at: 'shardToMerge',
-				required: true,
-				rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'},
-			},
-			{
-				name: 'AdjacentShardToMerge',
-				at: 'adjacentShardToMerge',
-				required: true,
-				rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'},
-			},
-			{
-				name: 'StreamName',
-				at: 'streamName',
-				rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'},
-			},
-			{
-				name: 'StreamARN',
-				at: 'streamARN',
-				rule: {
-					type: 'string',
-					min: 1,
-					max: 2048,
-					pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+',
-				},
-			},
-			{
-				name: 'StreamId',
-				at: 'streamId',
-				rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'},
-			},
-		],
-	},
-	PutRecord: {
-		type: 'structure',
-		shape: 'PutRecordInput',
-		members: [
-			{
-				name: 'SequenceNumberForOrdering',
-				at: 'sequenceNumberForOrdering',
-				rule: {type: 'string', pattern: '0|([1-9]\\d{0,128})'},
-			},
-			{
-				name: 'PartitionKey',
-				at: 'partitionKey',
-				required: true,
-				rule: {type: 'string', min: 1, max: 256},
-			},
-			{
-				name: 'ExplicitHashKey',
-				at: 'explicitHashKey',
-				rule: {type: 'string', pattern: '0|([1-9]\\d{0,38})'},
-			},
+		]}},
+		{name: 'StreamARN', at: 'streamARN', rule: {type: 'string', min: 1, max: 2048, pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+'}},
+		{name: 'StreamId', at: 'streamId', rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'}},
+	]},
+	ListStreamConsumers: {type: 'structure', shape: 'ListStreamConsumersInput', members: [
+		{name: 'StreamARN', at: 'streamARN', required: true, rule: {type: 'string', min: 1, max: 2048, pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+'}},
+		{name: 'NextToken', at: 'nextToken', rule: {type: 'string', min: 1, max: 1048576}},
+		{name: 'MaxResults', at: 'maxResults', rule: {type: 'integer', min: 1, max: 10000}},
+		{name: 'StreamCreationTimestamp', at: 'streamCreationTimestamp', rule: {type: 'timestamp'}},
+		{name: 'StreamId', at: 'streamId', rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'}},
+	]},
+	ListStreams: {type: 'structure', shape: 'ListStreamsInput', members: [
+		{name: 'Limit', at: 'limit', rule: {type: 'integer', min: 1, max: 10000}},
+		{name: 'ExclusiveStartStreamName', at: 'exclusiveStartStreamName', rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'}},
+		{name: 'NextToken', at: 'nextToken', rule: {type: 'string', min: 1, max: 1048576}},
+	]},
+	ListTagsForResource: {type: 'structure', shape: 'ListTagsForResourceInput', members: [
+		{name: 'ResourceARN', at: 'resourceARN', required: true, rule: {type: 'string', min: 1, max: 2048, pattern: 'arn:aws.*:kinesis:.*:\\d{12}:.*stream/\\S+'}},
+		{name: 'StreamId', at: 'streamId', rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'}},
+	]},
+	ListTagsForStream: {type: 'structure', shape: 'ListTagsForStreamInput', members: [
+		{name: 'Limit', at: 'limit', rule: {type: 'integer', min: 1, max: 50}},
+		{name: 'ExclusiveStartTagKey', at: 'exclusiveStartTagKey', rule: {type: 'string', min: 1, max: 128}},
+		{name: 'StreamName', at: 'streamName', rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'}},
+		{name: 'StreamARN', at: 'streamARN', rule: {type: 'string', min: 1, max: 2048, pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+'}},
+		{name: 'StreamId', at: 'streamId', rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'}},
+	]},
+	MergeShards: {type: 'structure', shape: 'MergeShardsInput', members: [
+		{name: 'ShardToMerge', at: 'shardToMerge', required: true, rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'}},
+		{name: 'AdjacentShardToMerge', at: 'adjacentShardToMerge', required: true, rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'}},
+		{name: 'StreamName', at: 'streamName', rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'}},
+		{name: 'StreamARN', at: 'streamARN', rule: {type: 'string', min: 1, max: 2048, pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+'}},
+		{name: 'StreamId', at: 'streamId', rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'}},
+	]},
+	PutRecord: {type: 'structure', shape: 'PutRecordInput', members: [
+		{name: 'SequenceNumberForOrdering', at: 'sequenceNumberForOrdering', rule: {type: 'string', pattern: '0|([1-9]\\d{0,128})'}},
+		{name: 'PartitionKey', at: 'partitionKey', required: true, rule: {type: 'string', min: 1, max: 256}},
+		{name: 'ExplicitHashKey', at: 'explicitHashKey', rule: {type: 'string', pattern: '0|([1-9]\\d{0,38})'}},
+		{name: 'Data', at: 'data', required: true, rule: {type: 'blob', min: 0, max: 10485760}},
+		{name: 'StreamName', at: 'streamName', rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'}},
+		{name: 'StreamARN', at: 'streamARN', rule: {type: 'string', min: 1, max: 2048, pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+'}},
+		{name: 'StreamId', at: 'streamId', rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'}},
+	]},
+	PutRecords: {type: 'structure', shape: 'PutRecordsInput', members: [
+		{name: 'Records', at: 'records', required: true, rule: {type: 'list', min: 1, max: 500, member: {type: 'structure', shape: 'PutRecordsRequestEntry', members: [
+			{name: 'PartitionKey', at: 'partitionKey', required: true, rule: {type: 'string', min: 1, max: 256}},
+			{name: 'ExplicitHashKey', at: 'explicitHashKey', rule: {type: 'string', pattern: '0|([1-9]\\d{0,38})'}},
 			{name: 'Data', at: 'data', required: true, rule: {type: 'blob', min: 0, max: 10485760}},
-			{
-				name: 'StreamName',
-				at: 'streamName',
-				rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'},
-			},
-			{
-				name: 'StreamARN',
-				at: 'streamARN',
-				rule: {
-					type: 'string',
-					min: 1,
-					max: 2048,
-					pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+',
-				},
-			},
-			{
-				name: 'StreamId',
-				at: 'streamId',
-				rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'},
-			},
-		],
-	},
-	PutRecords: {
-		type: 'structure',
-		shape: 'PutRecordsInput',
-		members: [
-			{
-				name: 'Records',
-				at: 'records',
-				required: true,
-				rule: {
-					type: 'list',
-					min: 1,
-					max: 500,
-					member: {
-						type: 'structure',
-						shape: 'PutRecordsRequestEntry',
-						members: [
-							{
-								name: 'PartitionKey',
-								at: 'partitionKey',
-								required: true,
-								rule: {type: 'string', min: 1, max: 256},
-							},
-							{
-								name: 'ExplicitHashKey',
-								at: 'explicitHashKey',
-								rule: {type: 'string', pattern: '0|([1-9]\\d{0,38})'},
-							},
-							{
-								name: 'Data',
-								at: 'data',
-								required: true,
-								rule: {type: 'blob', min: 0, max: 10485760},
-							},
-						],
-					},
-				},
-			},
-			{
-				name: 'StreamName',
-				at: 'streamName',
-				rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'},
-			},
-			{
-				name: 'StreamARN',
-				at: 'streamARN',
-				rule: {
-					type: 'string',
-					min: 1,
-					max: 2048,
-					pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+',
-				},
-			},
-			{
-				name: 'StreamId',
-				at: 'streamId',
-				rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'},
-			},
-		],
-	},
-	PutResourcePolicy: {
-		type: 'structure',
-		shape: 'PutResourcePolicyInput',
-		members: [
-			{
-				name: 'ResourceARN',
-				at: 'resourceARN',
-				required: true,
-				rule: {
-					type: 'string',
-					min: 1,
-					max: 2048,
-					pattern: 'arn:aws.*:kinesis:.*:\\d{12}:.*stream/\\S+',
-				},
-			},
-			{
-				name: 'StreamId',
-				at: 'streamId',
-				rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'},
-			},
-			{name: 'Policy', at: 'policy', required: true, rule: {type: 'string'}},
-		],
-	},
-	RegisterStreamConsumer: {
-		type: 'structure',
-		shape: 'RegisterStreamConsumerInput',
-		members: [
-			{
-				name: 'StreamARN',
-				at: 'streamARN',
-				required: true,
-				rule: {
-					type: 'string',
-					min: 1,
-					max: 2048,
-					pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+',
-				},
-			},
-			{
-				name: 'ConsumerName',
-				at: 'consumerName',
-				required: true,
-				rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'},
-			},
-			{
-				name: 'StreamId',
-				at: 'streamId',
-				rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'},
-			},
-			{
-				name: 'Tags',
-				at: 'tags',
-				rule: {
-					type: 'map',
-					min: 1,
-					max: 200,
-					key: {type: 'string', min: 1, max: 128},
-					value: {type: 'string', min: 0, max: 256},
-				},
-			},
-		],
-	},
-	RemoveTagsFromStream: {
-		type: 'structure',
-		shape: 'RemoveTagsFromStreamInput',
-		members: [
-			{
-				name: 'TagKeys',
-				at: 'tagKeys',
-				required: true,
-				rule: {type: 'list', min: 1, max: 50, member: {type: 'string', min: 1, max: 128}},
-			},
-			{
-				name: 'StreamName',
-				at: 'streamName',
-				rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'},
-			},
-			{
-				name: 'StreamARN',
-				at: 'streamARN',
-				rule: {
-					type: 'string',
-					min: 1,
-					max: 2048,
-					pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+',
-				},
-			},
-			{
-				name: 'StreamId',
-				at: 'streamId',
-				rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'},
-			},
-		],
-	},
-	SplitShard: {
-		type: 'structure',
-		shape: 'SplitShardInput',
-		members: [
-			{
-				name: 'NewStartingHashKey',
-				at: 'newStartingHashKey',
-				required: true,
-				rule: {type: 'string', pattern: '0|([1-9]\\d{0,38})'},
-			},
-			{
-				name: 'StreamName',
-				at: 'streamName',
-				rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'},
-			},
-			{
-				name: 'ShardToSplit',
-				at: 'shardToSplit',
-				required: true,
-				rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'},
-			},
-			{
-				name: 'StreamARN',
-				at: 'streamARN',
-				rule: {
-					type: 'string',
-					min: 1,
-					max: 2048,
-					pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+',
-				},
-			},
-			{
-				name: 'StreamId',
-				at: 'streamId',
-				rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'},
-			},
-		],
-	},
-	StartStreamEncryption: {
-		type: 'structure',
-		shape: 'StartStreamEncryptionInput',
-		members: [
-			{
-				name: 'StreamName',
-				at: 'streamName',
-				rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'},
-			},
-			{
-				name: 'EncryptionType',
-				at: 'encryptionType',
-				required: true,
-				rule: {type: 'string', enum: ['NONE', 'KMS']},
-			},
-			{name: 'KeyId', at: 'keyId', required: true, rule: {type: 'string', min: 1, max: 2048}},
-			{
-				name: 'StreamARN',
-				at: 'streamARN',
-				rule: {
-					type: 'string',
-					min: 1,
-					max: 2048,
-					pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+',
-				},
-			},
-			{
-				name: 'StreamId',
-				at: 'streamId',
-				rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'},
-			},
-		],
-	},
-	StopStreamEncryption: {
-		type: 'structure',
-		shape: 'StopStreamEncryptionInput',
-		members: [
-			{
-				name: 'StreamName',
-				at: 'streamName',
-				rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'},
-			},
-			{
-				name: 'EncryptionType',
-				at: 'encryptionType',
-				required: true,
-				rule: {type: 'string', enum: ['NONE', 'KMS']},
-			},
-			{name: 'KeyId', at: 'keyId', required: true, rule: {type: 'string', min: 1, max: 2048}},
-			{
-				name: 'StreamARN',
-				at: 'streamARN',
-				rule: {
-					type: 'string',
-					min: 1,
-					max: 2048,
-					pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+',
-				},
-			},
-			{
-				name: 'StreamId',
-				at: 'streamId',
-				rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'},
-			},
-		],
-	},
-	SubscribeToShard: {
-		type: 'structure',
-		shape: 'SubscribeToShardInput',
-		members: [
-			{
-				name: 'ConsumerARN',
-				at: 'consumerARN',
-				required: true,
-				rule: {
-					type: 'string',
-					min: 1,
-					max: 2048,
-					pattern:
-						'^(arn):aws.*:kinesis:.*:\\d{12}:.*stream\\/[a-zA-Z0-9_.-]+\\/consumer\\/[a-zA-Z0-9_.-]+:[0-9]+',
-				},
-			},
-			{
-				name: 'StreamId',
-				at: 'streamId',
-				rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'},
-			},
-			{
-				name: 'ShardId',
-				at: 'shardId',
-				required: true,
-				rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'},
-			},
-			{
-				name: 'StartingPosition',
-				at: 'startingPosition',
-				required: true,
-				rule: {
-					type: 'structure',
-					shape: 'StartingPosition',
-					members: [
-						{
-							name: 'Type',
-							at: 'type',
-							required: true,
-							rule: {
-								type: 'string',
-								enum: [
-									'AT_SEQUENCE_NUMBER',
-									'AFTER_SEQUENCE_NUMBER',
-									'TRIM_HORIZON',
-									'LATEST',
-									'AT_TIMESTAMP',
-								],
-							},
-						},
-						{
-							name: 'SequenceNumber',
-							at: 'sequenceNumber',
-							rule: {type: 'string', pattern: '0|([1-9]\\d{0,128})'},
-						},
-						{name: 'Timestamp', at: 'timestamp', rule: {type: 'timestamp'}},
-					],
-				},
-			},
-		],
-	},
-	TagResource: {
-		type: 'structure',
-		shape: 'TagResourceInput',
-		members: [
-			{
-				name: 'Tags',
-				at: 'tags',
-				required: true,
-				rule: {
-					type: 'map',
-					min: 1,
-					max: 200,
-					key: {type: 'string', min: 1, max: 128},
-					value: {type: 'string', min: 0, max: 256},
-				},
-			},
-			{
-				name: 'ResourceARN',
-				at: 'resourceARN',
-				required: true,
-				rule: {
-					type: 'string',
-					min: 1,
-					max: 2048,
-					pattern: 'arn:aws.*:kinesis:.*:\\d{12}:.*stream/\\S+',
-				},
-			},
-			{
-				name: 'StreamId',
-				at: 'streamId',
-				rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'},
-			},
-		],
-	},
-	UntagResource: {
-		type: 'structure',
-		shape: 'UntagResourceInput',
-		members: [
-			{
-				name: 'TagKeys',
-				at: 'tagKeys',
-				required: true,
-				rule: {type: 'list', min: 1, max: 50, member: {type: 'string', min: 1, max: 128}},
-			},
-			{
-				name: 'ResourceARN',
-				at: 'resourceARN',
-				required: true,
-				rule: {
-					type: 'string',
-					min: 1,
-					max: 2048,
-					pattern: 'arn:aws.*:kinesis:.*:\\d{12}:.*stream/\\S+',
-				},
-			},
-			{
-				name: 'StreamId',
-				at: 'streamId',
-				rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'},
-			},
-		],
-	},
-	UpdateAccountSettings: {
-		type: 'structure',
-		shape: 'UpdateAccountSettingsInput',
-		members: [
-			{
-				name: 'MinimumThroughputBillingCommitment',
-				at: 'minimumThroughputBillingCommitment',
-				required: true,
-				rule: {
-					type: 'structure',
-					shape: 'MinimumThroughputBillingCommitmentInput',
-					members: [
-						{
-							name: 'Status',
-							at: 'status',
-							required: true,
-							rule: {type: 'string', enum: ['ENABLED', 'DISABLED']},
-						},
-					],
-				},
-			},
-		],
-	},
-	UpdateMaxRecordSize: {
-		type: 'structure',
-		shape: 'UpdateMaxRecordSizeInput',
-		members: [
-			{
-				name: 'StreamARN',
-				at: 'streamARN',
-				rule: {
-					type: 'string',
-					min: 1,
-					max: 2048,
-					pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+',
-				},
-			},
-			{
-				name: 'StreamId',
-				at: 'streamId',
-				rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'},
-			},
-			{
-				name: 'MaxRecordSizeInKiB',
-				at: 'maxRecordSizeInKiB',
-				required: true,
-				rule: {type: 'integer', min: 1024, max: 10240},
-			},
-		],
-	},
-	UpdateShardCount: {
-		type: 'structure',
-		shape: 'UpdateShardCountInput',
-		members: [
-			{
-				name: 'StreamName',
-				at: 'streamName',
-				rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'},
-			},
-			{
-				name: 'TargetShardCount',
-				at: 'targetShardCount',
-				required: true,
-				rule: {type: 'integer', min: 1},
-			},
-			{
-				name: 'ScalingType',
-				at: 'scalingType',
-				required: true,
-				rule: {type: 'string', enum: ['UNIFORM_SCALING']},
-			},
-			{
-				name: 'StreamARN',
-				at: 'streamARN',
-				rule: {
-					type: 'string',
-					min: 1,
-					max: 2048,
-					pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+',
-				},
-			},
-			{
-				name: 'StreamId',
-				at: 'streamId',
-				rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'},
-			},
-		],
-	},
-	UpdateStreamMode: {
-		type: 'structure',
-		shape: 'UpdateStreamModeInput',
-		members: [
-			{
-				name: 'StreamARN',
-				at: 'streamARN',
-				required: true,
-				rule: {
-					type: 'string',
-					min: 1,
-					max: 2048,
-					pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+',
-				},
-			},
-			{
-				name: 'StreamId',
-				at: 'streamId',
-				rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'},
-			},
-			{
-				name: 'StreamModeDetails',
-				at: 'streamModeDetails',
-				required: true,
-				rule: {
-					type: 'structure',
-					shape: 'StreamModeDetails',
-					members: [
-						{
-							name: 'StreamMode',
-							at: 'streamMode',
-							required: true,
-							rule: {type: 'string', enum: ['PROVISIONED', 'ON_DEMAND']},
-						},
-					],
-				},
-			},
-			{name: 'WarmThroughputMiBps', at: 'warmThroughputMiBps', rule: {type: 'integer', min: 0}},
-		],
-	},
-	UpdateStreamWarmThroughput: {
-		type: 'structure',
-		shape: 'UpdateStreamWarmThroughputInput',
-		members: [
-			{
-				name: 'StreamARN',
-				at: 'streamARN',
-				rule: {
-					type: 'string',
-					min: 1,
-					max: 2048,
-					pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+',
-				},
-			},
-			{
-				name: 'StreamName',
-				at: 'streamName',
-				rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'},
-			},
-			{
-				name: 'StreamId',
-				at: 'streamId',
-				rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'},
-			},
-			{
-				name: 'WarmThroughputMiBps',
-				at: 'warmThroughputMiBps',
-				required: true,
-				rule: {type: 'integer', min: 0},
-			},
-		],
-	},
+		]}}},
+		{name: 'StreamName', at: 'streamName', rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'}},
+		{name: 'StreamARN', at: 'streamARN', rule: {type: 'string', min: 1, max: 2048, pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+'}},
+		{name: 'StreamId', at: 'streamId', rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'}},
+	]},
+	PutResourcePolicy: {type: 'structure', shape: 'PutResourcePolicyInput', members: [
+		{name: 'ResourceARN', at: 'resourceARN', required: true, rule: {type: 'string', min: 1, max: 2048, pattern: 'arn:aws.*:kinesis:.*:\\d{12}:.*stream/\\S+'}},
+		{name: 'StreamId', at: 'streamId', rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'}},
+		{name: 'Policy', at: 'policy', required: true, rule: {type: 'string'}},
+	]},
+	RegisterStreamConsumer: {type: 'structure', shape: 'RegisterStreamConsumerInput', members: [
+		{name: 'StreamARN', at: 'streamARN', required: true, rule: {type: 'string', min: 1, max: 2048, pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+'}},
+		{name: 'ConsumerName', at: 'consumerName', required: true, rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'}},
+		{name: 'StreamId', at: 'streamId', rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'}},
+		{name: 'Tags', at: 'tags', rule: {type: 'map', min: 1, max: 200, key: {type: 'string', min: 1, max: 128}, value: {type: 'string', min: 0, max: 256}}},
+	]},
+	RemoveTagsFromStream: {type: 'structure', shape: 'RemoveTagsFromStreamInput', members: [
+		{name: 'TagKeys', at: 'tagKeys', required: true, rule: {type: 'list', min: 1, max: 50, member: {type: 'string', min: 1, max: 128}}},
+		{name: 'StreamName', at: 'streamName', rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'}},
+		{name: 'StreamARN', at: 'streamARN', rule: {type: 'string', min: 1, max: 2048, pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+'}},
+		{name: 'StreamId', at: 'streamId', rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'}},
+	]},
+	SplitShard: {type: 'structure', shape: 'SplitShardInput', members: [
+		{name: 'NewStartingHashKey', at: 'newStartingHashKey', required: true, rule: {type: 'string', pattern: '0|([1-9]\\d{0,38})'}},
+		{name: 'StreamName', at: 'streamName', rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'}},
+		{name: 'ShardToSplit', at: 'shardToSplit', required: true, rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'}},
+		{name: 'StreamARN', at: 'streamARN', rule: {type: 'string', min: 1, max: 2048, pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+'}},
+		{name: 'StreamId', at: 'streamId', rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'}},
+	]},
+	StartStreamEncryption: {type: 'structure', shape: 'StartStreamEncryptionInput', members: [
+		{name: 'StreamName', at: 'streamName', rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'}},
+		{name: 'EncryptionType', at: 'encryptionType', required: true, rule: {type: 'string', enum: ['NONE', 'KMS']}},
+		{name: 'KeyId', at: 'keyId', required: true, rule: {type: 'string', min: 1, max: 2048}},
+		{name: 'StreamARN', at: 'streamARN', rule: {type: 'string', min: 1, max: 2048, pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+'}},
+		{name: 'StreamId', at: 'streamId', rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'}},
+	]},
+	StopStreamEncryption: {type: 'structure', shape: 'StopStreamEncryptionInput', members: [
+		{name: 'StreamName', at: 'streamName', rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'}},
+		{name: 'EncryptionType', at: 'encryptionType', required: true, rule: {type: 'string', enum: ['NONE', 'KMS']}},
+		{name: 'KeyId', at: 'keyId', required: true, rule: {type: 'string', min: 1, max: 2048}},
+		{name: 'StreamARN', at: 'streamARN', rule: {type: 'string', min: 1, max: 2048, pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+'}},
+		{name: 'StreamId', at: 'streamId', rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'}},
+	]},
+	SubscribeToShard: {type: 'structure', shape: 'SubscribeToShardInput', members: [
+		{name: 'ConsumerARN', at: 'consumerARN', required: true, rule: {type: 'string', min: 1, max: 2048, pattern: '^(arn):aws.*:kinesis:.*:\\d{12}:.*stream\\/[a-zA-Z0-9_.-]+\\/consumer\\/[a-zA-Z0-9_.-]+:[0-9]+'}},
+		{name: 'StreamId', at: 'streamId', rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'}},
+		{name: 'ShardId', at: 'shardId', required: true, rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'}},
+		{name: 'StartingPosition', at: 'startingPosition', required: true, rule: {type: 'structure', shape: 'StartingPosition', members: [
+			{name: 'Type', at: 'type', required: true, rule: {type: 'string', enum: ['AT_SEQUENCE_NUMBER', 'AFTER_SEQUENCE_NUMBER', 'TRIM_HORIZON', 'LATEST', 'AT_TIMESTAMP']}},
+			{name: 'SequenceNumber', at: 'sequenceNumber', rule: {type: 'string', pattern: '0|([1-9]\\d{0,128})'}},
+			{name: 'Timestamp', at: 'timestamp', rule: {type: 'timestamp'}},
+		]}},
+	]},
+	TagResource: {type: 'structure', shape: 'TagResourceInput', members: [
+		{name: 'Tags', at: 'tags', required: true, rule: {type: 'map', min: 1, max: 200, key: {type: 'string', min: 1, max: 128}, value: {type: 'string', min: 0, max: 256}}},
+		{name: 'ResourceARN', at: 'resourceARN', required: true, rule: {type: 'string', min: 1, max: 2048, pattern: 'arn:aws.*:kinesis:.*:\\d{12}:.*stream/\\S+'}},
+		{name: 'StreamId', at: 'streamId', rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'}},
+	]},
+	UntagResource: {type: 'structure', shape: 'UntagResourceInput', members: [
+		{name: 'TagKeys', at: 'tagKeys', required: true, rule: {type: 'list', min: 1, max: 50, member: {type: 'string', min: 1, max: 128}}},
+		{name: 'ResourceARN', at: 'resourceARN', required: true, rule: {type: 'string', min: 1, max: 2048, pattern: 'arn:aws.*:kinesis:.*:\\d{12}:.*stream/\\S+'}},
+		{name: 'StreamId', at: 'streamId', rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'}},
+	]},
+	UpdateAccountSettings: {type: 'structure', shape: 'UpdateAccountSettingsInput', members: [
+		{name: 'MinimumThroughputBillingCommitment', at: 'minimumThroughputBillingCommitment', required: true, rule: {type: 'structure', shape: 'MinimumThroughputBillingCommitmentInput', members: [
+			{name: 'Status', at: 'status', required: true, rule: {type: 'string', enum: ['ENABLED', 'DISABLED']}},
+		]}},
+	]},
+	UpdateMaxRecordSize: {type: 'structure', shape: 'UpdateMaxRecordSizeInput', members: [
+		{name: 'StreamARN', at: 'streamARN', rule: {type: 'string', min: 1, max: 2048, pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+'}},
+		{name: 'StreamId', at: 'streamId', rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'}},
+		{name: 'MaxRecordSizeInKiB', at: 'maxRecordSizeInKiB', required: true, rule: {type: 'integer', min: 1024, max: 10240}},
+	]},
+	UpdateShardCount: {type: 'structure', shape: 'UpdateShardCountInput', members: [
+		{name: 'StreamName', at: 'streamName', rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'}},
+		{name: 'TargetShardCount', at: 'targetShardCount', required: true, rule: {type: 'integer', min: 1}},
+		{name: 'ScalingType', at: 'scalingType', required: true, rule: {type: 'string', enum: ['UNIFORM_SCALING']}},
+		{name: 'StreamARN', at: 'streamARN', rule: {type: 'string', min: 1, max: 2048, pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+'}},
+		{name: 'StreamId', at: 'streamId', rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'}},
+	]},
+	UpdateStreamMode: {type: 'structure', shape: 'UpdateStreamModeInput', members: [
+		{name: 'StreamARN', at: 'streamARN', required: true, rule: {type: 'string', min: 1, max: 2048, pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+'}},
+		{name: 'StreamId', at: 'streamId', rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'}},
+		{name: 'StreamModeDetails', at: 'streamModeDetails', required: true, rule: {type: 'structure', shape: 'StreamModeDetails', members: [
+			{name: 'StreamMode', at: 'streamMode', required: true, rule: {type: 'string', enum: ['PROVISIONED', 'ON_DEMAND']}},
+		]}},
+		{name: 'WarmThroughputMiBps', at: 'warmThroughputMiBps', rule: {type: 'integer', min: 0}},
+	]},
+	UpdateStreamWarmThroughput: {type: 'structure', shape: 'UpdateStreamWarmThroughputInput', members: [
+		{name: 'StreamARN', at: 'streamARN', rule: {type: 'string', min: 1, max: 2048, pattern: 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+'}},
+		{name: 'StreamName', at: 'streamName', rule: {type: 'string', min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+'}},
+		{name: 'StreamId', at: 'streamId', rule: {type: 'string', min: 1, max: 24, pattern: '[a-z0-9]{20}-[a-z0-9]{3}'}},
+		{name: 'WarmThroughputMiBps', at: 'warmThroughputMiBps', required: true, rule: {type: 'integer', min: 0}},
+	]},
 };

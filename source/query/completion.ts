@@ -7,7 +7,8 @@ import {AGGREGATE_NAMES} from './aggregates.js';
 import {COLUMN_NAMES} from './columns.js';
 import {FUNCTION_NAMES} from './functions.js';
 import {UNIT_NAMES} from './intervals.js';
-import {expectationsAt, TYPE_NAMES} from './parser.js';
+import {expectationsAt} from './parser.js';
+import {TYPE_NAMES} from './parser-vocabulary.js';
 
 export type CandidateKind =
 	'keyword' | 'column' | 'function' | 'aggregate' | 'stream' | 'unit' | 'type';

@@ -5,8 +5,8 @@
  * typed confirmation; nothing here calls the backend.
  */
 import type {Shard} from '../driver/driver.js';
-import {evenHashKeyRanges} from '../engine/hash-key.js';
-import {HASH_KEY_SPACE, hashKeyOf, isOpen, parseHashKey} from '../routing.js';
+import {evenHashKeyRanges} from '../kinesis/hash-key.js';
+import {HASH_KEY_SPACE, hashKeyOf, isOpen, parseHashKey} from '../kinesis/routing.js';
 
 export type ReshardPlan =
 	| {action: 'split'; shardId: string; newStartingHashKey: bigint}

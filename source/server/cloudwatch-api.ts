@@ -19,7 +19,7 @@ import type {
 	GetMetricDataInput,
 	GetMetricStatisticsInput,
 	ListMetricsInput,
-} from '../engine/metrics-query.js';
+} from '../kinesis/cloudwatch-types.js';
 import type {ServiceAction} from './action.js';
 import {jsonProtocol, rpcV2CborProtocol, type Protocol} from './protocols.js';
 import type {Shape} from './shapes.js';

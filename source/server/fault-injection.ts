@@ -16,7 +16,7 @@
  * A failed call is InternalFailure (500) with AWS's message for it.
  */
 import type {KinesisEngine} from '../engine/engine.js';
-import {hashKeyToBigInt, parseHashKey, partitionKeyHash} from '../engine/hash-key.js';
+import {hashKeyToBigInt, parseHashKey, partitionKeyHash} from '../kinesis/hash-key.js';
 import {decodeIterator} from '../engine/iterator.js';
 import {shardIdOf} from '../engine/sequence-number.js';
 import {firehoseActions} from './firehose-api.js';

@@ -7,7 +7,7 @@
  */
 import {KinesisError} from '../engine/errors.js';
 import type {FirehoseEngine} from '../engine/firehose/firehose-engine.js';
-import type {CreateDeliveryStreamInput, UpdateDestinationInput} from '../engine/firehose/types.js';
+import type {CreateDeliveryStreamInput, UpdateDestinationInput} from '../kinesis/firehose-types.js';
 import type {Input, ServiceAction} from './action.js';
 import type {Shape} from './shapes.js';
 

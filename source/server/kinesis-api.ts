@@ -4,7 +4,7 @@
  */
 import type {KinesisEngine, ShardFilter} from '../engine/engine.js';
 import {invalidArgument} from '../engine/errors.js';
-import type {PutRecordsOutput} from '../engine/types.js';
+import type {PutRecordsOutput} from '../kinesis/types.js';
 import type {Input, ServiceAction} from './action.js';
 import {featureActions} from './kinesis-api-features.js';
 import {toWire, type Shape} from './shapes.js';

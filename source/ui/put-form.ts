@@ -5,7 +5,7 @@
 import {readFile} from 'node:fs/promises';
 import type {PutSpec} from '../put/put-run.js';
 import {MAX_RECORD_BYTES} from '../put/put-reliably.js';
-import {parseHashKey} from '../routing.js';
+import {parseHashKey} from '../kinesis/routing.js';
 
 export type PutField = 'key' | 'data' | 'file' | 'hashKey' | 'count' | 'rate';
 

@@ -4,7 +4,7 @@
  * drawn as a bar across the 128-bit key space — where it starts and how much of it it owns.
  */
 import type {Shard} from '../driver/driver.js';
-import {HASH_KEY_SPACE, isOpen} from '../routing.js';
+import {HASH_KEY_SPACE, isOpen} from '../kinesis/routing.js';
 import {cell} from './format.js';
 
 export type ShardRow = {

@@ -1,7 +1,7 @@
 import {describe, expect, test} from 'vitest';
 import type {MetricQuery} from '../../source/driver/driver.js';
 import {fetchMetricSeries, type MetricDataPage} from '../../source/driver/metric-queries.js';
-import type {GetMetricDataInput} from '../../source/engine/metrics-query.js';
+import type {GetMetricDataInput} from '../../source/kinesis/cloudwatch-types.js';
 
 const query = (stream: string): MetricQuery => ({
 	namespace: 'AWS/Kinesis',

@@ -1,6 +1,6 @@
 import {afterEach, describe, expect, test} from 'vitest';
 import {ManualClock} from '../../source/engine/clock.js';
-import type {CreateChannelInput} from '../../source/engine/channels.js';
+import type {CreateChannelInput} from '../../source/kinesis/channel-types.js';
 import {KinesisEngine, type EngineOptions} from '../../source/engine/engine.js';
 import {
 	ACCOUNT,

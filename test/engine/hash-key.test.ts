@@ -7,7 +7,7 @@ import {
 	hashKeyToBigInt,
 	parseHashKey,
 	partitionKeyHash,
-} from '../../source/engine/hash-key.js';
+} from '../../source/kinesis/hash-key.js';
 import {asyncKinesisError, bytes, MAX_HASH_KEY, md5HashKey, readShard, shardId} from './helpers.js';
 
 const ours = (key: string) => hashKeyToBigInt(partitionKeyHash(key));

@@ -7,7 +7,7 @@ import {crc32} from 'node:zlib';
 import {expect} from 'vitest';
 import {KinesisEngine} from '../../source/engine/engine.js';
 import {KinesisError} from '../../source/engine/errors.js';
-import type {KinesisRecord, ShardIteratorType} from '../../source/engine/types.js';
+import type {KinesisRecord, ShardIteratorType} from '../../source/kinesis/types.js';
 
 export const MAX_HASH_KEY = (1n << 128n) - 1n;
 export const ACCOUNT = '000000000000';

@@ -6,10 +6,10 @@
 import {describe, expect, test} from 'vitest';
 import {ManualClock} from '../../source/engine/clock.js';
 import {KinesisEngine} from '../../source/engine/engine.js';
-import {MetricsRecorder, type Dimension} from '../../source/engine/metrics.js';
-import type {Statistic} from '../../source/engine/metrics-query.js';
+import {MetricsRecorder} from '../../source/engine/metrics.js';
+import type {Dimension, Statistic} from '../../source/kinesis/cloudwatch-types.js';
 import type {Stream} from '../../source/engine/stream.js';
-import type {PutRecordsRequestEntry} from '../../source/engine/types.js';
+import type {PutRecordsRequestEntry} from '../../source/kinesis/types.js';
 import {asyncKinesisError, expectKinesisError, iterator, shardId} from './helpers.js';
 
 const START = Date.UTC(2026, 0, 1);

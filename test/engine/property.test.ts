@@ -14,7 +14,7 @@ import fc from 'fast-check';
 import {afterEach, describe, expect, test} from 'vitest';
 import {ManualClock} from '../../source/engine/clock.js';
 import {KinesisEngine} from '../../source/engine/engine.js';
-import type {KinesisRecord, Shard} from '../../source/engine/types.js';
+import type {KinesisRecord, Shard} from '../../source/kinesis/types.js';
 import {
 	kinesisError,
 	MAX_HASH_KEY,

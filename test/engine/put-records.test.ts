@@ -1,7 +1,7 @@
 import {describe, expect, test} from 'vitest';
 import {ManualClock} from '../../source/engine/clock.js';
 import {KinesisEngine} from '../../source/engine/engine.js';
-import type {PutRecordsRequestEntry} from '../../source/engine/types.js';
+import type {PutRecordsRequestEntry} from '../../source/kinesis/types.js';
 import {ACCOUNT, asyncKinesisError, bytes, readShard, readStream, shardId} from './helpers.js';
 
 const MiB = 1024 * 1024;

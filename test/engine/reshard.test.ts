@@ -1,7 +1,7 @@
 import {describe, expect, test} from 'vitest';
 import {ManualClock} from '../../source/engine/clock.js';
 import {KinesisEngine} from '../../source/engine/engine.js';
-import type {Shard} from '../../source/engine/types.js';
+import type {Shard} from '../../source/kinesis/types.js';
 import {ACCOUNT, bytes, expectKinesisError, MAX_HASH_KEY, readShard, shardId} from './helpers.js';
 
 const DAY = 24 * 3_600_000;

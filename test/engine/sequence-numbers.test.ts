@@ -3,9 +3,9 @@ import {ManualClock} from '../../source/engine/clock.js';
 import {KinesisEngine} from '../../source/engine/engine.js';
 import {
 	AwsSequenceFormatter,
-	decodeSequenceNumber,
 	LegacySequenceFormatter,
 } from '../../source/engine/sequence-number.js';
+import {decodeSequenceNumber} from '../../source/kinesis/sequence-number.js';
 import {bytes, readShard, shardId} from './helpers.js';
 
 const seq = (value: string) => BigInt(value);

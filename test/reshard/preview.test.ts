@@ -1,6 +1,6 @@
 import {describe, expect, test} from 'vitest';
 import type {Shard} from '../../source/driver/driver.js';
-import {evenHashKeyRanges} from '../../source/engine/hash-key.js';
+import {evenHashKeyRanges} from '../../source/kinesis/hash-key.js';
 import {
 	isolationPoint,
 	middleOf,
@@ -8,7 +8,7 @@ import {
 	previewReshard,
 	shareOf,
 } from '../../source/reshard/preview.js';
-import {hashKeyOf, MAX_HASH_KEY} from '../../source/routing.js';
+import {hashKeyOf, MAX_HASH_KEY} from '../../source/kinesis/routing.js';
 
 /** N open shards over the even ranges AWS gives, ids 0 … N-1. */
 const shards = (count: number): Shard[] =>

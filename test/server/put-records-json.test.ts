@@ -1,6 +1,6 @@
 import {describe, expect, test} from 'vitest';
 import {KinesisEngine} from '../../source/engine/engine.js';
-import type {PutRecordsOutput} from '../../source/engine/types.js';
+import type {PutRecordsOutput} from '../../source/kinesis/types.js';
 import {kinesisActions} from '../../source/server/kinesis-api.js';
 import {toWire} from '../../source/server/shapes.js';
 

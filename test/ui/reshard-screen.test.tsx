@@ -87,7 +87,7 @@ describe('guided resharding', () => {
 		);
 		await confirmWith(app, 'orders');
 		await app.untilText('✓ done');
-		const {hashKeyOf} = await import('../../source/routing.js');
+		const {hashKeyOf} = await import('../../source/kinesis/routing.js');
 		const children = (await driver.describeStream('orders')).Shards.filter((s) => s.ParentShardId);
 		expect(children.map((shard) => shard.HashKeyRange.StartingHashKey)).toContain(
 			String(hashKeyOf('hot-user')),
@@ -183,7 +183,7 @@ test('the stream shows its hot keys, and a split can isolate the hottest', async
 	await app.untilText('(isolates whale)');
 	await confirmWith(app, 'clicks');
 	await app.untilText('✓ done');
-	const {hashKeyOf} = await import('../../source/routing.js');
+	const {hashKeyOf} = await import('../../source/kinesis/routing.js');
 	const hash = hashKeyOf('whale');
 	const children = (await driver.describeStream('clicks')).Shards.filter((s) => s.ParentShardId);
 	const edges = children.flatMap((shard) => [

@@ -1,6 +1,6 @@
 import {afterEach, describe, expect, test} from 'vitest';
-import {evenHashKeyRanges} from '../../source/engine/hash-key.js';
-import {hashKeyOf, HASH_KEY_SPACE} from '../../source/routing.js';
+import {evenHashKeyRanges} from '../../source/kinesis/hash-key.js';
+import {hashKeyOf, HASH_KEY_SPACE} from '../../source/kinesis/routing.js';
 import {barSpan, cellOf, keyRangeBar, shardTree} from '../../source/ui/shard-rows.js';
 import {cleanUp, expectFits, keys, localDriver, renderApp} from './render-app.js';
 

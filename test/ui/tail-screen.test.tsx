@@ -4,7 +4,7 @@ import {join} from 'node:path';
 import {gzipSync} from 'node:zlib';
 import {afterEach, describe, expect, test} from 'vitest';
 import {type Driver, type PutRecordsRequestEntry} from '../../source/driver/driver.js';
-import {hashKeyOf} from '../../source/routing.js';
+import {hashKeyOf} from '../../source/kinesis/routing.js';
 import {tailLine} from '../../source/tail/tail-line.js';
 import {aggregatedRecord} from '../decode/kpl-fixture.js';
 import {waitFor} from '../helpers/wait-for.js';

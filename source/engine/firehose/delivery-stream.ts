@@ -4,18 +4,15 @@
  * console shows. The FirehoseEngine drives it; this file only holds and describes it.
  */
 import type {DiskWriteError} from '../log/file-system.js';
-import {PerSecondMeter} from '../limits.js';
+import {PerSecondMeter} from '../per-second-meter.js';
 import type {BufferedRecord, BufferFile, BufferLog} from './buffer-log.js';
 import {settingsOf, type DeliverySettings, type StoredDestination} from './destination.js';
 import type {KinesisSource, SourceMetadata} from './kinesis-source.js';
-import {FIREHOSE_LIMITS} from './limits.js';
-import type {
-	Delivery,
-	DeliveryError,
-	DeliveryStreamStatus,
-	DeliveryStreamType,
-	Tag,
-} from './types.js';
+import type {Delivery, DeliveryError} from './types.js';
+import type {DeliveryStreamStatus, DeliveryStreamType, Tag} from '../../kinesis/firehose-types.js';
+
+/** How many of its latest objects a delivery stream remembers for the console (BufferState). */
+const LAST_DELIVERIES_KEPT = 20;
 
 export type Transition = {status: 'CREATING' | 'DELETING'; until: number};
 
@@ -132,7 +129,7 @@ export class DeliveryStream {
 
 	recordDelivery(delivery: Delivery) {
 		this.lastDeliveries.push(delivery);
-		if (this.lastDeliveries.length > FIREHOSE_LIMITS.lastDeliveriesKept) {
+		if (this.lastDeliveries.length > LAST_DELIVERIES_KEPT) {
 			this.lastDeliveries.shift();
 		}
 	}

@@ -12,7 +12,7 @@
  * Snappy / HADOOP_SNAPPY compression formats.
  */
 import {invalidArgument, Problems} from './errors.js';
-import {FIREHOSE_LIMITS} from './limits.js';
+import {FIREHOSE_LIMITS} from '../../kinesis/firehose-limits.js';
 import {isKnownTimeZone, prefixTemplates, type PrefixTemplate} from './object-key.js';
 import {ROLE_ARN} from './validation.js';
 import type {
@@ -21,7 +21,7 @@ import type {
 	ExtendedS3DestinationDescription,
 	ExtendedS3DestinationUpdate,
 	S3DestinationDescription,
-} from './types.js';
+} from '../../kinesis/firehose-types.js';
 
 /** The stored destination: an extended S3 configuration with every default filled in. */
 export type StoredDestination = ExtendedS3DestinationConfiguration & {

@@ -36,7 +36,7 @@ import {gzip} from 'node:zlib';
 import {systemClock, type Clock} from '../clock.js';
 import type {KinesisEngine} from '../engine.js';
 import {KinesisError, saveOrUndo} from '../errors.js';
-import type {KinesisRecord} from '../types.js';
+import type {KinesisRecord} from '../../kinesis/types.js';
 import {DataDirectory} from '../log/data-directory.js';
 import {DiskFailures} from '../log/disk-failures.js';
 import {DiskWriteError, type FileSystem} from '../log/file-system.js';
@@ -59,7 +59,7 @@ import {
 	serviceUnavailable,
 } from './errors.js';
 import {KinesisSource, streamNameOfArn, type SourceStartingPosition} from './kinesis-source.js';
-import {FIREHOSE_LIMITS} from './limits.js';
+import {FIREHOSE_LIMITS} from '../../kinesis/firehose-limits.js';
 import {FirehoseMetrics} from './firehose-metrics.js';
 import {MetricsRecorder} from '../metrics.js';
 import {
@@ -77,8 +77,8 @@ import {
 	type ObjectStore,
 	type StoredObject,
 } from './object-store.js';
+import type {BufferState} from './types.js';
 import type {
-	BufferState,
 	CreateDeliveryStreamInput,
 	DeliveryStreamDescription,
 	DeliveryStreamType,
@@ -89,7 +89,7 @@ import type {
 	PutRecordOutput,
 	Tag,
 	UpdateDestinationInput,
-} from './types.js';
+} from '../../kinesis/firehose-types.js';
 
 const gzipAsync = promisify(gzip);
 

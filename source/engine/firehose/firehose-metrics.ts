@@ -18,7 +18,9 @@
  * BufferedRecords (everything accepted and not yet delivered: the open buffer and the closed ones
  * waiting for delivery) and OldestBufferedRecordAge (Milliseconds; only while something is buffered).
  */
-import type {Dimension, MetricsRecorder, Series, StandardUnit} from '../metrics.js';
+import type {Dimension, StandardUnit} from '../../kinesis/cloudwatch-types.js';
+import type {MetricsRecorder} from '../metrics.js';
+import type {Series} from '../metric-series.js';
 
 export const FIREHOSE_NAMESPACE = 'AWS/Firehose';
 /** kinesis-top's own Firehose figures, which AWS does not publish. */

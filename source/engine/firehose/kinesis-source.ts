@@ -13,8 +13,8 @@
  */
 import type {KinesisEngine} from '../engine.js';
 import {KinesisError} from '../errors.js';
-import type {KinesisRecord, Shard} from '../types.js';
-import {FIREHOSE_LIMITS} from './limits.js';
+import type {KinesisRecord, Shard} from '../../kinesis/types.js';
+import {FIREHOSE_LIMITS} from '../../kinesis/firehose-limits.js';
 import type {DeliveryError} from './types.js';
 
 export type SourceStartingPosition = 'TRIM_HORIZON' | 'AT_DELIVERY_START';

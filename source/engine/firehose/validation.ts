@@ -3,8 +3,8 @@
  * names, limits, record data and tags, with AWS's member paths and constraint wording.
  */
 import type {Problems} from './errors.js';
-import {FIREHOSE_LIMITS} from './limits.js';
-import type {KinesisStreamSourceConfiguration, Tag} from './types.js';
+import {FIREHOSE_LIMITS} from '../../kinesis/firehose-limits.js';
+import type {KinesisStreamSourceConfiguration, Tag} from '../../kinesis/firehose-types.js';
 
 const DELIVERY_STREAM_NAME = /^[a-zA-Z0-9._-]+$/;
 const TAG_KEY = /^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@%]*$/u;

@@ -8,7 +8,7 @@ import {useCallback, useMemo, useState} from 'react';
 import {LAYER_NAMES} from '../../decode/payload.js';
 import {nextDecodeMode, payloadLines, type DecodeMode, type Line} from '../../decode/present.js';
 import {escapeControls} from '../../decode/text.js';
-import {hashKeyOf} from '../../routing.js';
+import {hashKeyOf} from '../../kinesis/routing.js';
 import type {TailEntry} from '../../tail/tail-entries.js';
 import {Segments} from '../components/segments.js';
 import {useScreenCommands} from '../hooks/use-keymap.js';

@@ -18,7 +18,7 @@ import {
 	type Capacity,
 	type ReshardPlan,
 } from '../../reshard/preview.js';
-import {hashKeyOf} from '../../routing.js';
+import {hashKeyOf} from '../../kinesis/routing.js';
 import {StatusLine} from '../components/status-line.js';
 import {useScreenCommands} from '../hooks/use-keymap.js';
 import {useStreamDescription} from '../hooks/use-stream-description.js';

@@ -7,7 +7,7 @@ import {useCallback, useMemo, useState} from 'react';
 import type {Driver} from '../../driver/driver.js';
 import type {ShardRateSamplerOptions} from '../../monitor/shard-rates.js';
 import {escapeControls} from '../../decode/text.js';
-import {hashKeyOf, owningShard} from '../../routing.js';
+import {hashKeyOf, owningShard} from '../../kinesis/routing.js';
 import {HotKeyPanel} from '../components/hot-key-panel.js';
 import {ShardMap} from '../components/shard-map.js';
 import {StatusLine} from '../components/status-line.js';

@@ -6,7 +6,7 @@ import {
 	FirehoseEngine,
 	type FirehoseEngineOptions,
 } from '../../../source/engine/firehose/firehose-engine.js';
-import type {ExtendedS3DestinationConfiguration} from '../../../source/engine/firehose/types.js';
+import type {ExtendedS3DestinationConfiguration} from '../../../source/kinesis/firehose-types.js';
 
 export const ACCOUNT = '000000000000';
 export const REGION = 'us-east-1';

@@ -7,9 +7,9 @@ import {describe, expect, test} from 'vitest';
 import {ManualClock} from '../../../source/engine/clock.js';
 import {KinesisEngine} from '../../../source/engine/engine.js';
 import {FirehoseEngine} from '../../../source/engine/firehose/firehose-engine.js';
-import {FIREHOSE_LIMITS} from '../../../source/engine/firehose/limits.js';
+import {FIREHOSE_LIMITS} from '../../../source/kinesis/firehose-limits.js';
 import type {MetricsRecorder} from '../../../source/engine/metrics.js';
-import type {Statistic} from '../../../source/engine/metrics-query.js';
+import type {Statistic} from '../../../source/kinesis/cloudwatch-types.js';
 import {asyncKinesisError} from '../helpers.js';
 import {bytes, createDirectPut, firehose, START} from './helpers.js';
 

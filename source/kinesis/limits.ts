@@ -20,25 +20,21 @@ export const LIMITS = {
 	updateShardCountPerDay: 10,
 } as const;
 
-/**
- * Counts use within the current one-second window, as the per-shard throughput limits do. Kinesis
- * measures per second; a fresh window each second reproduces that closely enough to throttle exactly
- * the bursts AWS would.
- */
-export class PerSecondMeter {
-	private second = -1;
-	count = 0;
-	bytes = 0;
+/** Enhanced fan-out consumers: per stream, at once in CREATING, per ListStreamConsumers page. */
+export const CONSUMER_LIMITS = {
+	perStream: 20,
+	creatingAtOnce: 5,
+	maxListResults: 100,
+	nextTokenLifetimeMs: 300_000,
+} as const;
 
-	/** Brings the window up to `nowMs`, resetting it when a new second has begun. */
-	at(nowMs: number) {
-		const second = Math.floor(nowMs / 1000);
-		if (second !== this.second) {
-			this.second = second;
-			this.count = 0;
-			this.bytes = 0;
-		}
-
-		return this;
-	}
-}
+/** Per-stream settings: record size, encryption and capacity-mode changes, warm throughput. */
+export const SETTINGS_LIMITS = {
+	minRecordSizeKiB: 1024,
+	maxRecordSizeKiB: 10_240,
+	defaultRecordSizeKiB: 1024,
+	encryptionChangesPerDay: 25,
+	modeSwitchesPerDay: 2,
+	maxWarmThroughputMiBps: 10_240,
+	onDemandStreamLimit: 50,
+} as const;

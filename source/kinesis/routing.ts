@@ -1,12 +1,12 @@
 /**
- * Hash-key routing for the layers above the engine: which shard owns a partition key, computed by the
- * very code the bundled engine routes with (source/engine/hash-key.ts), so the console's answer and the
- * engine's placement can never disagree. Kinesis reads the MD5 of the partition key as an unsigned
+ * Hash-key routing over a stream's shards: which shard owns a partition key, computed by the very code
+ * the bundled engine routes with (hash-key.ts), so the console's answer and the engine's placement can
+ * never disagree. Kinesis reads the MD5 of the partition key as an unsigned
  * 128-bit integer (or takes the record's ExplicitHashKey) and picks the open shard whose HashKeyRange
  * holds it.
  */
-import type {Shard} from './driver/driver.js';
-import {hashKeyToBigInt, MAX_HASH_KEY, parseHashKey, partitionKeyHash} from './engine/hash-key.js';
+import {hashKeyToBigInt, MAX_HASH_KEY, parseHashKey, partitionKeyHash} from './hash-key.js';
+import type {Shard} from './types.js';
 
 export {MAX_HASH_KEY, parseHashKey};
 

@@ -113,3 +113,21 @@ export type GetRecordsOutput = {
 };
 
 export type Tag = {Key: string; Value?: string};
+
+export type RecordDistributionStrategy = 'AUTO' | 'USER_PARTITION_KEY';
+
+// ─── Enhanced fan-out consumers ─────────────────────────────────────────────────────────────────
+
+export type ConsumerStatus = 'CREATING' | 'ACTIVE' | 'DELETING';
+
+export type Consumer = {
+	ConsumerName: string;
+	ConsumerARN: string;
+	ConsumerStatus: ConsumerStatus;
+	ConsumerCreationTimestamp: Date;
+};
+
+export type ConsumerDescription = Consumer & {StreamARN: string};
+
+/** How DescribeStreamConsumer and DeregisterStreamConsumer name a consumer. */
+export type ConsumerRef = {ConsumerARN?: string; StreamARN?: string; ConsumerName?: string};

@@ -34,5 +34,4 @@ export const FIREHOSE_LIMITS = {
 	sourcePollIntervalMs: 1000,
 	/** DescribeDeliveryStream's only destination. */
 	destinationId: 'destinationId-000000000001',
-	lastDeliveriesKept: 20,
 } as const;
