@@ -23,6 +23,7 @@ import {StreamActions, type ShardFilter} from './stream-actions.js';
 import {StreamLookup, type StreamRef} from './stream-lookup.js';
 import {StreamSettings} from './stream-settings.js';
 import {StreamStore} from './stream-store.js';
+import type {Stream} from './stream.js';
 import {KinesisMetrics} from './kinesis-metrics.js';
 import {MetricsRecorder} from './metrics.js';
 import {
@@ -56,6 +57,8 @@ export class KinesisEngine {
 	enforceLimits: boolean;
 	/** The streams, where they are kept, and their metadata (stream-store.ts). */
 	private readonly store: StreamStore;
+	/** The store's streams by name (test/engine/metrics.test.ts reads a stream's shards through it). */
+	private readonly streams: Map<string, Stream>;
 	private readonly lookup: StreamLookup;
 	private readonly streamActions: StreamActions;
 	private readonly writes: WritePath;
@@ -111,6 +114,7 @@ export class KinesisEngine {
 		this.kinesisMetrics = new KinesisMetrics(context, this.metrics);
 		// Opens the data directory, if any, and loads the streams, the account settings and the channels.
 		this.store = new StreamStore(this, options, {account: this.account, channels: this.channels});
+		this.streams = this.store.streams;
 		const {clock, accountId, store, kinesisMetrics} = this;
 		this.lookup = new StreamLookup(store, clock, accountId);
 		const lookup = this.lookup;
