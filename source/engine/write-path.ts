@@ -3,6 +3,7 @@
  * stream's AUTO distribution) selects, admitted under the shard's write limit, appended to the shard's
  * log and numbered; the call resolves once the accepted records are durable under the commit policy.
  */
+import type {Clock} from './clock.js';
 import {KinesisError, invalidArgument, validationError} from './errors.js';
 import {bigIntToHashKey, hashPartitionKeyInto, MAX_HASH_KEY} from './hash-key.js';
 import type {KinesisMetrics} from './kinesis-metrics.js';
@@ -15,7 +16,6 @@ import {putLimits} from './stream-settings.js';
 import type {StreamLookup, StreamRef} from './stream-lookup.js';
 import type {StreamStore} from './stream-store.js';
 import type {ShardState, Stream} from './stream.js';
-import type {Clock} from './clock.js';
 import type {
 	PutRecordOutput,
 	PutRecordsOutput,

@@ -108,6 +108,7 @@ export class Ticks {
 		await Promise.all(streams.map((stream) => this.delivery.deliverDue(stream)));
 	}
 
+	/** Runs `action` every `ms` until {@link stop}; the timer never keeps the process alive. */
 	every(ms: number, action: () => void) {
 		const timer = setInterval(action, ms);
 		timer.unref();
