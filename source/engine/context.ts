@@ -6,7 +6,8 @@
  */
 import type {KinesisMetrics} from './kinesis-metrics.js';
 import type {Clock} from './clock.js';
-import type {EngineOptions, StreamRef} from './engine.js';
+import type {EngineOptions} from './engine-options.js';
+import type {StreamRef} from '../kinesis/types.js';
 import {resourceInUse} from './errors.js';
 import type {Stream} from './stream.js';
 import type {ShardIteratorType} from '../kinesis/types.js';

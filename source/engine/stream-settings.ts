@@ -10,7 +10,7 @@
  */
 import type {AccountSettings} from './account.js';
 import {beginUpdate, requireActive, withinDay, type EngineContext} from './context.js';
-import type {StreamRef} from './engine.js';
+import type {StreamRef} from '../kinesis/types.js';
 import {invalidArgument, KinesisError, limitExceeded} from './errors.js';
 import {LIMITS, SETTINGS_LIMITS} from '../kinesis/limits.js';
 import type {Stream} from './stream.js';

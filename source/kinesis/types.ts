@@ -131,3 +131,6 @@ export type ConsumerDescription = Consumer & {StreamARN: string};
 
 /** How DescribeStreamConsumer and DeregisterStreamConsumer name a consumer. */
 export type ConsumerRef = {ConsumerARN?: string; StreamARN?: string; ConsumerName?: string};
+
+/** How an action names its stream: by name or by ARN (since the StreamARN update, either). */
+export type StreamRef = {StreamName?: string; StreamARN?: string};
