@@ -230,9 +230,13 @@ describe('a data directory shared between kinesis-top processes', () => {
 		const engine = new KinesisEngine({dataDirectory});
 		const server = new KinesisServer({engine, port: 0});
 		try {
-			const opening = openDriver({local: true, dataDirectory});
-			// The owner locks first and records its endpoint once listening, a moment later.
-			await new Promise((resolve) => setTimeout(resolve, 200));
+			let settled = false;
+			const opening = openDriver({local: true, dataDirectory}).finally(() => (settled = true));
+			// The owner locks first and records its endpoint once listening, a moment later. By the next
+			// turn of the event loop the opener has met the lock without an endpoint: it neither opened
+			// the directory nor gave up, it waits for the endpoint.
+			await new Promise((resolve) => setImmediate(resolve));
+			expect(settled).toBe(false);
 			engine.recordEndpoint(await server.start());
 			const driver = await opening;
 			try {

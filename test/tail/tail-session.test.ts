@@ -296,12 +296,14 @@ describe('TailSession', () => {
 		const iterator = session[Symbol.asyncIterator]();
 		const first = await iterator.next();
 		expect(first.done).toBe(false);
-		await waitFor(() => watched.getRecordsCalls.length >= 3, 'the queue to fill');
+		// Nothing was taken: once the queue is full, reading waits for room, with no call due.
+		await waitFor(() => session.shardsWaitingForRoom === 1, 'reading to wait for room');
 		const callsWhileFull = watched.getRecordsCalls.length;
-		await new Promise((resolve) => setTimeout(resolve, 100));
-		// Nothing was taken: reading stays paused.
-		expect(watched.getRecordsCalls.length).toBe(callsWhileFull);
-		const texts = [...(first.value as TailBatch).records];
+		expect(callsWhileFull).toBeGreaterThanOrEqual(3);
+		// Taking a batch makes room: reading goes on.
+		const second = await iterator.next();
+		await waitFor(() => watched.getRecordsCalls.length > callsWhileFull, 'reading to go on');
+		const texts = [...(first.value as TailBatch).records, ...(second.value as TailBatch).records];
 		for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
 			texts.push(...next.value.records);
 		}

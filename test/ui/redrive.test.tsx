@@ -95,6 +95,8 @@ test('read-only: R is not offered', async () => {
 	await app.untilText('clicks');
 	app.press('t');
 	await app.untilText('Tail clicks');
+	// From LATEST: a record put before the shard is being read would not be shown.
+	await app.until((f) => /lag, read\/s per shard: #0 \d+ms/.test(f), 'the shard being read');
 	await local.putRecords('clicks', [{PartitionKey: 'k', Data: Buffer.from('x')}]);
 	await app.until((f) => dataRows(f.split('\n')).length === 1, 'the record');
 	const shown = app.frames.length;
