@@ -285,6 +285,11 @@ export class KinesisServer {
 		return this.listener?.url;
 	}
 
+	/** Requests being answered now: what a graceful stop waits for. */
+	get requestsInFlight() {
+		return this.inFlight;
+	}
+
 	async start(): Promise<string> {
 		this.listener = await listen((request, response) => void this.handle(request, response), {
 			host: this.options.host ?? '127.0.0.1',

@@ -227,6 +227,11 @@ export class TailSession implements AsyncIterable<TailBatch> {
 		return () => this.progressListeners.delete(listener);
 	}
 
+	/** Shards whose reading waits for the iterator's queue to drain below `highWaterMark`. */
+	get shardsWaitingForRoom(): number {
+		return this.roomWaiters.length;
+	}
+
 	progress(): TailProgress {
 		return {
 			...this.meter.rates(),

@@ -15,7 +15,7 @@ import {KinesisEngine} from '../../source/engine/engine.js';
 import {KinesisServer} from '../../source/server/server.js';
 import {ensureBuilt, root} from '../helpers/build.js';
 import {waitFor} from '../helpers/wait-for.js';
-import {runRaw, temporaryDirectory} from './helpers.js';
+import {collector, runRaw, temporaryDirectory} from './helpers.js';
 
 const STARTED =
 	/^kinesis-top serve: Kinesis, Firehose and CloudWatch APIs on (http:\/\/127\.0\.0\.1:(\d+)) \(HTTP\/1\.1 and h2c\), (data in (.+)|in memory)$/m;
@@ -231,22 +231,24 @@ describe('kinesis-top serve (the binary)', () => {
 });
 
 describe('kinesis-top serve (through run)', () => {
-	test('runs until interrupted, then stops gracefully with status 0', async () => {
-		const controller = new AbortController();
-		const finished = runRaw(
-			['serve', '--port', '0', '--in-memory', '--account-id', '123456789012'],
-			{
-				io: {signal: controller.signal},
-			},
-		);
-		// Interrupted once running, or even before it is listening: either way it starts, then stops.
-		await new Promise((resolve) => setTimeout(resolve, 300));
-		controller.abort();
-		const outcome = await finished;
-		expect(outcome.status).toBe(0);
-		expect(outcome.stdout).toMatch(STARTED);
-		expect(outcome.stdout).toMatch(/, in memory\nkinesis-top serve: stopped\n$/);
-	});
+	// Interrupted once running, or even before it is listening: either way it starts, then stops.
+	for (const when of ['once listening', 'before it is listening']) {
+		test(`runs until interrupted (${when}), then stops gracefully with status 0`, async () => {
+			const controller = new AbortController();
+			const stdout = collector();
+			const finished = runRaw(
+				['serve', '--port', '0', '--in-memory', '--account-id', '123456789012'],
+				{io: {signal: controller.signal, stdout: stdout.stream}},
+			);
+			if (when === 'once listening')
+				await waitFor(() => STARTED.test(stdout.text()), {message: 'the start-up line'});
+			controller.abort();
+			const outcome = await finished;
+			expect(outcome.status).toBe(0);
+			expect(stdout.text()).toMatch(STARTED);
+			expect(stdout.text()).toMatch(/, in memory\nkinesis-top serve: stopped\n$/);
+		});
+	}
 
 	test('a data directory another process owns is refused, naming the owner and its endpoint', async () => {
 		const dataDirectory = temporaryDirectory();
@@ -328,20 +330,23 @@ describe('kinesis-top serve (through run)', () => {
 
 	test('--verify-signatures takes the key from the environment and never prints it', async () => {
 		const controller = new AbortController();
+		const stdout = collector();
 		const finished = runRaw(['serve', '--port', '0', '--in-memory', '--verify-signatures'], {
 			io: {
 				signal: controller.signal,
+				stdout: stdout.stream,
 				environment: {
 					KINESIS_TOP_ACCESS_KEY_ID: 'AKIAEXAMPLE',
 					KINESIS_TOP_SECRET_ACCESS_KEY: 'TOP-SECRET',
 				},
 			},
 		});
-		await new Promise((resolve) => setTimeout(resolve, 300));
+		await waitFor(() => stdout.text().includes(', SigV4 signatures verified\n'), {
+			message: 'the start-up line',
+		});
 		controller.abort();
 		const outcome = await finished;
 		expect(outcome.status).toBe(0);
-		expect(outcome.stdout).toContain(', SigV4 signatures verified\n');
-		expect(outcome.stdout + outcome.stderr).not.toMatch(/TOP-SECRET|AKIAEXAMPLE/);
+		expect(stdout.text() + outcome.stderr).not.toMatch(/TOP-SECRET|AKIAEXAMPLE/);
 	});
 });

@@ -4,7 +4,7 @@
  * instead of failing on the lock — and works on its own again once the owner is gone.
  */
 import {spawn, type ChildProcess} from 'node:child_process';
-import {afterEach, beforeAll, describe, expect, test} from 'vitest';
+import {afterEach, beforeAll, describe, expect, test, vi} from 'vitest';
 import {openDriver} from '../../source/driver/open-driver.js';
 import {KinesisEngine} from '../../source/engine/engine.js';
 import {DataDirectoryInUseError, readOwner} from '../../source/engine/log/data-directory.js';
@@ -128,14 +128,19 @@ describe('a data directory shared between kinesis-top processes', () => {
 	test('an owner that does not serve the directory still refuses with DataDirectoryInUseError', async () => {
 		const dataDirectory = temporaryDirectory();
 		const engine = new KinesisEngine({dataDirectory});
+		// On a controlled clock: it waits 2 s for an owner that might be starting up, then gives up.
+		vi.useFakeTimers();
 		try {
-			const started = Date.now();
-			await expect(openDriver({local: true, dataDirectory})).rejects.toBeInstanceOf(
-				DataDirectoryInUseError,
-			);
-			// It waited a moment for an owner that might be starting up, not forever.
-			expect(Date.now() - started).toBeLessThan(5000);
+			let settled = false;
+			const opening = openDriver({local: true, dataDirectory}).finally(() => (settled = true));
+			opening.catch(() => undefined);
+			await vi.advanceTimersByTimeAsync(1900);
+			expect(settled).toBe(false);
+			await vi.advanceTimersByTimeAsync(200);
+			expect(settled).toBe(true);
+			await expect(opening).rejects.toBeInstanceOf(DataDirectoryInUseError);
 		} finally {
+			vi.useRealTimers();
 			await engine.close();
 		}
 	});
@@ -230,9 +235,13 @@ describe('a data directory shared between kinesis-top processes', () => {
 		const engine = new KinesisEngine({dataDirectory});
 		const server = new KinesisServer({engine, port: 0});
 		try {
-			const opening = openDriver({local: true, dataDirectory});
-			// The owner locks first and records its endpoint once listening, a moment later.
-			await new Promise((resolve) => setTimeout(resolve, 200));
+			let settled = false;
+			const opening = openDriver({local: true, dataDirectory}).finally(() => (settled = true));
+			// The owner locks first and records its endpoint once listening, a moment later. By the next
+			// turn of the event loop the opener has met the lock without an endpoint: it neither opened
+			// the directory nor gave up, it waits for the endpoint.
+			await new Promise((resolve) => setImmediate(resolve));
+			expect(settled).toBe(false);
 			engine.recordEndpoint(await server.start());
 			const driver = await opening;
 			try {

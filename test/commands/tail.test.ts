@@ -9,6 +9,7 @@ import {
 	type PutLine,
 	type TailLine,
 } from './helpers.js';
+import {waitFor} from '../helpers/wait-for.js';
 
 type Ok = (argv: string[], options?: {stdin?: string}) => Promise<string>;
 
@@ -222,9 +223,15 @@ describe('kinesis-top tail', () => {
 	test('an interrupt (Ctrl-C) stops a following tail with status 130', async () => {
 		const {ok, cli} = localCli();
 		await ok(['create', 's', '--shards', '1']);
+		await put(ok, 'r', 1);
 		const controller = new AbortController();
-		const running = cli(['tail', 's'], {io: {signal: controller.signal}});
-		setTimeout(() => controller.abort(), 300);
+		const stdout = collector();
+		const running = cli(['tail', 's', '--from', 'trim-horizon'], {
+			io: {signal: controller.signal, stdout: stdout.stream},
+		});
+		// Interrupted once it is following: it has printed the record there was.
+		await waitFor(() => stdout.text().includes('"SequenceNumber"'), {message: 'the record'});
+		controller.abort();
 		const outcome = await running;
 		expect(outcome.status).toBe(130);
 		expect(outcome.stderr).toBe('');

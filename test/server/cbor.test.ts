@@ -9,6 +9,7 @@ import {Decoder, Encoder, Tag} from 'cbor-x';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {KinesisEngine} from '../../source/engine/engine.js';
 import {KinesisServer} from '../../source/server/server.js';
+import {waitFor} from '../helpers/wait-for.js';
 
 let engine: KinesisEngine;
 let server: KinesisServer;
@@ -114,7 +115,7 @@ describe('the Kinesis CBOR protocol', () => {
 		expect(typeof records.body.MillisBehindLatest).toBe('number');
 
 		// Untagged milliseconds mean the same; a time after the record finds nothing.
-		await new Promise((resolve) => setTimeout(resolve, 20));
+		await waitFor(() => Date.now() > arrival, {message: 'the clock past the arrival'});
 		const later = await kinesis('GetShardIterator', {
 			StreamName: 'cbor',
 			ShardId: 'shardId-000000000000',

@@ -3,6 +3,7 @@ import {KinesisEngine} from '../../source/engine/engine.js';
 import type {PutRecordsOutput} from '../../source/kinesis/types.js';
 import {kinesisActions} from '../../source/server/kinesis-api.js';
 import {toWire} from '../../source/server/shapes.js';
+import {waitFor} from '../helpers/wait-for.js';
 
 const json = (output: unknown) => kinesisActions.PutRecords.json!(output);
 const stringified = (output: unknown) => Buffer.from(JSON.stringify(toWire(output, 'json')));
@@ -40,7 +41,10 @@ describe('PutRecords JSON answer', () => {
 		const engine = new KinesisEngine({enforceLimits: false});
 		try {
 			engine.createStream({StreamName: 's', ShardCount: 3});
-			await new Promise((resolve) => setTimeout(resolve, 50));
+			await waitFor(
+				() => engine.describeStreamSummary({StreamName: 's'}).StreamStatus === 'ACTIVE',
+				{message: 'the stream ACTIVE'},
+			);
 			const Records = Array.from({length: 1500}, (_, index) => ({
 				PartitionKey: `key-${index}`,
 				Data: Buffer.from([index % 256]),

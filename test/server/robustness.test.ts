@@ -8,6 +8,7 @@ import {connect as tcpConnect, type Socket} from 'node:net';
 import {afterEach, describe, expect, test} from 'vitest';
 import {KinesisEngine} from '../../source/engine/engine.js';
 import {KinesisServer, type ServerOptions} from '../../source/server/server.js';
+import {waitFor} from '../helpers/wait-for.js';
 
 const JSON_TYPE = 'application/x-amz-json-1.1';
 const AUTHORIZATION =
@@ -101,7 +102,9 @@ const recordCount = (engine: KinesisEngine) => {
 
 describe('misbehaving clients', () => {
 	test('a client that goes away mid-body writes nothing, and the server carries on', async () => {
-		const {engine, url} = await start();
+		const {engine, server, url} = await start();
+		const inFlight = (count: number) =>
+			waitFor(() => server.requestsInFlight === count, {message: `${count} requests in flight`});
 		const body = JSON.stringify({
 			StreamName: 's',
 			Records: Array.from({length: 100}, (_, i) => ({
@@ -112,8 +115,10 @@ describe('misbehaving clients', () => {
 		for (const cut of [1, body.length / 2, body.length - 1]) {
 			const socket = await connect(url);
 			socket.write(head('PutRecords', Buffer.byteLength(body)) + body.slice(0, cut));
-			await new Promise((resolve) => setTimeout(resolve, 20));
+			// The server is reading the body when the client goes away, and then lets the request go.
+			await inFlight(1);
 			socket.destroy();
+			await inFlight(0);
 		}
 
 		// The same over HTTP/2: a stream reset before its end.
@@ -127,11 +132,10 @@ describe('misbehaving clients', () => {
 		});
 		stream.on('error', () => undefined);
 		stream.write(body.slice(0, body.length / 2));
-		await new Promise((resolve) => setTimeout(resolve, 20));
+		await inFlight(1);
 		stream.close();
 		session.close();
-
-		await new Promise((resolve) => setTimeout(resolve, 50));
+		await inFlight(0);
 		expect(recordCount(engine)).toBe(0);
 		const put = await post(url, 'PutRecords', JSON.parse(body));
 		expect(put.status).toBe(200);
@@ -200,10 +204,10 @@ describe('a graceful stop', () => {
 		socket.write(head('PutRecord', body.length) + body.slice(0, 5));
 		let answer = '';
 		socket.setEncoding('utf8').on('data', (chunk: string) => (answer += chunk));
-		await new Promise((resolve) => setTimeout(resolve, 50));
+		await waitFor(() => server.requestsInFlight === 1, {message: 'the put in flight'});
 
+		// The stop turns new requests away at once: no wait before the next one.
 		const stopping = server.stop();
-		await new Promise((resolve) => setTimeout(resolve, 50));
 		// A new request on the kept-alive connection: 503, an AWS-shaped error, and the connection closes.
 		const refused = await post(url, 'ListStreams', {}, agent);
 		expect(refused.status).toBe(503);

@@ -1,4 +1,4 @@
-import {afterEach, describe, expect, test} from 'vitest';
+import {afterEach, describe, expect, test, vi} from 'vitest';
 import {
 	DriverError,
 	type Driver,
@@ -253,33 +253,48 @@ describe('TailSession', () => {
 	});
 
 	test('keeps within the read budget: at most 4 calls a second catching up, 1 a second idle', async () => {
-		const driver = openDriver(true);
-		await driver.createStream('s', {mode: 'PROVISIONED', shardCount: 1});
-		await put(driver, 'r', 450, 'one-key');
-		await put(driver, 'r', 450, 'one-key');
-		const watched = instrumented(driver);
-		// Default pacing; the engine enforces Kinesis's 5 GetRecords a second per shard.
-		const session = new TailSession(watched.driver, 's', {
-			from: {type: 'TRIM_HORIZON'},
-			pageSize: 100,
-		});
-		sessions.push(session);
-		const seen = collect(session);
-		void session.start();
-		await waitFor(() => seen.length === 900, 'the backlog');
-		const caughtUpAt = Date.now();
-		await waitFor(() => Date.now() - caughtUpAt > 2500, 'idle polling');
-		session.stop();
-		const times = watched.getRecordsCalls.map((call) => call.at);
-		const inAnySecond = Math.max(
-			...times.map((start) => times.filter((at) => at >= start && at < start + 1000).length),
-		);
-		expect(inAnySecond).toBeLessThanOrEqual(5);
-		expect(session.progress().shards[0].throttled).toBe(0);
-		const idleCalls = times.filter((at) => at > caughtUpAt + 300);
-		expect(idleCalls.length).toBeGreaterThanOrEqual(1);
-		expect(idleCalls.length).toBeLessThanOrEqual(3);
-		expect(session.progress().shards[0].millisBehindLatest).toBe(0);
+		// On a controlled clock (the tail's, the engine's and their timers'): the calls a second are
+		// exact, whatever the machine's load.
+		vi.useFakeTimers();
+		try {
+			const driver = openDriver(true);
+			await driver.createStream('s', {mode: 'PROVISIONED', shardCount: 1});
+			await put(driver, 'r', 450, 'one-key');
+			await put(driver, 'r', 450, 'one-key');
+			const watched = instrumented(driver);
+			// Default pacing; the engine enforces Kinesis's 5 GetRecords a second per shard.
+			const session = new TailSession(watched.driver, 's', {
+				from: {type: 'TRIM_HORIZON'},
+				pageSize: 100,
+			});
+			sessions.push(session);
+			const seen = collect(session);
+			void session.start();
+			for (let step = 0; step < 1000 && seen.length < 900; step++) {
+				await vi.advanceTimersByTimeAsync(10);
+			}
+
+			expect(seen).toHaveLength(900);
+			const caughtUpAt = Date.now();
+			await vi.advanceTimersByTimeAsync(3000);
+			session.stop();
+			const times = watched.getRecordsCalls.map((call) => call.at);
+			const inAnySecond = Math.max(
+				...times.map((start) => times.filter((at) => at >= start && at < start + 1000).length),
+			);
+			expect(inAnySecond).toBe(4);
+			expect(session.progress().shards[0].throttled).toBe(0);
+			// Idle at the tip: one call a second.
+			const idleCalls = times.filter((at) => at > caughtUpAt);
+			expect(idleCalls.length).toBeGreaterThanOrEqual(2);
+			expect(idleCalls.length).toBeLessThanOrEqual(3);
+			expect(idleCalls.slice(1).map((at, i) => at - idleCalls[i])).toEqual(
+				idleCalls.slice(1).map(() => 1000),
+			);
+			expect(session.progress().shards[0].millisBehindLatest).toBe(0);
+		} finally {
+			vi.useRealTimers();
+		}
 	});
 
 	test('the async iterator applies back-pressure and --limit stops exactly', async () => {
@@ -296,12 +311,14 @@ describe('TailSession', () => {
 		const iterator = session[Symbol.asyncIterator]();
 		const first = await iterator.next();
 		expect(first.done).toBe(false);
-		await waitFor(() => watched.getRecordsCalls.length >= 3, 'the queue to fill');
+		// Nothing was taken: once the queue is full, reading waits for room, with no call due.
+		await waitFor(() => session.shardsWaitingForRoom === 1, 'reading to wait for room');
 		const callsWhileFull = watched.getRecordsCalls.length;
-		await new Promise((resolve) => setTimeout(resolve, 100));
-		// Nothing was taken: reading stays paused.
-		expect(watched.getRecordsCalls.length).toBe(callsWhileFull);
-		const texts = [...(first.value as TailBatch).records];
+		expect(callsWhileFull).toBeGreaterThanOrEqual(3);
+		// Taking a batch makes room: reading goes on.
+		const second = await iterator.next();
+		await waitFor(() => watched.getRecordsCalls.length > callsWhileFull, 'reading to go on');
+		const texts = [...(first.value as TailBatch).records, ...(second.value as TailBatch).records];
 		for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
 			texts.push(...next.value.records);
 		}

@@ -1,6 +1,6 @@
 import {afterEach, describe, expect, test} from 'vitest';
 import type {Driver, MetricsRequest} from '../../source/driver/driver.js';
-import {cleanUp, keys, localDriver, renderApp} from './render-app.js';
+import {cleanUp, localDriver, renderApp} from './render-app.js';
 
 afterEach(cleanUp);
 
@@ -71,24 +71,17 @@ describe('iterator-age alert', () => {
 		expect(app.frame()).not.toContain('age >');
 		expect(bells).toBe(0);
 
-		const command = async (text: string) => {
-			app.press(':');
-			await app.settle();
-			app.type(text);
-			app.press(keys.enter);
-		};
-
-		await command('alert 30s');
+		await app.command('alert 30s');
 		await app.untilText('age > 30s: 1!');
 		expect(app.frame()).toMatch(/slow +ACTIVE .* 45s! *$/m);
 		await app.until(() => bells === 1, 'the bell');
-		await command('alert');
+		await app.command('alert');
 		await app.untilText('Iterator-age alert above 30s (:alert off turns it off)');
-		await command('alert off');
+		await app.command('alert off');
 		await app.untilText('Iterator-age alert off');
 		expect(app.frame()).not.toContain('age >');
 		expect(app.frame()).toMatch(/slow +ACTIVE .* 45s *$/m);
-		await command('alert soon');
+		await app.command('alert soon');
 		await app.untilText('Not an age: soon');
 		expect(bells).toBe(1);
 	});

@@ -92,10 +92,7 @@ describe('Consumers screen', () => {
 		await app.untilText(/^:consumers orders/m);
 		app.press(keys.enter);
 		await app.untilText(/enrich +LAMBDA/);
-		while (!app.selected()?.includes('enrich ')) {
-			app.press('j');
-			await app.settle();
-		}
+		await app.selectDown('enrich ');
 
 		app.press(keys.enter);
 		const detail = await app.untilText('Batch size      100 · parallelization 1');

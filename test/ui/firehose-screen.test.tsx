@@ -56,7 +56,8 @@ describe('Firehose screens', () => {
 		expect(app.frame()).toMatch(/› raw-events/);
 		expect(app.frame()).not.toContain('archive');
 		app.press(keys.enter);
-		await app.settle();
+		await app.until(() => app.lastLine().startsWith('j/k move'), 'the filter prompt closed');
+		expect(app.frame()).toContain('Firehose delivery streams 1 of 2 · /raw-');
 		app.press(keys.escape);
 		await app.untilText('Firehose delivery streams 2\n');
 		app.press(keys.escape);
@@ -69,10 +70,7 @@ describe('Firehose screens', () => {
 		await put(driver, 'archive', 8, 64 * KIB); // 512 KiB of 1 MiB
 		const app = renderApp(driver);
 		await app.untilText('No streams');
-		app.press(':');
-		await app.settle();
-		app.type('firehose archive');
-		app.press(keys.enter);
+		await app.command('firehose archive');
 		let frame = await app.untilText('Buffer — exact');
 		expect(frame).toContain('Firehose archive · ACTIVE · 1 MiB/300s');
 		expect(frame).toContain('Source: Direct PUT · compression UNCOMPRESSED');
@@ -113,10 +111,7 @@ describe('Firehose screens', () => {
 		await put(driver, 'archive', 2, 100);
 		const app = renderApp(driver, {width: 40, height: 12});
 		await app.untilText('No streams');
-		app.press(':');
-		await app.settle();
-		app.type('firehose');
-		app.press(keys.enter);
+		await app.command('firehose');
 		await app.untilText('› archive');
 		expectFits(app);
 		app.press(keys.enter);
@@ -147,10 +142,7 @@ describe('Firehose screens', () => {
 
 		const app = renderApp(driver);
 		await app.untilText('No streams');
-		app.press(':');
-		await app.settle();
-		app.type('firehose archive');
-		app.press(keys.enter);
+		await app.command('firehose archive');
 		const frame = await app.untilText('Buffer — estimate from CloudWatch');
 		expect(frame).toMatch(/size {2}\[.*\] 25% 256 KiB of 1 MiB\n/);
 		expect(frame).toMatch(/age {3}\[█{15}·{15}\] 50% 150 s of 300 s/);

@@ -117,7 +117,7 @@ describe('KCL lease repairs in the console', () => {
 		for (let i = 0; i < 'SHARD_END'.length; i++) app.press(keys.backspace);
 		await app.until((f) => !f.includes('not a checkpoint'), 'the text cleared');
 		app.type('trim_horizon');
-		await app.settle();
+		await app.untilText(`reset ${SHARD_0} to: trim_horizon`);
 		app.press(keys.enter);
 		let frame = await app.untilText('c confirms: you will type the shard id');
 		expect(frame).toContain(`Reset the checkpoint of ${SHARD_0} (${LEASE_TABLE})`);

@@ -75,10 +75,7 @@ describe('metrics screen', () => {
 
 		const app = renderApp(driver);
 		await app.untilText('plain');
-		app.press(':');
-		await app.settle();
-		app.type('metrics plain');
-		app.press(keys.enter);
+		await app.command('metrics plain');
 		await app.untilText('plain · metrics · stream (1 shard)');
 		app.press('s');
 		let frame = await app.untilText('plain · metrics · shard 0 of 1 (shardId-000000000000)');
@@ -87,10 +84,7 @@ describe('metrics screen', () => {
 		await app.untilText('plain · metrics · stream (1 shard)');
 		expect(app.frame()).not.toContain('No shard-level datapoints');
 
-		app.press(':');
-		await app.settle();
-		app.type('metrics enhanced');
-		app.press(keys.enter);
+		await app.command('metrics enhanced');
 		await app.untilText('enhanced · metrics · stream (1 shard)');
 		app.press('s');
 		await app.untilText('enhanced · metrics · shard 0 of 1');
@@ -109,10 +103,7 @@ describe('metrics screen', () => {
 		driver.engine.registerStreamConsumer({StreamARN, ConsumerName: 'search'});
 		const app = renderApp(driver);
 		await app.untilText('orders');
-		app.press(':');
-		await app.settle();
-		app.type('metrics orders');
-		app.press(keys.enter);
+		await app.command('metrics orders');
 		await app.untilText('Enhanced fan-out consumers (2): billing ACTIVE · search ACTIVE');
 		// The last panel lists them in full.
 		app.press('G');
@@ -129,10 +120,7 @@ describe('metrics screen', () => {
 		await busyStream(driver, 'orders');
 		const app = renderApp(driver, {width: 40, height: 12});
 		await app.untilText('orders');
-		app.press(':');
-		await app.settle();
-		app.type('metrics orders');
-		app.press(keys.enter);
+		await app.command('metrics orders');
 		await app.untilText('Iterator age');
 		expectFits(app);
 		app.press('j');
@@ -144,16 +132,10 @@ describe('metrics screen', () => {
 	test(':metrics refuses an unknown stream, and takes a shard by its number', async () => {
 		const app = renderApp(await localDriver([['orders', 1]]));
 		await app.untilText('orders');
-		app.press(':');
-		await app.settle();
-		app.type('metrics nope');
-		app.press(keys.enter);
+		await app.command('metrics nope');
 		await app.untilText('No stream named nope');
 		// A shard by its number.
-		app.press(':');
-		await app.settle();
-		app.type('metrics orders 0');
-		app.press(keys.enter);
+		await app.command('metrics orders 0');
 		await app.untilText('orders · metrics · shard 0 of 1 (shardId-000000000000)');
 	});
 });

@@ -20,19 +20,16 @@ async function allRecords(driver: Driver, stream: string) {
 
 /** Opens the selected field in the prompt, replaces its text and submits it. */
 async function setField(app: Harness, label: string, text: string) {
-	while (!app.selected()?.includes(label)) {
-		app.press('j');
-		await app.settle();
-	}
-
+	await app.selectDown(label);
 	app.press(keys.enter);
 	await app.untilText(`${label}: `);
 	app.press(keys.ctrlU);
-	await app.settle();
+	await app.untilPrompt(`${label}: `);
 	app.type(text);
-	await app.settle();
+	await app.untilPrompt(`${label}: ${text}`);
 	app.press(keys.enter);
-	await app.settle();
+	// The form's keys back at the bottom: the prompt took the answer and closed.
+	await app.until(() => app.lastLine().includes('p put'), `${label} set`);
 }
 
 describe('put form', () => {
@@ -75,8 +72,7 @@ describe('put form', () => {
 		await app.untilText('orders');
 		app.press('p');
 		await app.untilText('Put records to orders');
-		app.press('j');
-		await app.settle();
+		await app.selectDown('Data');
 		app.press(keys.enter);
 		await app.untilText('Data: ');
 		app.type('{"broken": ');
@@ -130,11 +126,7 @@ describe('put form', () => {
 		expect(app.frames.slice(shown).join('\n')).not.toContain('Put records to');
 		app.press(keys.escape);
 		await app.untilText('SHARDS');
-		app.press(':');
-		await app.settle();
-		app.type('put orders');
-		await app.settle();
-		app.press(keys.enter);
+		await app.command('put orders');
 		await app.untilText('Read-only: putting records is turned off');
 	});
 });

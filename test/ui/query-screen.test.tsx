@@ -23,11 +23,7 @@ function feed(driver: Driver, stream: string) {
 
 async function openQuery(app: Harness, stream: string) {
 	await app.untilText(stream);
-	app.press(':');
-	await app.settle();
-	app.type(`query ${stream}`);
-	await app.settle();
-	app.press(keys.enter);
+	await app.command(`query ${stream}`);
 	await app.untilText(`Query ${stream}`);
 	await app.untilText('enter edit  space pause');
 }
@@ -40,15 +36,24 @@ const untilEditor = (app: Harness) =>
 		return bottom.startsWith('SQL> ') || (bottom.startsWith('…') && !bottom.includes('enter edit'));
 	}, 'the query editor');
 
+/** The editor holds `sql`, whole or (too long for the line) its end after an ellipsis. */
+const untilEditorHolds = (app: Harness, sql: string) =>
+	app.until(() => {
+		const bottom = app.lastLine();
+		const whole = `SQL> ${sql}`;
+		if (bottom.startsWith('…')) return whole.endsWith(bottom.slice(1).trimEnd());
+		return bottom === whole || bottom.startsWith(`${whole} `);
+	}, `the editor holding ${sql}`);
+
 async function enterSql(app: Harness, sql: string) {
 	app.press(keys.enter);
 	await untilEditor(app);
 	app.press(keys.ctrlU);
-	await app.settle();
+	await app.untilPrompt('SQL> ');
 	app.type(sql);
-	await app.settle();
+	await untilEditorHolds(app, sql);
 	app.press(keys.enter);
-	await app.settle();
+	await app.until(() => app.lastLine().includes('enter edit'), 'the editor closed');
 }
 
 describe('query screen', () => {
@@ -126,16 +131,16 @@ describe('query screen', () => {
 		app.press(keys.enter);
 		await untilEditor(app);
 		app.press(keys.ctrlU);
-		await app.settle();
+		await app.untilPrompt('SQL> ');
 		app.press(arrowUp);
 		await app.until(
 			(f) => f.split('\n').at(-1)!.startsWith('SQL> SELECT COUNT(*) FORM orders'),
 			'the earlier query recalled',
 		);
 		app.press(keys.ctrlU);
-		await app.settle();
+		await app.untilPrompt('SQL> ');
 		app.type('SELECT partition_k');
-		await app.settle();
+		await untilEditorHolds(app, 'SELECT partition_k');
 		app.press(keys.tab);
 		await app.until(
 			(f) => /^SQL> SELECT partition_key /.test(f.split('\n').at(-1)!),

@@ -92,6 +92,8 @@ export function renderConsole(element: ReactElement, width: number, height: numb
 	cleanups.push(() => app.unmount());
 	const frame = () => app.lastFrame() ?? '';
 	const lines = () => frame().split('\n');
+	/** The bottom line: the footer's keys, or the open prompt. */
+	const lastLine = () => lines().at(-1) ?? '';
 	/** Waits for a frame that satisfies `check` (frames change asynchronously: polls, input). */
 	const until = (check: (frame: string) => boolean, message: string, timeoutMs = 5000) =>
 		waitFor(() => check(frame()) && frame(), {
@@ -108,9 +110,52 @@ export function renderConsole(element: ReactElement, width: number, height: numb
 	const press = (key: string) => app.stdin.write(key);
 	/** Types text into an open prompt (one write, as a paste). */
 	const type = (text: string) => app.stdin.write(text);
-	/** Lets Ink and React settle (a prompt mounting) before the next key. */
-	const settle = (ms = 30) => new Promise((resolve) => setTimeout(resolve, ms));
-	return {...app, frame, lines, until, untilText, selected, press, type, settle, width, height};
+	/**
+	 * Waits for the prompt on the last line to read `text`, its label and the answer so far (then
+	 * the cursor and a dimmed hint, if any): the keys before have been taken and it takes the next.
+	 */
+	const untilPrompt = (text: string, timeoutMs?: number) =>
+		until(
+			() => {
+				const last = lastLine();
+				// A line's trailing blanks (the cursor, a label's space) are not drawn.
+				return last.trimEnd() === text.trimEnd() || last.startsWith(`${text} `);
+			},
+			`the prompt ${JSON.stringify(text)}`,
+			timeoutMs,
+		);
+	/** Runs a `:` command, each step once the screen shows the one before. */
+	const command = async (text: string) => {
+		press(':');
+		await untilPrompt(':');
+		type(text);
+		await untilPrompt(`:${text}`);
+		press(keys.enter);
+	};
+	/** Presses j until the selected row includes `text`, each press once the one before moved it. */
+	const selectDown = async (text: string) => {
+		while (!selected()?.includes(text)) {
+			const before = selected();
+			press('j');
+			await until(() => selected() !== before, `j to move the selection from ${before}`);
+		}
+	};
+	return {
+		...app,
+		frame,
+		lines,
+		lastLine,
+		until,
+		untilText,
+		untilPrompt,
+		command,
+		selected,
+		selectDown,
+		press,
+		type,
+		width,
+		height,
+	};
 }
 
 /** Every line fits the width and the frame is exactly the height. */

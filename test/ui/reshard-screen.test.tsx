@@ -22,7 +22,7 @@ async function confirmWith(app: Harness, text: string) {
 	app.press('c');
 	await app.untilText('to confirm: ');
 	app.type(text);
-	await app.settle();
+	await app.until(() => app.lastLine().includes(`to confirm: ${text}`), `${text} typed`);
 	app.press(keys.enter);
 }
 
@@ -79,7 +79,7 @@ describe('guided resharding', () => {
 		app.press(keys.enter);
 		await app.untilText('split at: ');
 		app.type('key:hot-user');
-		await app.settle();
+		await app.untilPrompt('split at: key:hot-user');
 		app.press(keys.enter);
 		await app.until(
 			(f) => !f.includes('(the middle)') && f.includes('split at hash key'),
@@ -122,13 +122,16 @@ describe('guided resharding', () => {
 		app.press(keys.enter);
 		await app.untilText('target open shards: ');
 		app.type('5');
-		await app.settle();
+		await app.untilPrompt('target open shards: 5');
 		app.press(keys.enter);
 		frame = await app.untilText('cannot scale up over double');
 		expect(frame).not.toContain('c confirms');
+		const shown = app.frames.length;
 		app.press('c');
-		await app.settle(50);
-		expect(app.frame()).not.toContain('to confirm');
+		// A key after it with a visible effect: once the help is up, c has been handled.
+		app.press('?');
+		await app.untilText('— keys · ? or esc closes');
+		expect(app.frames.slice(shown).join('\n')).not.toContain('to confirm');
 		expect(auditEntries(audit).map((entry) => entry.action)).toEqual([
 			'merge shardId-000000000001 with shardId-000000000002',
 		]);
@@ -141,13 +144,13 @@ describe('guided resharding', () => {
 		await onShard(app, 0);
 		const footer = app.lines().at(-1)!;
 		expect(footer).not.toMatch(/split|merge|scale|put/);
-		for (const key of ['S', 'M', 'N']) {
-			app.press(key);
-			await app.settle(50);
-		}
-
+		const shown = app.frames.length;
+		for (const key of ['S', 'M', 'N']) app.press(key);
+		// A key after them with a visible effect: once shard 1 is selected, they have been handled.
+		app.press('j');
+		await app.until((f) => /^› 1 /m.test(f), 'shard 1 selected');
 		expect(app.frame()).toContain('KEY RANGE');
-		expect(app.frame()).not.toMatch(/Split shard|Merge shard|Scale orders/);
+		expect(app.frames.slice(shown).join('\n')).not.toMatch(/Split shard|Merge shard|Scale orders/);
 		await expect(driver.splitShard('orders', 'shardId-000000000000', '1000')).rejects.toThrow(
 			/read-only/i,
 		);

@@ -137,12 +137,12 @@ describe('shard map', () => {
 		await driver.splitShard('orders', 'shardId-000000000000', String(2n ** 127n));
 		await app.untilText('2 open of 3 shards', 10_000);
 		app.press('/');
-		await app.settle();
+		await app.untilPrompt('/');
 		app.type('OPEN');
 		await app.until((f) => shardLines(f.split('\n')).length === 2, 'only the open shards');
 		expect(app.frame()).toContain('· /OPEN');
 		app.press(keys.enter);
-		await app.settle();
+		await app.until(() => app.lastLine().startsWith('j/k move'), 'the filter prompt closed');
 		app.press('j');
 		await app.until((f) => /› +└─2 /.test(f), 'shard 2 selected');
 		app.press('t');

@@ -110,7 +110,7 @@ describe('live tail', () => {
 		expect(dataRows(app.lines()).every((row) => row.includes('u-42'))).toBe(true);
 
 		app.press('/');
-		await app.settle();
+		await app.untilPrompt('/data.user.id == "u-42"');
 		app.press(keys.ctrlU);
 		app.type('/"n":[46]/');
 		await app.until(
@@ -291,7 +291,7 @@ describe('live tail', () => {
 		await app.untilText('not a position');
 		app.press(keys.ctrlU);
 		app.type('trim-horizon');
-		await app.settle();
+		await app.untilPrompt('from: trim-horizon');
 		app.press(keys.enter);
 		await app.untilText('from trim-horizon · ● following');
 		await app.until(
