@@ -18,7 +18,7 @@ import {waitFor} from '../helpers/wait-for.js';
 import {runRaw, temporaryDirectory} from './helpers.js';
 
 const STARTED =
-	/^kinesis-top serve: Kinesis, Firehose and CloudWatch APIs on (http:\/\/127\.0\.0\.1:(\d+)) \(HTTP\/1\.1 and h2c\), (data in (.+)|in memory)$/m;
+	/^kinesis-top serve: Kinesis, Firehose, CloudWatch and DynamoDB APIs on (http:\/\/127\.0\.0\.1:(\d+)) \(HTTP\/1\.1 and h2c\), (data in (.+)|in memory)$/m;
 
 type Served = {child: ChildProcess; url: string; stdout: () => string; stderr: () => string};
 const children: ChildProcess[] = [];
