@@ -2,7 +2,8 @@
  * The demo's KCL-style consumer application, `clickstream-enricher`: two workers that share the
  * `clickstream` stream's shards through a real lease table (lease-table.ts, in KCL 2.x's format, through
  * the DynamoDB API) and read the stream through the Driver — so the Consumers screen has live lag,
- * owners and diagnoses to show without AWS. Its script, in demo-sized timings:
+ * owners and diagnoses to show without AWS. Its script, in demo-sized timings (by default: slow at
+ * 20 s, dead at 60 s, its leases taken over at about 80 s):
  *
  * - both workers start healthy: leases are created for the open shards, taken, balanced (the second
  *   worker steals one lease at a time from the first until each holds its share), renewed every round
@@ -34,7 +35,10 @@ export type ConsumerAppOptions = {
 	table?: string;
 	stream?: string;
 	workers?: readonly WorkerScript[];
-	/** KCL's failoverTimeMillis: a lease whose counter stood still this long is taken (default 10 s). */
+	/**
+	 * KCL's failoverTimeMillis: a lease whose counter stood still this long is taken (default 20 s,
+	 * longer than KCL's 10 s, so the Consumers screen shows the dead worker's leases stuck a while).
+	 */
 	failoverMs?: number;
 	/** Time between rounds (default 1 s). */
 	tickMs?: number;
@@ -47,7 +51,7 @@ export type ConsumerAppOptions = {
 
 export const DEFAULT_WORKERS: readonly WorkerScript[] = [
 	{id: 'enricher-1'},
-	{id: 'enricher-2', slowAfterMs: 30_000, dieAfterMs: 90_000},
+	{id: 'enricher-2', slowAfterMs: 20_000, dieAfterMs: 60_000},
 ];
 
 type Reader = Pick<Driver, 'describeStream' | 'getShardIterator' | 'getRecords'>;
@@ -242,7 +246,7 @@ export class ConsumerApp {
 			table: this.table,
 			reader,
 			stream: this.stream,
-			failoverMs: options.failoverMs ?? 10_000,
+			failoverMs: options.failoverMs ?? 20_000,
 			readLimit: options.readLimit ?? 1000,
 			slowReadLimit: options.slowReadLimit ?? 5,
 		};
