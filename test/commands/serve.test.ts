@@ -20,6 +20,7 @@ import {LocalDriver} from '../../source/driver/local-driver.js';
 import {KinesisEngine} from '../../source/engine/engine.js';
 import {KinesisServer} from '../../source/server/server.js';
 import {ensureBuilt, root} from '../helpers/build.js';
+import {waitUntilActive} from '../helpers/kcl-leases.js';
 import {waitFor} from '../helpers/wait-for.js';
 import {runRaw, temporaryDirectory} from './helpers.js';
 
@@ -121,6 +122,7 @@ describe('kinesis-top serve (the binary)', () => {
 					BillingMode: 'PAY_PER_REQUEST',
 				}),
 			);
+			await waitUntilActive(writer, 'app-leases');
 			await writer.send(
 				new PutItemCommand({
 					TableName: 'app-leases',

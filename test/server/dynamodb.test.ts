@@ -20,14 +20,16 @@ import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest';
 import {LocalBackend} from '../../source/engine/local-backend.js';
 import {EmbeddedDynamoDb} from '../../source/server/embedded-dynamodb.js';
 import {KinesisServer} from '../../source/server/server.js';
+import {waitUntilActive} from '../helpers/kcl-leases.js';
 
 const KEY = {accessKeyId: 'AKIDDYNAMO', secretAccessKey: 'dynamo-secret'};
 
 const clientFor = (endpoint: string, credentials = KEY) =>
 	new DynamoDBClient({endpoint, region: 'us-east-1', credentials, maxAttempts: 1});
 
+/** The table as KCL creates it, once ACTIVE: what CreateTable answers is still CREATING. */
 async function createLeaseTable(client: DynamoDBClient, table: string) {
-	await client.send(
+	const {TableDescription} = await client.send(
 		new CreateTableCommand({
 			TableName: table,
 			KeySchema: [{AttributeName: 'leaseKey', KeyType: 'HASH'}],
@@ -35,6 +37,8 @@ async function createLeaseTable(client: DynamoDBClient, table: string) {
 			BillingMode: 'PAY_PER_REQUEST',
 		}),
 	);
+	expect(TableDescription?.TableStatus).toBe('CREATING');
+	await waitUntilActive(client, table);
 }
 
 /** KCL's renewal: the counter bumped only if the lease is still this worker's at the counter it saw. */
