@@ -150,10 +150,10 @@ class Worker {
 		const share = Math.ceil(open.length / alive.size);
 		let wanted = share - this.held.size;
 		if (wanted <= 0) return;
+		// Its own name on a lease it does not hold (a previous run's) counts as expired too, once it is.
 		const available = open.filter(
 			(lease) =>
-				!this.held.has(lease.leaseKey) &&
-				(lease.owner === undefined || (lease.owner !== this.id && this.expired(lease, now))),
+				!this.held.has(lease.leaseKey) && (lease.owner === undefined || this.expired(lease, now)),
 		);
 		for (const lease of available) {
 			if (wanted <= 0) break;
