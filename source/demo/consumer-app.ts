@@ -6,8 +6,8 @@
  * 20 s, dead at 60 s, its leases taken over at about 80 s):
  *
  * - both workers start healthy: leases are created for the open shards, taken, balanced (the second
- *   worker steals one lease at a time from the first until each holds its share), renewed every round
- *   and checkpointed after each batch, as KCL does;
+ *   worker steals one lease at a time from the first until each holds its share), renewed every third
+ *   of the failover time and checkpointed after each batch, as KCL does;
  * - `enricher-2` slows down after `slowAfterMs`: it reads only a few records a round, so its shards'
  *   lag grows;
  * - it dies after `dieAfterMs`: it stops renewing, its leases' counters stand still, and once
@@ -73,6 +73,7 @@ class Worker {
 	private readonly held = new Map<string, Held>();
 	/** Each lease's counter and owner as last seen, and since when: KCL's view of expiry. */
 	private readonly seen = new Map<string, {counter: number; owner?: string; since: number}>();
+	private renewedAt = Number.NEGATIVE_INFINITY;
 
 	constructor(
 		readonly script: WorkerScript,
@@ -97,7 +98,7 @@ class Worker {
 	/** One round of KCL's loop: renew what it holds, take what it should, process and checkpoint. */
 	async round(leases: KclLease[], now: number, elapsedMs: number, signal?: AbortSignal) {
 		this.observe(leases, now);
-		await this.renew(leases, signal);
+		await this.renew(leases, now, signal);
 		await this.take(leases, now, signal);
 		const slow = this.script.slowAfterMs !== undefined && elapsedMs >= this.script.slowAfterMs;
 		const limit = slow ? this.app.slowReadLimit : this.app.readLimit;
@@ -121,7 +122,13 @@ class Worker {
 		return last !== undefined && now - last.since > this.app.failoverMs;
 	}
 
-	private async renew(leases: KclLease[], signal?: AbortSignal) {
+	/**
+	 * KCL's lease renewer, every third of the failover time (its leaseRenewalIntervalMillis): each lease
+	 * it holds renewed if still its own; one another worker took is let go.
+	 */
+	private async renew(leases: KclLease[], now: number, signal?: AbortSignal) {
+		if (now - this.renewedAt < this.app.failoverMs / 3) return;
+		this.renewedAt = now;
 		for (const [key, held] of this.held) {
 			const current = leases.find((lease) => lease.leaseKey === key);
 			// Taken by another worker (or gone) since: no longer ours.
