@@ -230,6 +230,8 @@ export const serveCommand: EngineCommand = {
 					createTableMs: engine.createDelayMs,
 					deleteTableMs: engine.deleteDelayMs,
 					updateTableMs: engine.updateDelayMs,
+					region: backend.kinesis.region,
+					accountId: backend.kinesis.accountId,
 				});
 				const server = new KinesisServer({
 					engine: backend.kinesis,

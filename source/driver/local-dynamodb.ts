@@ -21,7 +21,12 @@ export class LocalDynamoDb {
 	readonly api: DynamoDbApi;
 
 	constructor(
-		private readonly options: {dataDirectory?: string; region: string; maxAttempts?: number},
+		private readonly options: {
+			dataDirectory?: string;
+			region: string;
+			accountId?: string;
+			maxAttempts?: number;
+		},
 	) {
 		this.api = (operation, input, signal) =>
 			inProcessDynamoDbApi(this.embedded, this.options.region)(operation, input, signal);
@@ -32,6 +37,8 @@ export class LocalDynamoDb {
 		if (this.closed) throw new Error('the local DynamoDB is closed');
 		this.store ??= EmbeddedDynamoDb.open({
 			directory: this.options.dataDirectory && join(this.options.dataDirectory, DYNAMODB_DIRECTORY),
+			region: this.options.region,
+			accountId: this.options.accountId,
 		});
 		return this.store;
 	}

@@ -140,6 +140,7 @@ function withLocalDynamoDb(sources: ConsumerSources, backend: LocalBackend): Con
 	const dynamodb = new LocalDynamoDb({
 		dataDirectory: backend.dataDirectory,
 		region: backend.kinesis.region,
+		accountId: backend.kinesis.accountId,
 	});
 	return {
 		...sources,

@@ -42,9 +42,13 @@ export type EmbeddedDynamoDbOptions = {
 	createTableMs?: number;
 	deleteTableMs?: number;
 	updateTableMs?: number;
+	/** What table ARNs name (dynalite's defaults otherwise: AWS_REGION or us-east-1, account 000000000000). */
+	region?: string;
+	accountId?: string;
 };
 
 type Store = {
+	tableDb: {awsRegion: string; awsAccountId: string};
 	db: {close(callback: (error?: Error) => void): void};
 	lifecycleManager?: {gracefulClose(callback: (error?: Error | null) => void): void};
 };
@@ -109,6 +113,8 @@ export class EmbeddedDynamoDb {
 
 		const [handler] = server.listeners('request');
 		if (!handler || !store) throw new Error('dynalite did not create its request handler');
+		if (options.region) store.tableDb.awsRegion = options.region;
+		if (options.accountId) store.tableDb.awsAccountId = options.accountId;
 		return new EmbeddedDynamoDb(handler, store, options.directory);
 	}
 

@@ -64,8 +64,8 @@ describe('serve answers DynamoDB on its port', () => {
 	let endpoint: string;
 
 	beforeAll(async () => {
-		backend = LocalBackend.open();
-		dynamodb = EmbeddedDynamoDb.open();
+		backend = LocalBackend.open({region: 'eu-west-1', accountId: '123456789012'});
+		dynamodb = EmbeddedDynamoDb.open({region: 'eu-west-1', accountId: '123456789012'});
 		server = new KinesisServer({engine: backend.kinesis, port: 0, dynamodb});
 		endpoint = await server.start();
 		client = clientFor(endpoint);
@@ -83,6 +83,7 @@ describe('serve answers DynamoDB on its port', () => {
 		const {Table} = await client.send(new DescribeTableCommand({TableName: 'app'}));
 		expect(Table).toMatchObject({
 			TableName: 'app',
+			TableArn: 'arn:aws:dynamodb:eu-west-1:123456789012:table/app',
 			TableStatus: 'ACTIVE',
 			KeySchema: [{AttributeName: 'leaseKey', KeyType: 'HASH'}],
 		});
