@@ -11,11 +11,13 @@ import {
 	CreateTableCommand,
 	DescribeTableCommand,
 	DynamoDBClient,
+	ListTablesCommand,
 	PutItemCommand,
 	ScanCommand,
 	UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import {ListStreamsCommand, KinesisClient} from '@aws-sdk/client-kinesis';
+import {NodeHttp2Handler} from '@smithy/node-http-handler';
 import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest';
 import {LocalBackend} from '../../source/engine/local-backend.js';
 import {EmbeddedDynamoDb} from '../../source/server/embedded-dynamodb.js';
@@ -121,6 +123,22 @@ describe('serve answers DynamoDB on its port', () => {
 			.send(new DescribeTableCommand({TableName: 'nowhere'}))
 			.catch((error: Error) => error);
 		expect(error).toMatchObject({name: 'ResourceNotFoundException'});
+	});
+
+	test('over HTTP/2 too, as the port speaks it', async () => {
+		const overHttp2 = new DynamoDBClient({
+			endpoint,
+			region: 'us-east-1',
+			credentials: KEY,
+			requestHandler: new NodeHttp2Handler(),
+		});
+		try {
+			await createLeaseTable(overHttp2, 'over-h2');
+			const {TableNames} = await overHttp2.send(new ListTablesCommand({}));
+			expect(TableNames).toContain('over-h2');
+		} finally {
+			overHttp2.destroy();
+		}
 	});
 
 	test('Kinesis is still answered on the same port', async () => {
