@@ -1,15 +1,18 @@
 /**
  * The consumer-source methods of the driver contract (DynamoDB tables, Lambda mappings), run against
- * the local driver reading a DynamoDB named as AWS_ENDPOINT_URL_DYNAMODB would name it, and against the
- * AWS driver pointed at `kinesis-top serve` for Kinesis and at dynalite and the Lambda endpoint for the
- * rest; and what each answers where there is no DynamoDB or Lambda at all.
+ * the local driver reading a DynamoDB named as AWS_ENDPOINT_URL_DYNAMODB would name it and reading its
+ * own embedded DynamoDB, and against the AWS driver pointed at `kinesis-top serve` for Kinesis and at
+ * dynalite and the Lambda endpoint for the rest, and at serve's own embedded DynamoDB; and what each
+ * answers where there is no DynamoDB or Lambda at all.
  */
+import {DynamoDBClient} from '@aws-sdk/client-dynamodb';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {AwsDriver} from '../source/driver/aws-driver.js';
 import {DriverError} from '../source/driver/driver.js';
 import {LocalDriver} from '../source/driver/local-driver.js';
 import {openDriver} from '../source/driver/open-driver.js';
 import {LocalBackend} from '../source/engine/local-backend.js';
+import {EmbeddedDynamoDb} from '../source/server/embedded-dynamodb.js';
 import {KinesisServer} from '../source/server/server.js';
 import {consumerSourcesContract, MAPPINGS, STREAM_ARN} from './driver-contract-consumers.js';
 import {startDynalite} from './helpers/dynalite.js';
@@ -65,6 +68,79 @@ consumerSourcesContract('AwsDriver → serve, dynalite and a Lambda endpoint', a
 	};
 });
 
+/** A DynamoDB client of the test's own, writing into the DynamoDB at `endpoint`. */
+function writerAt(endpoint: string, stop: () => Promise<void> = async () => undefined) {
+	const client = new DynamoDBClient({
+		endpoint,
+		region: 'us-east-1',
+		credentials: {accessKeyId: 'kinesis-top-test', secretAccessKey: 'kinesis-top-test'},
+	});
+	return {
+		endpoint,
+		client,
+		async stop() {
+			client.destroy();
+			await stop();
+		},
+	};
+}
+
+consumerSourcesContract(
+	'AwsDriver → serve with its embedded DynamoDB, and a Lambda endpoint',
+	async () => {
+		const backend = LocalBackend.open();
+		const embedded = EmbeddedDynamoDb.open();
+		const server = new KinesisServer({
+			engine: backend.kinesis,
+			firehose: backend.firehose,
+			dynamodb: embedded,
+			port: 0,
+		});
+		const endpoint = await server.start();
+		const lambda = await startLambdaEndpoint(MAPPINGS, {pageSize: 2});
+		const driver = new AwsDriver({
+			region: 'us-east-1',
+			environment: {},
+			endpoints: {
+				kinesis: endpoint,
+				firehose: endpoint,
+				cloudwatch: endpoint,
+				dynamodb: endpoint,
+				lambda: lambda.endpoint,
+			},
+		});
+		return {
+			driver,
+			dynamodb: writerAt(endpoint),
+			async cleanup() {
+				await driver.close();
+				await server.stop();
+				await embedded.close();
+				await backend.close();
+				await lambda.stop();
+			},
+		};
+	},
+);
+
+consumerSourcesContract('LocalDriver with its own embedded DynamoDB', async () => {
+	const lambda = await startLambdaEndpoint(MAPPINGS, {pageSize: 2});
+	const driver = await openDriver(
+		{local: true, inMemory: true},
+		{AWS_ENDPOINT_URL_LAMBDA: lambda.endpoint},
+	);
+	expect(driver).toBeInstanceOf(LocalDriver);
+	const own = (driver as LocalDriver).localDynamoDb!;
+	return {
+		driver,
+		dynamodb: writerAt(await own.endpoint()),
+		async cleanup() {
+			await driver.close();
+			await lambda.stop();
+		},
+	};
+});
+
 describe('consumer sources where the backend has no DynamoDB or Lambda', () => {
 	test('the local engine alone: no tables, no mappings, an unknown table not found', async () => {
 		const driver = LocalDriver.open();
@@ -99,7 +175,7 @@ describe('consumer sources where the backend has no DynamoDB or Lambda', () => {
 		}
 	});
 
-	describe('the AWS driver against serve alone (--endpoint): not offered', () => {
+	describe('the AWS driver against a server without DynamoDB (--endpoint): not offered', () => {
 		let backend: LocalBackend;
 		let server: KinesisServer;
 		let driver: AwsDriver;

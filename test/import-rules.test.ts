@@ -139,6 +139,21 @@ describe('import rules', () => {
 		).toEqual([]);
 	});
 
+	test('only the server imports the embedded DynamoDB (dynalite); the engine never does', () => {
+		const dynalite = (each: Import) =>
+			each.specifier === 'dynalite' || each.specifier.startsWith('dynalite/');
+		expect(ALL_IMPORTS.filter((each) => dynalite(each) && partOf(each.from) !== 'server')).toEqual(
+			[],
+		);
+		// dynalite is loaded with require (it is CommonJS): the rule reads those too.
+		const required = sourceFiles(SOURCE).filter((file) =>
+			/require\('dynalite(?:\/[^']*)?'\)/.test(readFileSync(file, 'utf8')),
+		);
+		expect(required.map((file) => path.relative(SOURCE, file))).toEqual([
+			'server/embedded-dynamodb.ts',
+		]);
+	});
+
 	test('the UI never imports the engine, the server or the AWS SDK', () => {
 		expect(
 			violations(

@@ -74,8 +74,10 @@ Commands
                                             config file's JSON Schema
   serve                                     the engine on the network: the Kinesis API (JSON 1.1 and CBOR,
                                             HTTP/1.1 and h2c; HTTPS with --tls) for AWS SDKs, the AWS CLI,
-                                            boto3 and the KCL; GET /_health; Ctrl-C or SIGTERM stops it
-                                            after answering in-flight requests
+                                            boto3 and the KCL; Firehose, CloudWatch's metric reads and
+                                            DynamoDB (the KCL's lease tables, kept in DIR/dynamodb/) on the
+                                            same port; GET /_health; Ctrl-C or SIGTERM stops it after
+                                            answering in-flight requests
 
 Serve (kinesis-top serve)
   --host HOST           the address to listen on (default 127.0.0.1: this machine only)

@@ -7,6 +7,7 @@
  */
 import type {Driver} from '../driver/driver.js';
 import {LocalDriver} from '../driver/local-driver.js';
+import type {EmbeddedDynamoDb} from '../server/embedded-dynamodb.js';
 import {openDriver} from '../driver/open-driver.js';
 import {chooseBackend} from '../contexts/choose-context.js';
 import {targetContext} from '../contexts/context.js';
@@ -94,7 +95,9 @@ function consoleAction({flags, backend: flagBackend}: CommandLine, io: CommandIo
 			: parseAge(flags.alertIteratorAge, '--alert-iterator-age');
 	return async ({driver, context}) => {
 		const backend = driver instanceof LocalDriver ? driver.backend : undefined;
-		const server = backend?.dataDirectory ? await serveOnLoopback(backend) : undefined;
+		const server = backend?.dataDirectory
+			? await serveOnLoopback(backend, (driver as LocalDriver).localDynamoDb?.embedded)
+			: undefined;
 		const opener = new ContextOpener({
 			initial: {driver, context},
 			request: {readWrite: flags.readWrite, backend: flagBackend},
@@ -118,11 +121,13 @@ function consoleAction({flags, backend: flagBackend}: CommandLine, io: CommandIo
 	};
 }
 
-async function serveOnLoopback(backend: LocalBackend) {
+async function serveOnLoopback(backend: LocalBackend, dynamodb: EmbeddedDynamoDb | undefined) {
 	const {KinesisServer} = await import('../server/server.js');
 	const server = new KinesisServer({
 		engine: backend.kinesis,
 		firehose: backend.firehose,
+		// Its lease tables too, for `kinesis-top lag` in another terminal.
+		dynamodb,
 		host: '127.0.0.1',
 		port: 0,
 	});

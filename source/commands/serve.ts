@@ -1,9 +1,10 @@
 /**
  * `kinesis-top serve`: the bundled engine on the network, speaking the real Kinesis wire protocol
  * (JSON 1.1 and CBOR over HTTP/1.1 and h2c on one port), so any AWS SDK, the AWS CLI, boto3 and the KCL
- * use it unmodified — a maintained replacement for kinesalite. It binds loopback unless --host says
- * otherwise, records its endpoint in the data directory (so other kinesis-top processes use it instead
- * of failing on the lock), and stops gracefully on SIGINT/SIGTERM: no new connections, in-flight
+ * use it unmodified — a maintained replacement for kinesalite. The same port answers DynamoDB too, for
+ * the KCL's lease tables (dynalite, embedded: its tables under `<data>/dynamodb/`, or in memory with
+ * --in-memory). It binds loopback unless --host says otherwise, records its endpoint in the data
+ * directory (so other kinesis-top processes use it instead of failing on the lock), and stops gracefully on SIGINT/SIGTERM: no new connections, in-flight
  * requests answered, then the engine closed after its pending writes — no put is half-written.
  * For tests of clients it can also speak TLS (--tls), create streams at start (--create), inject faults
  * (--faults) and answer `GET /_health`.
@@ -205,6 +206,8 @@ export const serveCommand: EngineCommand = {
 				const {Faults} = await import('../server/faults.js');
 				const {serveEndpoints} = await import('../server/serve-endpoints.js');
 				const {createStartupStreams} = await import('../server/startup-streams.js');
+				const {EmbeddedDynamoDb, DYNAMODB_DIRECTORY} =
+					await import('../server/embedded-dynamodb.js');
 				const {certificateNames, selfSignedTls} = await import('../server/tls.js');
 				await createStartupStreams(creations, {
 					kinesis: backend.kinesis,
@@ -221,6 +224,15 @@ export const serveCommand: EngineCommand = {
 							)
 						: undefined);
 				const faults = new Faults(faultSettings, seed);
+				// Its tables go through CREATING, DELETING and UPDATING for as long as streams do.
+				const dynamodb = EmbeddedDynamoDb.open({
+					directory: backend.dataDirectory && join(backend.dataDirectory, DYNAMODB_DIRECTORY),
+					createTableMs: engine.createDelayMs,
+					deleteTableMs: engine.deleteDelayMs,
+					updateTableMs: engine.updateDelayMs,
+					region: backend.kinesis.region,
+					accountId: backend.kinesis.accountId,
+				});
 				const server = new KinesisServer({
 					engine: backend.kinesis,
 					firehose: backend.firehose,
@@ -228,6 +240,7 @@ export const serveCommand: EngineCommand = {
 					port,
 					verifySignatures: credentials ? [credentials] : undefined,
 					tls,
+					dynamodb,
 					beforeRouting: serveEndpoints({
 						engine: backend.kinesis,
 						firehose: backend.firehose,
@@ -239,6 +252,7 @@ export const serveCommand: EngineCommand = {
 					url = await server.start();
 				} catch (error) {
 					tls?.dispose();
+					await dynamodb.close();
 					const code = (error as NodeJS.ErrnoException).code;
 					if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
 						throw new Error(`cannot listen on ${host} port ${port} (${code})`, {cause: error});
@@ -257,7 +271,7 @@ export const serveCommand: EngineCommand = {
 						? 'HTTPS with h2 and HTTP/1.1, and HTTP/1.1 and h2c in cleartext'
 						: 'HTTP/1.1 and h2c';
 					await out.write(
-						`kinesis-top serve: Kinesis, Firehose and CloudWatch APIs on ${url} (${protocols}), ${where}${checks}\n`,
+						`kinesis-top serve: Kinesis, Firehose, CloudWatch and DynamoDB APIs on ${url} (${protocols}), ${where}${checks}\n`,
 					);
 					if (tls) await out.write(certificateLine(tls, ownTls !== undefined));
 					if (faults.active) {
@@ -281,6 +295,7 @@ export const serveCommand: EngineCommand = {
 					// In-flight requests are answered first; run() then closes the engine after its writes.
 					await server.stop();
 					tls?.dispose();
+					await dynamodb.close();
 				}
 
 				await out.write('kinesis-top serve: stopped\n');

@@ -2,12 +2,15 @@
  * The demo traffic generator behind `--demo`: creates the demo streams when they are absent and feeds
  * them a few hundred records per second through the Driver, as a real producer would — batched
  * PutRecords every ~100 ms, throttled entries retried on the next tick, errors counted, never thrown.
- * On the local engine it also creates the `clickstream-archive` delivery stream (see archive.ts).
+ * On the local engine it also creates the `clickstream-archive` delivery stream (see archive.ts) and,
+ * with the engine's own DynamoDB, runs the `clickstream-enricher` KCL-style consumer application on
+ * `clickstream` (see consumer-app.ts).
  */
 import {DriverError, type Driver, type PutRecordsRequestEntry} from '../driver/driver.js';
 import {LocalDriver} from '../driver/local-driver.js';
 import {isTransient} from '../driver/transient.js';
 import {DEMO_ARCHIVE, ensureDemoArchive} from './archive.js';
+import {startConsumerApp, type ConsumerAppOptions} from './consumer-app.js';
 import {appLogs, clickstream, orders, type Generator} from './generators.js';
 import {mulberry32, type Random} from './random.js';
 
@@ -37,6 +40,8 @@ export type DemoOptions = {
 	seed?: number;
 	/** Time between PutRecords rounds (default 100 ms). */
 	tickMs?: number;
+	/** The consumer application's settings (its timings), or false for none. */
+	consumer?: ConsumerAppOptions | false;
 };
 
 export type DemoStats = {
@@ -247,6 +252,13 @@ export function startDemo(driver: Driver, options: DemoOptions = {}): Demo {
 		}, delay);
 	};
 
+	// Only on the local engine with its own DynamoDB: elsewhere a lease table would be a real one.
+	const dynamodb = driver instanceof LocalDriver ? driver.localDynamoDb : undefined;
+	const consumer =
+		dynamodb && options.consumer !== false && !options.signal?.aborted
+			? startConsumerApp(driver, dynamodb.api, options.consumer || {})
+			: undefined;
+
 	const stop = async () => {
 		if (!stopped) {
 			stopped = true;
@@ -256,7 +268,7 @@ export function startDemo(driver: Driver, options: DemoOptions = {}): Demo {
 			controller.abort();
 		}
 
-		await running;
+		await Promise.all([running, consumer?.stop()]);
 	};
 
 	const onAbort = () => void stop();

@@ -19,6 +19,7 @@ import {
 	type TableItem,
 	type Target,
 } from './driver.js';
+import type {LocalDynamoDb} from './local-dynamodb.js';
 import {fetchMetricSeries} from './metric-queries.js';
 
 /** Rejects with an AbortError when `signal` has fired: the engine's calls are too short to interrupt. */
@@ -60,13 +61,15 @@ const exactBuffer = (state: BufferState): DeliveryStreamBuffer => ({
 });
 
 /**
- * Where the local driver finds KCL lease tables and Lambda mappings: the bundled engine has neither
- * DynamoDB nor Lambda, so a DynamoDB (or Lambda) endpoint named with AWS_ENDPOINT_URL_DYNAMODB (or
- * AWS_ENDPOINT_URL_LAMBDA) is read through the AWS driver's calls; without one there are none — never
- * AWS's own, which a local engine's user did not ask for.
+ * Where the local driver finds KCL lease tables and Lambda mappings: a DynamoDB (or Lambda) endpoint
+ * named with AWS_ENDPOINT_URL_DYNAMODB (or AWS_ENDPOINT_URL_LAMBDA) is read through the AWS driver's
+ * calls; without one, lease tables are the local engine's own embedded DynamoDB (local-dynamodb.ts) and
+ * there are no mappings — never AWS's own, which a local engine's user did not ask for.
  */
 export type ConsumerSources = {
 	tables?: Pick<Driver, 'listTables' | 'describeTable' | 'scanTable' | 'updateTableItem'>;
+	/** The embedded DynamoDB, when the lease tables are the local engine's own. */
+	localDynamoDb?: LocalDynamoDb;
 	mappings?: Pick<Driver, 'listEventSourceMappings'>;
 	close?(): Promise<void>;
 };
@@ -96,6 +99,11 @@ export class LocalDriver implements Driver {
 
 	static open(options: LocalBackendOptions = {}, sources?: ConsumerSources) {
 		return new LocalDriver(LocalBackend.open(options), sources);
+	}
+
+	/** The local engine's own DynamoDB, when it has one (not when AWS_ENDPOINT_URL_DYNAMODB names another). */
+	get localDynamoDb(): LocalDynamoDb | undefined {
+		return this.sources?.localDynamoDb;
 	}
 
 	get engine(): KinesisEngine {

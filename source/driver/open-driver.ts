@@ -17,6 +17,8 @@ import {
 import {configuredEndpoints} from './configured-endpoint.js';
 import type {Driver} from './driver.js';
 import type {HttpVersionChoice} from './http-handler.js';
+import {LocalBackend} from '../engine/local-backend.js';
+import {LocalDynamoDb} from './local-dynamodb.js';
 import {LocalDriver, type ConsumerSources} from './local-driver.js';
 import {readOnly} from './read-only-driver.js';
 
@@ -71,16 +73,16 @@ async function openLocal(options: BackendOptions, environment: NodeJS.ProcessEnv
 		? undefined
 		: (options.dataDirectory ?? defaultDataDirectory(environment));
 	const sources = await consumerSources(options, environment);
-	const open = () =>
-		LocalDriver.open(
-			{
-				dataDirectory,
-				enforceLimits: options.enforceLimits ?? true,
-				region: options.region,
-				memoryBudgetBytes: options.maxMemoryBytes,
-			},
-			sources,
-		);
+	const open = () => {
+		const backend = LocalBackend.open({
+			dataDirectory,
+			enforceLimits: options.enforceLimits ?? true,
+			region: options.region,
+			memoryBudgetBytes: options.maxMemoryBytes,
+		});
+		// Only once the directory is ours: its DynamoDB's tables are under it too.
+		return new LocalDriver(backend, sources.tables ? sources : withLocalDynamoDb(sources, backend));
+	};
 	const deadline = Date.now() + OWNER_STARTUP_MS;
 	for (;;) {
 		let inUse: DataDirectoryInUseError;
@@ -114,10 +116,10 @@ async function openLocal(options: BackendOptions, environment: NodeJS.ProcessEnv
 async function consumerSources(
 	options: BackendOptions,
 	environment: NodeJS.ProcessEnv,
-): Promise<ConsumerSources | undefined> {
+): Promise<ConsumerSources> {
 	const dynamodb = environment.AWS_ENDPOINT_URL_DYNAMODB;
 	const lambda = environment.AWS_ENDPOINT_URL_LAMBDA;
-	if (!dynamodb && !lambda) return undefined;
+	if (!dynamodb && !lambda) return {};
 	const {AwsDriver} = await import('./aws-driver.js');
 	const driver = new AwsDriver({
 		region: options.region ?? 'us-east-1',
@@ -130,6 +132,24 @@ async function consumerSources(
 		...(dynamodb ? {tables: driver} : {}),
 		...(lambda ? {mappings: driver} : {}),
 		close: () => driver.close(),
+	};
+}
+
+/** The sources, with the local engine's own DynamoDB (opened on first use) for the lease tables. */
+function withLocalDynamoDb(sources: ConsumerSources, backend: LocalBackend): ConsumerSources {
+	const dynamodb = new LocalDynamoDb({
+		dataDirectory: backend.dataDirectory,
+		region: backend.kinesis.region,
+		accountId: backend.kinesis.accountId,
+	});
+	return {
+		...sources,
+		tables: dynamodb,
+		localDynamoDb: dynamodb,
+		async close() {
+			await sources.close?.();
+			await dynamodb.close();
+		},
 	};
 }
 

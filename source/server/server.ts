@@ -6,7 +6,9 @@
  * firehose-api.ts) and CloudWatch's metric reads (`GraniteServiceVersion20100801.<Action>` in JSON 1.0,
  * the same service and action in a Smithy RPC v2 CBOR request's path, or a form-encoded awsQuery POST
  * routed by its `Action` parameter — see cloudwatch-api.ts). SigV4 checks apply to all, each scoped to
- * its service's signing name (`kinesis`, `firehose`, `monitoring`). This layer
+ * its service's signing name (`kinesis`, `firehose`, `monitoring`). With an embedded DynamoDB, the same
+ * port also answers DynamoDB (`DynamoDB_20120810.<Action>`, JSON 1.0 — see embedded-dynamodb.ts), for the
+ * lease tables of KCL applications, signed as `dynamodb`. This layer
  * only translates: requests into engine calls, engine errors into the error responses AWS sends. A bad
  * request never reaches the engine: it is answered with an AWS error.
  */
@@ -51,6 +53,7 @@ import {
 	XML_CONTENT_TYPE,
 } from './query-protocol.js';
 import {decode, SerializationError, type Shape} from './shapes.js';
+import {DYNAMODB_TARGET, type EmbeddedDynamoDb} from './embedded-dynamodb.js';
 import type {RequestHook} from './serve-endpoints.js';
 import {SignatureVerifier, type SignatureFailure, type SigningCredentials} from './signature.js';
 
@@ -93,7 +96,12 @@ export type ServerOptions = {
 	 * (`/_health`, `/_faults`) and its injected faults (serve-endpoints.ts). An answer ends the request.
 	 */
 	beforeRouting?: RequestHook;
+	/** Answers `DynamoDB_20120810.*` requests (none: those are unknown operations). */
+	dynamodb?: EmbeddedDynamoDb;
 };
+
+/** DynamoDB's protocol: JSON 1.1's encoding under JSON 1.0's content type. */
+const dynamoDbProtocol: Protocol = {...jsonProtocol, contentType: 'application/x-amz-json-1.0'};
 
 type Reply = {
 	status: number;
@@ -374,7 +382,7 @@ export class KinesisServer {
 			return queryErrorReply('ServiceUnavailable', message, 503, requestId);
 		const protocol =
 			this.services.get(target)?.protocols.find((each) => each.contentType === mediaType) ??
-			protocolFor(mediaType);
+			(target === DYNAMODB_TARGET ? dynamoDbProtocol : protocolFor(mediaType));
 		return errorReply('ServiceUnavailable', message, 503, protocol);
 	}
 
@@ -389,6 +397,8 @@ export class KinesisServer {
 		if (isPreflight(request.method, request.headers)) return preflight(request.headers);
 		if (request.method !== 'POST') return accessDenied();
 		const {target, operation, mediaType, rpcV2} = addressOf(request);
+		if (target === DYNAMODB_TARGET && this.options.dynamodb && !rpcV2)
+			return this.replyDynamoDb(this.options.dynamodb, request, body);
 		if (mediaType === FORM_CONTENT_TYPE) return this.replyQuery(request, body, requestId);
 		const service = this.services.get(target);
 		// A known service in a protocol it does not speak is answered like an unknown content type.
@@ -439,6 +449,31 @@ export class KinesisServer {
 				return error(error_.code, error_.message, error_.statusCode);
 			return error('InternalFailure', undefined, 500);
 		}
+	}
+
+	/**
+	 * A DynamoDB request: its signature checked as every service's (scoped to `dynamodb`), then answered
+	 * by the embedded DynamoDB, which validates the input and answers errors in DynamoDB's own shapes.
+	 */
+	private async replyDynamoDb(
+		dynamodb: EmbeddedDynamoDb,
+		request: AnyRequest,
+		body: Buffer,
+	): Promise<Reply> {
+		const denied = await this.authenticate(request, body, 'dynamodb');
+		if (denied) return errorReply(denied.type, denied.message, denied.status, dynamoDbProtocol);
+		const answer = await dynamodb.handle({
+			method: request.method ?? 'POST',
+			url: request.url ?? '/',
+			headers: request.headers,
+			body,
+		});
+		return {
+			status: answer.status,
+			body: answer.body,
+			contentType: answer.contentType,
+			headers: answer.headers,
+		};
 	}
 
 	/**

@@ -27,7 +27,7 @@ const awsClis = findAwsClis();
 const boto3s = findBoto3s();
 
 const STARTED =
-	/^kinesis-top serve: Kinesis, Firehose and CloudWatch APIs on (https:\/\/127\.0\.0\.1:(\d+)) \(HTTPS with h2 and HTTP\/1\.1, and HTTP\/1\.1 and h2c in cleartext\), data in (.+)$/m;
+	/^kinesis-top serve: Kinesis, Firehose, CloudWatch and DynamoDB APIs on (https:\/\/127\.0\.0\.1:(\d+)) \(HTTPS with h2 and HTTP\/1\.1, and HTTP\/1\.1 and h2c in cleartext\), data in (.+)$/m;
 const CERTIFICATE =
 	/^kinesis-top serve: TLS self-signed certificate( \(new\))? (\S+); clients trust it with AWS_CA_BUNDLE=(\S+) \(AWS CLI, boto3\) or NODE_EXTRA_CA_CERTS=(\S+) \(Node\)$/m;
 

@@ -5,6 +5,12 @@
 import {spawn, type ChildProcess} from 'node:child_process';
 import {existsSync} from 'node:fs';
 import {join} from 'node:path';
+import {
+	CreateTableCommand,
+	DynamoDBClient,
+	PutItemCommand,
+	ScanCommand,
+} from '@aws-sdk/client-dynamodb';
 import {KinesisClient, CreateStreamCommand, PutRecordsCommand} from '@aws-sdk/client-kinesis';
 import {NodeHttpHandler} from '@smithy/node-http-handler';
 import {Agent} from 'node:http';
@@ -14,11 +20,12 @@ import {LocalDriver} from '../../source/driver/local-driver.js';
 import {KinesisEngine} from '../../source/engine/engine.js';
 import {KinesisServer} from '../../source/server/server.js';
 import {ensureBuilt, root} from '../helpers/build.js';
+import {waitUntilActive} from '../helpers/kcl-leases.js';
 import {waitFor} from '../helpers/wait-for.js';
 import {collector, runRaw, temporaryDirectory} from './helpers.js';
 
 const STARTED =
-	/^kinesis-top serve: Kinesis, Firehose and CloudWatch APIs on (http:\/\/127\.0\.0\.1:(\d+)) \(HTTP\/1\.1 and h2c\), (data in (.+)|in memory)$/m;
+	/^kinesis-top serve: Kinesis, Firehose, CloudWatch and DynamoDB APIs on (http:\/\/127\.0\.0\.1:(\d+)) \(HTTP\/1\.1 and h2c\), (data in (.+)|in memory)$/m;
 
 type Served = {child: ChildProcess; url: string; stdout: () => string; stderr: () => string};
 const children: ChildProcess[] = [];
@@ -98,6 +105,53 @@ describe('kinesis-top serve (the binary)', () => {
 		expect(await exited(served.child)).toEqual({code: 0, signal: null});
 		expect(served.stdout()).toMatch(/kinesis-top serve: stopped\n$/);
 		expect(served.stderr()).toBe('');
+	}, 30_000);
+
+	test('DynamoDB on the same port: a lease table in the data directory outlives a restart, and SIGTERM still ends it at once', async () => {
+		const dataDirectory = temporaryDirectory();
+		const args = ['--port', '0', '--data-dir', dataDirectory, '--create-ms', '0'];
+		const credentials = {accessKeyId: 'a', secretAccessKey: 'b'};
+		const first = await serve(args);
+		const writer = new DynamoDBClient({endpoint: first.url, region: 'us-east-1', credentials});
+		try {
+			await writer.send(
+				new CreateTableCommand({
+					TableName: 'app-leases',
+					KeySchema: [{AttributeName: 'leaseKey', KeyType: 'HASH'}],
+					AttributeDefinitions: [{AttributeName: 'leaseKey', AttributeType: 'S'}],
+					BillingMode: 'PAY_PER_REQUEST',
+				}),
+			);
+			await waitUntilActive(writer, 'app-leases');
+			await writer.send(
+				new PutItemCommand({
+					TableName: 'app-leases',
+					Item: {leaseKey: {S: 'shardId-000000000000'}, checkpoint: {S: 'TRIM_HORIZON'}},
+				}),
+			);
+		} finally {
+			writer.destroy();
+		}
+
+		expect(existsSync(join(dataDirectory, 'dynamodb'))).toBe(true);
+		const signalled = performance.now();
+		first.child.kill('SIGTERM');
+		expect(await exited(first.child)).toEqual({code: 0, signal: null});
+		expect(performance.now() - signalled, 'ms from SIGTERM to the exit').toBeLessThan(1000);
+		const second = await serve(args);
+		const reader = new DynamoDBClient({endpoint: second.url, region: 'us-east-1', credentials});
+		try {
+			const {Items} = await reader.send(new ScanCommand({TableName: 'app-leases'}));
+			expect(Items).toEqual([
+				{leaseKey: {S: 'shardId-000000000000'}, checkpoint: {S: 'TRIM_HORIZON'}},
+			]);
+		} finally {
+			reader.destroy();
+		}
+
+		second.child.kill('SIGTERM');
+		expect(await exited(second.child)).toEqual({code: 0, signal: null});
+		expect(second.stderr()).toBe('');
 	}, 30_000);
 
 	test('--max-memory: the in-memory engine says once in its log that it trims records early, and why', async () => {

@@ -10,6 +10,7 @@
  */
 import {
 	CreateTableCommand,
+	DescribeTableCommand,
 	PutItemCommand,
 	type AttributeValue,
 	type DynamoDBClient,
@@ -64,7 +65,21 @@ export function leaseItem(spec: LeaseSpec): Record<string, AttributeValue> {
 	return item;
 }
 
-/** The lease table as KCL creates it (on-demand; KCL 3.x with its owner index). */
+/**
+ * Until the table is ACTIVE, as KCL waits: a DynamoDB answers CreateTable while the table is still
+ * CREATING (dynalite for a moment even when told to take no time), and refuses its items until then.
+ */
+export async function waitUntilActive(client: DynamoDBClient, table: string) {
+	const deadline = Date.now() + 10_000;
+	for (;;) {
+		const {Table} = await client.send(new DescribeTableCommand({TableName: table}));
+		if (Table?.TableStatus === 'ACTIVE') return;
+		if (Date.now() > deadline) throw new Error(`table ${table} is still ${Table?.TableStatus}`);
+		await new Promise((resolve) => setTimeout(resolve, 5));
+	}
+}
+
+/** The lease table as KCL creates it (on-demand; KCL 3.x with its owner index), once ACTIVE. */
 export async function createLeaseTable(client: DynamoDBClient, table: string, {kcl3 = false} = {}) {
 	await client.send(
 		new CreateTableCommand({
@@ -91,6 +106,7 @@ export async function createLeaseTable(client: DynamoDBClient, table: string, {k
 				: {}),
 		}),
 	);
+	await waitUntilActive(client, table);
 	if (!kcl3) return;
 	// KCL 3.x's companion tables: the workers' metrics (key `wid`) and the coordinator's state (`key`).
 	await client.send(
@@ -109,6 +125,8 @@ export async function createLeaseTable(client: DynamoDBClient, table: string, {k
 			BillingMode: 'PAY_PER_REQUEST',
 		}),
 	);
+	await waitUntilActive(client, `${table}-WorkerMetricStats`);
+	await waitUntilActive(client, `${table}-CoordinatorState`);
 }
 
 export async function putLeases(client: DynamoDBClient, table: string, leases: LeaseSpec[]) {
@@ -127,4 +145,5 @@ export async function createOtherTable(client: DynamoDBClient, table: string) {
 			BillingMode: 'PAY_PER_REQUEST',
 		}),
 	);
+	await waitUntilActive(client, table);
 }
