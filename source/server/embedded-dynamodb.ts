@@ -84,6 +84,8 @@ class CapturedResponse {
 
 export class EmbeddedDynamoDb {
 	private closing: Promise<void> | undefined;
+	/** Requests being answered: dynalite reads a Scan's rows after LevelDB may have been closed. */
+	private readonly answering = new Set<Promise<DynamoDbAnswer>>();
 
 	private constructor(
 		private readonly handler: Handler,
@@ -129,7 +131,7 @@ export class EmbeddedDynamoDb {
 			});
 		}
 
-		return new Promise((resolve) => {
+		const answer = new Promise<DynamoDbAnswer>((resolve) => {
 			const incoming = Object.assign(new EventEmitter(), {
 				method: request.method,
 				url: request.url,
@@ -139,15 +141,25 @@ export class EmbeddedDynamoDb {
 			if (request.body.length > 0) incoming.emit('data', request.body);
 			incoming.emit('end');
 		});
+		this.answering.add(answer);
+		void answer.finally(() => this.answering.delete(answer));
+		return answer;
 	}
 
-	/** Waits for the writes under way, then closes the store (and releases LevelDB's lock). */
+	/**
+	 * Waits for the requests being answered (dynalite's own graceful close waits for writes, not for
+	 * the rows a Scan or Query is still reading, which fail with an uncaught error once LevelDB is
+	 * closed), then closes the store (and releases LevelDB's lock).
+	 */
 	close(): Promise<void> {
-		this.closing ??= new Promise<void>((resolve, reject) => {
-			const done = (error?: Error | null) => (error ? reject(error) : resolve());
-			if (this.store.lifecycleManager) this.store.lifecycleManager.gracefulClose(done);
-			else this.store.db.close(done);
-		});
+		this.closing ??= (async () => {
+			await Promise.allSettled([...this.answering]);
+			await new Promise<void>((resolve, reject) => {
+				const done = (error?: Error | null) => (error ? reject(error) : resolve());
+				if (this.store.lifecycleManager) this.store.lifecycleManager.gracefulClose(done);
+				else this.store.db.close(done);
+			});
+		})();
 		return this.closing;
 	}
 }
