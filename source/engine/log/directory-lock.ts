@@ -110,9 +110,16 @@ export class DirectoryLock {
 			return lock;
 		};
 
-		const server = bind(socketFile);
+		let server = bind(socketFile);
+		let id = server ? undefined : socketId(socketFile);
+		// The owner may release the lock (unlink its socket) between a failed bind and the look at the
+		// file: bind again. A socket that cannot be bound where no file stands is a real failure.
+		for (let attempt = 0; !server && id === undefined && attempt < 3; attempt++) {
+			server = bind(socketFile);
+			if (!server) id = socketId(socketFile);
+		}
+
 		if (server) return held(server);
-		const id = socketId(socketFile);
 		if (id === undefined) {
 			throw new Error(`cannot bind the data directory's lock socket ${socketFile}`);
 		}
