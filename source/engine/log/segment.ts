@@ -47,13 +47,18 @@ export class Segment {
 	private bytes: Buffer | undefined;
 	private view: DataView | undefined;
 
+	/**
+	 * `initial` is the segment's bytes as recovered from disk; else its buffer starts at `initialBytes`
+	 * (default 64 KiB) and doubles as frames are appended, up to `capacity`.
+	 */
 	constructor(
 		readonly firstCounter: number,
 		readonly capacity: number,
 		readonly path: string | undefined,
 		initial?: Buffer,
+		initialBytes = INITIAL_BYTES,
 	) {
-		this.bytes = initial ?? Buffer.allocUnsafe(Math.min(INITIAL_BYTES, capacity));
+		this.bytes = initial ?? Buffer.allocUnsafe(Math.min(initialBytes, capacity));
 	}
 
 	get loaded() {
