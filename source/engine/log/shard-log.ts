@@ -134,7 +134,7 @@ export class ShardLog {
 		if (!segment || segment.sealed || !segment.fits(bytes)) {
 			segment?.seal();
 			// A shard that filled its last segment will likely fill this one too: its buffer starts as
-			// large as the last one's grew, instead of doubling again from 64 KiB, each doubling a copy
+			// large as the last one's grew, instead of growing again from 64 KiB, each growth a copy
 			// of what is there (on a busy shard, a copy of every record) and an allocation for the GC.
 			segment = new Segment(
 				counter,
