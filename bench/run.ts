@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every benchmark, medians of several runs, printed with ceilings and ratios.
- * `--quick`: fewer records and runs; `--only=engine|memory|wire|wire-load|query|tail-ui|copy`: one
+ * `--quick`: fewer records and runs; `--only=engine|memory|wire|wire-load|put-pipeline|query|tail-ui|copy`: one
  * benchmark; `--verbose`:
  * every run.
  */
@@ -8,6 +8,7 @@ import {copyBenchmarks} from './copy.js';
 import {engineBenchmarks} from './engine.js';
 import {memoryBenchmarks} from './memory.js';
 import {queryBenchmarks} from './query.js';
+import {putPipelineBenchmarks} from './put-pipeline.js';
 import {printFigures} from './report.js';
 import {serverBenchmarks} from './server.js';
 import {tailUiBenchmarks} from './tail-ui.js';
@@ -58,6 +59,14 @@ if (only === undefined || only === 'wire-load') {
 			seconds,
 			log: verbose ? (line) => console.log(line) : undefined,
 		}),
+	);
+}
+
+if (only === undefined || only === 'put-pipeline') {
+	const calls = quick ? 200 : 600;
+	printFigures(
+		`PutRecords in serve, stage by stage, in-process without HTTP (the server-bound benchmark's bodies: 500 records of 100 bytes, 4 shards, limits off; CPU ns per record, median of ${runs} rounds of ${calls} calls after a warm-up)`,
+		await putPipelineBenchmarks({runs, calls}),
 	);
 }
 

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import {describe, expect, test} from 'vitest';
 import {KinesisEngine} from '../../source/engine/engine.js';
 import type {PutRecordsOutput} from '../../source/kinesis/types.js';
@@ -35,6 +36,33 @@ describe('PutRecords JSON answer', () => {
 			} as never,
 		];
 		for (const output of outputs) expect(json(output)).toEqual(stringified(output));
+	});
+
+	test('is what JSON.stringify writes for any mix of written and failed entries (property)', () => {
+		const written = fc.record({
+			ShardId: fc.constantFrom(
+				'shardId-000000000000',
+				'shardId-000000000001',
+				'shardId-000000000017',
+			),
+			SequenceNumber: fc.stringMatching(/^[1-9]\d{0,55}$/),
+		});
+		const failed = fc.record({
+			ErrorCode: fc.constantFrom('InternalFailure', 'ProvisionedThroughputExceededException'),
+			ErrorMessage: fc.string(),
+		});
+		fc.assert(
+			fc.property(
+				fc.array(fc.oneof(written, failed), {maxLength: 8}),
+				fc.constantFrom('NONE', 'KMS', undefined),
+				(Records, EncryptionType) => {
+					const FailedRecordCount = Records.filter((record) => 'ErrorCode' in record).length;
+					const output = {FailedRecordCount, Records, EncryptionType} as PutRecordsOutput;
+					expect(json(output)).toEqual(stringified(output));
+				},
+			),
+			{numRuns: 2000},
+		);
 	});
 
 	test('is what JSON.stringify writes for a real put', async () => {

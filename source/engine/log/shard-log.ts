@@ -133,10 +133,15 @@ export class ShardLog {
 		const bytes = frameSize(keyBytes, data.length);
 		if (!segment || segment.sealed || !segment.fits(bytes)) {
 			segment?.seal();
+			// A shard that filled its last segment will likely fill this one too: its buffer starts as
+			// large as the last one's grew, instead of growing again from 64 KiB, each growth a copy
+			// of what is there (on a busy shard, a copy of every record) and an allocation for the GC.
 			segment = new Segment(
 				counter,
 				Math.max(this.options.segmentBytes, bytes),
 				this.options.directory && join(this.options.directory, segmentName(counter)),
+				undefined,
+				segment?.loaded ? segment.buffer.length : undefined,
 			);
 			this.segments.push(segment);
 		}

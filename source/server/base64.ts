@@ -1,0 +1,101 @@
+/**
+ * Blobs in AWS JSON 1.1: strict base64 (standard alphabet, padded), as AWS's front end reads it. One
+ * value at a time ({@link decodeBase64}), or a whole list at once ({@link decodeBase64List}): a
+ * PutRecords of 500 records makes one call into Node's decoder instead of 500, each of which cost more
+ * (~150 ns) than decoding its 100 bytes.
+ */
+
+const BASE64_VALUE = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const EQUALS = 61;
+
+/** How many `=` end `text` (0, 1 or 2); `text.length` is a multiple of 4. */
+function paddingOf(text: string, length: number) {
+	if (length === 0 || text.charCodeAt(length - 1) !== EQUALS) return 0;
+	return text.charCodeAt(length - 2) === EQUALS ? 2 : 1;
+}
+
+/**
+ * Whether the last character before the padding ends in as many zero bits as the padding drops: AWS
+ * refuses bits left over after the last byte (`aGl=` for `hi`). A character outside the alphabet fails
+ * too (its index is -1).
+ */
+const leavesNoBits = (text: string, length: number, padding: number) =>
+	padding === 0 ||
+	BASE64_VALUE.indexOf(text[length - padding - 1]) % (padding === 1 ? 4 : 16) === 0;
+
+/**
+ * Strict base64 decoded, or undefined for anything else. Instead of a regular expression (which cost
+ * more than the whole engine) this lets Node's decoder do the work and checks what it produced: Node's
+ * decoder skips or stops at characters outside its alphabets, so a string with any of them decodes to
+ * fewer bytes than its length promises; and its alphabet also takes base64url's `-` and `_`, which are
+ * refused first.
+ */
+export function decodeBase64(text: string): Buffer | undefined {
+	const length = text.length;
+	if (length % 4 !== 0 || text.includes('-') || text.includes('_')) return undefined;
+	const padding = paddingOf(text, length);
+	if (!leavesNoBits(text, length, padding)) return undefined;
+	const bytes = Buffer.from(text, 'base64');
+	return bytes.length === (length / 4) * 3 - padding ? bytes : undefined;
+}
+
+/** What replaces a value's padding in the joined text: zero bits, decoded as bytes nobody sees. */
+const FILLER = ['', 'A', 'AA'];
+
+/**
+ * Every text of `texts` decoded as {@link decodeBase64} would, or undefined if any one would be refused
+ * (the caller then decodes them one by one, to say which and why). The texts are joined and decoded in
+ * one call into one buffer, and each value is a view of its part: a padded value's `=` become `A`s in
+ * the joined text (its left-over bits are zero, checked first), so every value starts on a whole group
+ * of 4 characters, and the bytes the filler decodes to are left out of its view. The checks hold for
+ * the joined text as for each value: a character outside the alphabet, anywhere, makes the whole
+ * decode shorter than the lengths promise.
+ */
+export function decodeBase64List(texts: readonly string[]): Buffer[] | undefined {
+	const count = texts.length;
+	const parts = new Array<string>(count);
+	const sizes = new Array<number>(count);
+	let total = 0;
+	for (let i = 0; i < count; i++) {
+		const text = texts[i];
+		const length = text.length;
+		if (length % 4 !== 0) return undefined;
+		const padding = paddingOf(text, length);
+		if (padding === 0) {
+			parts[i] = text;
+		} else {
+			if (!leavesNoBits(text, length, padding)) return undefined;
+			parts[i] = text.slice(0, length - padding) + FILLER[padding];
+		}
+
+		sizes[i] = (length / 4) * 3 - padding;
+		total += (length / 4) * 3;
+	}
+
+	const joined = parts.join('');
+	if (joined.includes('-') || joined.includes('_')) return undefined;
+	const buffer = Buffer.allocUnsafe(total);
+	if (total > 0 && buffer.write(joined, 'base64') !== total) return undefined;
+	// Views made with Buffer.from(arrayBuffer, …): a third cheaper than `subarray` on Node 20.
+	const memory = buffer.buffer;
+	let offset = buffer.byteOffset;
+	const decoded = new Array<Buffer>(count);
+	for (let i = 0; i < count; i++) {
+		decoded[i] = Buffer.from(memory, offset, sizes[i]);
+		offset += (texts[i].length / 4) * 3;
+	}
+
+	return decoded;
+}
+
+/** Why AWS refuses `text` as a base64 blob, in its words (with its spelling). */
+export function base64Error(text: string) {
+	const refused = `'${text}' can not be converted to a Blob`;
+	if (text.length % 4 !== 0) {
+		return `${refused}: Base64 encoded length is expected a multiple of 4 bytes but found: ${text.length}`;
+	}
+
+	const bad = /[^a-zA-Z0-9+/=]|=[^=]/.exec(text);
+	if (bad) return `${refused}: Invalid Base64 character: '${bad[0][0]}'`;
+	return `${refused}: Invalid last non-pad Base64 character dectected`;
+}

@@ -1,0 +1,86 @@
+import {randomBytes} from 'node:crypto';
+import fc from 'fast-check';
+import {describe, expect, test} from 'vitest';
+import {decodeBase64, decodeBase64List} from '../../source/server/base64.js';
+import {decode, SerializationError} from '../../source/server/shapes.js';
+
+/** What decoding each text alone gives: its bytes, or the message it is refused with. */
+function oneByOne(texts: string[]) {
+	return texts.map((text) => decodeBase64(text));
+}
+
+const records = {list: {structure: {Data: 'blob', PartitionKey: 'string'}}} as const;
+
+/** The error (or the value) `run` ends with, to compare two ways of decoding. */
+function outcome(run: () => unknown) {
+	try {
+		return {value: run()};
+	} catch (error) {
+		return {error: error instanceof SerializationError ? error.message : String(error)};
+	}
+}
+
+describe('base64 lists, decoded in one call', () => {
+	test('give each text the bytes it gives alone, padded or not', () => {
+		const texts = [0, 1, 2, 3, 4, 5, 99, 100, 101, 0, 7].map((size) =>
+			randomBytes(size).toString('base64'),
+		);
+		const decoded = decodeBase64List(texts);
+		expect(decoded).toEqual(oneByOne(texts));
+		expect(decoded!.map((bytes) => bytes.length)).toEqual([0, 1, 2, 3, 4, 5, 99, 100, 101, 0, 7]);
+	});
+
+	test.each([
+		['aGk'],
+		['aG=k'],
+		['aGk-'],
+		['aGk_'],
+		['aG k'],
+		['aGké'],
+		['a==='],
+		['aGl='],
+		['AAAA\n'],
+	])('refuse the whole list when one text (%j) is refused alone', (bad) => {
+		expect(decodeBase64(bad)).toBeUndefined();
+		expect(decodeBase64List(['aGk=', bad, 'AAAA'])).toBeUndefined();
+		expect(decodeBase64List([bad])).toBeUndefined();
+	});
+
+	test('accept a list exactly when every text is accepted alone, with the same bytes (property)', () => {
+		// Two-byte characters too: Node's decoder reads only their low byte, alone as in a list.
+		const characters = fc.constantFrom(...'ABab09+/=-_ \n.éŁ');
+		const text = fc.array(characters, {maxLength: 12}).map((chars) => chars.join(''));
+		const valid = fc
+			.uint8Array({maxLength: 10})
+			.map((bytes) => Buffer.from(bytes).toString('base64'));
+		fc.assert(
+			fc.property(fc.array(fc.oneof(valid, valid, text), {maxLength: 8}), (texts) => {
+				const alone = oneByOne(texts);
+				const together = decodeBase64List(texts);
+				if (alone.includes(undefined)) return together === undefined;
+				expect(together).toEqual(alone);
+				return true;
+			}),
+			{numRuns: 20_000},
+		);
+	});
+
+	test('a list of records decodes, and fails, as its records one by one (property)', () => {
+		const data = fc.oneof(
+			fc.uint8Array({maxLength: 10}).map((bytes) => Buffer.from(bytes).toString('base64')),
+			fc.constantFrom('aGl=', 'aG=k', 'a-k=', 7, null, true, {}),
+		);
+		const key = fc.oneof(fc.constantFrom('k', 'key-1'), fc.constantFrom(3, null, [], undefined));
+		const record = fc.oneof(fc.record({Data: data, PartitionKey: key}), fc.constantFrom(null, 'x'));
+		fc.assert(
+			fc.property(fc.array(record, {maxLength: 6}), (list) => {
+				const together = outcome(() => decode(list, records, 'Records'));
+				// Each record alone, outside any list: its blob decoded by itself.
+				const alone = outcome(() => list.map((item) => decode(item, records.list, 'Records')));
+				expect(together).toEqual(alone);
+				return true;
+			}),
+			{numRuns: 5000},
+		);
+	});
+});
