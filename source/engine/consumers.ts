@@ -16,7 +16,13 @@ import {
 	resourceNotFound,
 } from './errors.js';
 import type {ConsumerMetadata, Stream} from './stream.js';
-import type {Consumer, ConsumerDescription, ConsumerRef, ConsumerStatus} from '../kinesis/types.js';
+import type {
+	Consumer,
+	ConsumerDescription,
+	ConsumerRef,
+	ConsumerStatus,
+	RegisterStreamConsumerInput,
+} from '../kinesis/types.js';
 import {
 	NAME_PATTERN,
 	NAME_PATTERN_TEXT,
@@ -70,11 +76,7 @@ export class Consumers {
 	constructor(private readonly context: EngineContext) {}
 
 	/** RegisterStreamConsumer: a new consumer, CREATING for `consumerCreateDelayMs`, then ACTIVE. */
-	registerStreamConsumer(input: {
-		StreamARN?: string;
-		ConsumerName?: string;
-		Tags?: Record<string, string>;
-	}): {Consumer: Consumer} {
+	registerStreamConsumer(input: RegisterStreamConsumerInput): {Consumer: Consumer} {
 		// Names, ARN and tags were checked against the model before (input-validation.ts).
 		const tags = tagList(input.Tags ?? {});
 		if (tags.length > 50) {

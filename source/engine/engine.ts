@@ -14,7 +14,13 @@ import {Channels} from './channels.js';
 import type {CreateChannelInput, UpdateChannelInput} from '../kinesis/channel-types.js';
 import {systemClock, type Clock} from './clock.js';
 import {Consumers} from './consumers.js';
-import type {ConsumerRef} from '../kinesis/types.js';
+import type {
+	ConsumerRef,
+	CreateStreamInput,
+	GetShardIteratorInput,
+	RegisterStreamConsumerInput,
+	UpdateStreamRecordDistributionStrategyInput,
+} from '../kinesis/types.js';
 import type {EngineContext} from './context.js';
 import type {EngineOptions} from './engine-options.js';
 import type {MemoryTrimNotice} from './memory-budget.js';
@@ -41,10 +47,8 @@ import type {
 	PutRecordsOutput,
 	PutRecordsRequestEntry,
 	Shard,
-	ShardIteratorType,
 	StreamDescription,
 	StreamDescriptionSummary,
-	StreamMode,
 	StreamRef,
 	Tag,
 } from '../kinesis/types.js';
@@ -184,15 +188,7 @@ export class KinesisEngine {
 	// ─── Streams (stream-actions.ts) ──────────────────────────────────────────────────────────
 
 	/** CreateStream: PROVISIONED with ShardCount shards, or ON_DEMAND (4 shards to start, as AWS). */
-	createStream(input: {
-		StreamName: string;
-		ShardCount?: number;
-		StreamModeDetails?: {StreamMode: StreamMode};
-		Tags?: Record<string, string>;
-		MaxRecordSizeInKiB?: number;
-		WarmThroughputMiBps?: number;
-		RecordDistributionStrategy?: string;
-	}) {
+	createStream(input: CreateStreamInput) {
 		this.streamActions.createStream(input);
 	}
 
@@ -281,14 +277,7 @@ export class KinesisEngine {
 	}
 
 	/** GetShardIterator for the five iterator types. */
-	getShardIterator(
-		input: StreamRef & {
-			ShardId: string;
-			ShardIteratorType: ShardIteratorType;
-			StartingSequenceNumber?: string;
-			Timestamp?: Date | number;
-		},
-	): {ShardIterator: string} {
+	getShardIterator(input: GetShardIteratorInput): {ShardIterator: string} {
 		return this.reads.getShardIterator(input);
 	}
 
@@ -322,11 +311,7 @@ export class KinesisEngine {
 	// ─── Enhanced fan-out consumers (consumers.ts, subscriptions.ts) ──────────────────────────
 
 	/** RegisterStreamConsumer: a consumer of the stream, CREATING for `consumerCreateDelayMs`, then ACTIVE. */
-	registerStreamConsumer(input: {
-		StreamARN?: string;
-		ConsumerName?: string;
-		Tags?: Record<string, string>;
-	}) {
+	registerStreamConsumer(input: RegisterStreamConsumerInput) {
 		return this.consumers.registerStreamConsumer(input);
 	}
 
@@ -386,10 +371,7 @@ export class KinesisEngine {
 		return this.settings.updateStreamWarmThroughput(input);
 	}
 
-	updateStreamRecordDistributionStrategy(input: {
-		StreamARN?: string;
-		RecordDistributionStrategy?: string;
-	}) {
+	updateStreamRecordDistributionStrategy(input: UpdateStreamRecordDistributionStrategyInput) {
 		this.settings.updateStreamRecordDistributionStrategy(input);
 	}
 

@@ -19,10 +19,9 @@ import {isWellFormedSequenceNumber} from '../kinesis/sequence-number.js';
 import {shardIdOf} from './sequence-number.js';
 import {readShard} from './shard-reader.js';
 import type {StreamLookup} from './stream-lookup.js';
-import type {StreamRef} from '../kinesis/types.js';
 import type {StreamStore} from './stream-store.js';
 import type {ShardState, Stream} from './stream.js';
-import type {GetRecordsOutput, ShardIteratorType} from '../kinesis/types.js';
+import type {GetRecordsOutput, GetShardIteratorInput} from '../kinesis/types.js';
 
 export type ReadPathParts = {
 	clock: Clock;
@@ -58,14 +57,7 @@ export class ReadPath {
 	}
 
 	/** GetShardIterator for the five iterator types. */
-	getShardIterator(
-		input: StreamRef & {
-			ShardId: string;
-			ShardIteratorType: ShardIteratorType;
-			StartingSequenceNumber?: string;
-			Timestamp?: Date | number;
-		},
-	): {ShardIterator: string} {
+	getShardIterator(input: GetShardIteratorInput): {ShardIterator: string} {
 		const type = input.ShardIteratorType;
 		const stream = this.lookup.streamOf(input, true);
 		const shard = this.lookup.shardOf(stream, input.ShardId, 'does not exist');

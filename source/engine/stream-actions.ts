@@ -12,11 +12,11 @@ import {LIMITS} from '../kinesis/limits.js';
 import {shardIndexOf} from '../kinesis/shard-id.js';
 import type {StreamSettings} from './stream-settings.js';
 import type {StreamLookup} from './stream-lookup.js';
-import type {StreamRef} from '../kinesis/types.js';
+import type {CreateStreamInput, StreamRef} from '../kinesis/types.js';
 import type {StreamStore} from './stream-store.js';
 import {checkTagCharacters, mergeTags} from './stream-tags.js';
 import {Stream, type ShardState} from './stream.js';
-import type {Shard, StreamDescriptionSummary, StreamMode, Tag} from '../kinesis/types.js';
+import type {Shard, StreamDescriptionSummary, Tag} from '../kinesis/types.js';
 
 export type ShardFilter = {Type: string; ShardId?: string; Timestamp?: Date | number};
 
@@ -55,15 +55,7 @@ export class StreamActions {
 	}
 
 	/** CreateStream: PROVISIONED with ShardCount shards, or ON_DEMAND (4 shards to start, as AWS). */
-	createStream(input: {
-		StreamName: string;
-		ShardCount?: number;
-		StreamModeDetails?: {StreamMode: StreamMode};
-		Tags?: Record<string, string>;
-		MaxRecordSizeInKiB?: number;
-		WarmThroughputMiBps?: number;
-		RecordDistributionStrategy?: string;
-	}) {
+	createStream(input: CreateStreamInput) {
 		const name = input.StreamName;
 		const mode = input.StreamModeDetails?.StreamMode ?? 'PROVISIONED';
 		let count = input.ShardCount;

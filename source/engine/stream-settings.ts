@@ -10,7 +10,7 @@
  */
 import type {AccountSettings} from './account.js';
 import {beginUpdate, requireActive, withinDay, type EngineContext} from './context.js';
-import type {StreamRef} from '../kinesis/types.js';
+import type {StreamRef, UpdateStreamRecordDistributionStrategyInput} from '../kinesis/types.js';
 import {invalidArgument, KinesisError, limitExceeded} from './errors.js';
 import {LIMITS, SETTINGS_LIMITS} from '../kinesis/limits.js';
 import type {Stream} from './stream.js';
@@ -215,10 +215,7 @@ export class StreamSettings {
 	 * UpdateStreamRecordDistributionStrategy: AUTO (records spread over the shards, keys ignored) or
 	 * USER_PARTITION_KEY (the default), for ON_DEMAND streams only; applies at once, without UPDATING.
 	 */
-	updateStreamRecordDistributionStrategy(input: {
-		StreamARN?: string;
-		RecordDistributionStrategy?: string;
-	}) {
+	updateStreamRecordDistributionStrategy(input: UpdateStreamRecordDistributionStrategyInput) {
 		const validation = new Validation();
 		this.requireStreamArn(validation, input.StreamARN);
 		if (validation.required(input.RecordDistributionStrategy, 'recordDistributionStrategy')) {

@@ -152,3 +152,30 @@ export type PutRecordBatchOutput = {
 	Encrypted: boolean;
 	RequestResponses: PutRecordBatchResponseEntry[];
 };
+
+/** DescribeDeliveryStream's input. */
+export type DescribeDeliveryStreamInput = {
+	DeliveryStreamName: string;
+	Limit?: number;
+	ExclusiveStartDestinationId?: string;
+};
+
+/** ListDeliveryStreams' input. */
+export type ListDeliveryStreamsInput = {
+	Limit?: number;
+	DeliveryStreamType?: DeliveryStreamType;
+	ExclusiveStartDeliveryStreamName?: string;
+};
+
+/** ListTagsForDeliveryStream's input. */
+export type ListTagsForDeliveryStreamInput = {
+	DeliveryStreamName: string;
+	ExclusiveStartTagKey?: string;
+	Limit?: number;
+};
+
+/** PutRecordBatch's input. */
+export type PutRecordBatchInput = {
+	DeliveryStreamName: string;
+	Records: FirehoseRecord[];
+};

@@ -134,3 +134,35 @@ export type ConsumerRef = {ConsumerARN?: string; StreamARN?: string; ConsumerNam
 
 /** How an action names its stream: by name or by ARN (since the StreamARN update, either). */
 export type StreamRef = {StreamName?: string; StreamARN?: string};
+
+/** CreateStream's input. */
+export type CreateStreamInput = {
+	StreamName: string;
+	ShardCount?: number;
+	StreamModeDetails?: {StreamMode: StreamMode};
+	Tags?: Record<string, string>;
+	MaxRecordSizeInKiB?: number;
+	WarmThroughputMiBps?: number;
+	RecordDistributionStrategy?: string;
+};
+
+/** GetShardIterator's input. */
+export type GetShardIteratorInput = StreamRef & {
+	ShardId: string;
+	ShardIteratorType: ShardIteratorType;
+	StartingSequenceNumber?: string;
+	Timestamp?: Date | number;
+};
+
+/** RegisterStreamConsumer's input. */
+export type RegisterStreamConsumerInput = {
+	StreamARN?: string;
+	ConsumerName?: string;
+	Tags?: Record<string, string>;
+};
+
+/** UpdateStreamRecordDistributionStrategy's input. */
+export type UpdateStreamRecordDistributionStrategyInput = {
+	StreamARN?: string;
+	RecordDistributionStrategy?: string;
+};

@@ -20,6 +20,7 @@ import {checkData, checkName} from './validation.js';
 import type {BufferState} from './types.js';
 import type {
 	FirehoseRecord,
+	PutRecordBatchInput,
 	PutRecordBatchOutput,
 	PutRecordBatchResponseEntry,
 	PutRecordOutput,
@@ -90,10 +91,7 @@ export class Buffering {
 	 * (ServiceUnavailableException, "Slow down."), as do records that could not be written
 	 * (InternalFailure); `FailedPutCount` counts them. Resolves once the accepted records are durable.
 	 */
-	async putRecordBatch(input: {
-		DeliveryStreamName: string;
-		Records: FirehoseRecord[];
-	}): Promise<PutRecordBatchOutput> {
+	async putRecordBatch(input: PutRecordBatchInput): Promise<PutRecordBatchOutput> {
 		const problems = new Problems();
 		checkName(input.DeliveryStreamName, problems);
 		const records = input.Records;

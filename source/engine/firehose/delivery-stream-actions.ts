@@ -30,8 +30,9 @@ import {checkLimit, checkName, checkSourceConfiguration, checkTags} from './vali
 import type {
 	CreateDeliveryStreamInput,
 	DeliveryStreamDescription,
-	DeliveryStreamType,
+	DescribeDeliveryStreamInput,
 	ExtendedS3DestinationConfiguration,
+	ListDeliveryStreamsInput,
 	UpdateDestinationInput,
 } from '../../kinesis/firehose-types.js';
 
@@ -206,11 +207,9 @@ export class DeliveryStreamActions {
 	}
 
 	/** DescribeDeliveryStream: the AWS DeliveryStreamDescription, with its one S3 destination. */
-	describeDeliveryStream(input: {
-		DeliveryStreamName: string;
-		Limit?: number;
-		ExclusiveStartDestinationId?: string;
-	}): {DeliveryStreamDescription: DeliveryStreamDescription} {
+	describeDeliveryStream(input: DescribeDeliveryStreamInput): {
+		DeliveryStreamDescription: DeliveryStreamDescription;
+	} {
 		const problems = new Problems();
 		checkName(input.DeliveryStreamName, problems);
 		checkLimit(input.Limit, FIREHOSE_LIMITS.maxListLimit, problems);
@@ -261,13 +260,10 @@ export class DeliveryStreamActions {
 	}
 
 	/** ListDeliveryStreams: names in alphabetical order, by type, after a name, at most Limit (10). */
-	listDeliveryStreams(
-		input: {
-			Limit?: number;
-			DeliveryStreamType?: DeliveryStreamType;
-			ExclusiveStartDeliveryStreamName?: string;
-		} = {},
-	): {DeliveryStreamNames: string[]; HasMoreDeliveryStreams: boolean} {
+	listDeliveryStreams(input: ListDeliveryStreamsInput = {}): {
+		DeliveryStreamNames: string[];
+		HasMoreDeliveryStreams: boolean;
+	} {
 		const problems = new Problems();
 		checkLimit(input.Limit, FIREHOSE_LIMITS.maxListLimit, problems);
 		const type = input.DeliveryStreamType;

@@ -6,7 +6,7 @@ import type {DeliveryStreams} from './delivery-streams.js';
 import {limitExceeded, Problems} from './errors.js';
 import {FIREHOSE_LIMITS} from '../../kinesis/firehose-limits.js';
 import {checkLimit, checkName, checkTags} from './validation.js';
-import type {Tag} from '../../kinesis/firehose-types.js';
+import type {ListTagsForDeliveryStreamInput, Tag} from '../../kinesis/firehose-types.js';
 
 export class DeliveryStreamTags {
 	constructor(
@@ -66,11 +66,10 @@ export class DeliveryStreamTags {
 	}
 
 	/** ListTagsForDeliveryStream: tags in key order, after ExclusiveStartTagKey, at most Limit (50). */
-	listTagsForDeliveryStream(input: {
-		DeliveryStreamName: string;
-		ExclusiveStartTagKey?: string;
-		Limit?: number;
-	}): {Tags: Tag[]; HasMoreTags: boolean} {
+	listTagsForDeliveryStream(input: ListTagsForDeliveryStreamInput): {
+		Tags: Tag[];
+		HasMoreTags: boolean;
+	} {
 		const problems = new Problems();
 		checkName(input.DeliveryStreamName, problems);
 		checkLimit(input.Limit, FIREHOSE_LIMITS.maxTags, problems);

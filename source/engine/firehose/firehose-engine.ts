@@ -54,8 +54,11 @@ import type {BufferState} from './types.js';
 import type {
 	CreateDeliveryStreamInput,
 	DeliveryStreamDescription,
-	DeliveryStreamType,
+	DescribeDeliveryStreamInput,
 	FirehoseRecord,
+	ListDeliveryStreamsInput,
+	ListTagsForDeliveryStreamInput,
+	PutRecordBatchInput,
 	PutRecordBatchOutput,
 	PutRecordOutput,
 	Tag,
@@ -184,22 +187,17 @@ export class FirehoseEngine {
 	}
 
 	/** DescribeDeliveryStream: the AWS DeliveryStreamDescription, with its one S3 destination. */
-	describeDeliveryStream(input: {
-		DeliveryStreamName: string;
-		Limit?: number;
-		ExclusiveStartDestinationId?: string;
-	}): {DeliveryStreamDescription: DeliveryStreamDescription} {
+	describeDeliveryStream(input: DescribeDeliveryStreamInput): {
+		DeliveryStreamDescription: DeliveryStreamDescription;
+	} {
 		return this.actions.describeDeliveryStream(input);
 	}
 
 	/** ListDeliveryStreams: names in alphabetical order, by type, after a name, at most Limit (10). */
-	listDeliveryStreams(
-		input: {
-			Limit?: number;
-			DeliveryStreamType?: DeliveryStreamType;
-			ExclusiveStartDeliveryStreamName?: string;
-		} = {},
-	): {DeliveryStreamNames: string[]; HasMoreDeliveryStreams: boolean} {
+	listDeliveryStreams(input: ListDeliveryStreamsInput = {}): {
+		DeliveryStreamNames: string[];
+		HasMoreDeliveryStreams: boolean;
+	} {
 		return this.actions.listDeliveryStreams(input);
 	}
 
@@ -225,11 +223,10 @@ export class FirehoseEngine {
 	}
 
 	/** ListTagsForDeliveryStream: tags in key order, after ExclusiveStartTagKey, at most Limit (50). */
-	listTagsForDeliveryStream(input: {
-		DeliveryStreamName: string;
-		ExclusiveStartTagKey?: string;
-		Limit?: number;
-	}): {Tags: Tag[]; HasMoreTags: boolean} {
+	listTagsForDeliveryStream(input: ListTagsForDeliveryStreamInput): {
+		Tags: Tag[];
+		HasMoreTags: boolean;
+	} {
 		return this.tags.listTagsForDeliveryStream(input);
 	}
 
@@ -248,10 +245,7 @@ export class FirehoseEngine {
 	 * (ServiceUnavailableException, "Slow down."), as do records that could not be written
 	 * (InternalFailure); `FailedPutCount` counts them. Resolves once the accepted records are durable.
 	 */
-	putRecordBatch(input: {
-		DeliveryStreamName: string;
-		Records: FirehoseRecord[];
-	}): Promise<PutRecordBatchOutput> {
+	putRecordBatch(input: PutRecordBatchInput): Promise<PutRecordBatchOutput> {
 		return this.buffering.putRecordBatch(input);
 	}
 
