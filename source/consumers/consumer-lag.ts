@@ -182,6 +182,9 @@ const lambdaQuery = (
 export const functionNameOf = (functionArn: string) => functionArn.split(':')[6] ?? functionArn;
 
 /** The trend of a series: the last value against the one three refreshes before. */
+/** A lag below this is an application keeping up: never "falling behind". */
+const AT_THE_TIP_MILLIS = 1000;
+
 export function trendOf(history: readonly number[]): Trend {
 	if (history.length < 2) return 'unknown';
 	const last = history.at(-1)!;
@@ -472,10 +475,12 @@ export class ConsumerLag {
 			progressRate !== undefined && maxLagMillis !== undefined && maxLagMillis > 0
 				? timeToCatchUp(maxLagMillis, progressRate)
 				: undefined;
+		// Under a second of lag the application is at the tip: its rate between two readings is noise
+		// (a record put just after the last one it processed), not a pace slower than the stream's.
 		const fallingBehind =
 			progressRate !== undefined &&
 			progressRate <= 1 &&
-			(maxLagMillis ?? 0) > 0 &&
+			(maxLagMillis ?? 0) >= AT_THE_TIP_MILLIS &&
 			trendOf(history) !== 'falling';
 		const rollUp: RollUp = {
 			...(worst ? {maxLagMillis, shardId: worst.shardId} : {}),

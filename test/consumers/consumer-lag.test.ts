@@ -212,3 +212,42 @@ describe('consumer lag, measured', () => {
 		expect(snapshot.notes).toEqual([]);
 	});
 });
+
+describe('an application at the tip', () => {
+	let world: ConsumersWorld;
+	afterAll(async () => world?.close(), 60_000);
+
+	test('a lag under a second that grows between readings is noise at the tip, not falling behind', async () => {
+		world = await openWorld([]);
+		const t0 = world.clock.now();
+		const {driver} = world;
+		await driver.createStream('taps', {mode: 'PROVISIONED', shardCount: 1});
+		const sequence: string[] = [];
+		for (let second = 0; second < 30; second++) {
+			world.clock.set(t0 + second * 1000);
+			const {records} = await driver.putRecords('taps', [
+				{Data: Buffer.from(`tap ${second}`), PartitionKey: 'p'},
+			]);
+			sequence.push(records[0].SequenceNumber!);
+		}
+
+		await createLeaseTable(world.dynamodb.client, 'taps-app');
+		// Record 29 (put at t0 + 29 s) is the one not yet processed: it waits 200 ms, then 800 ms.
+		await putLeases(world.dynamodb.client, 'taps-app', [
+			{shardId: SHARD_0, owner: 'worker-1', counter: 1, checkpoint: sequence[28]},
+		]);
+		const model = new ConsumerLag(world.driver, 'taps', {
+			kclTables: ['taps-app'],
+			now: () => world.clock.now(),
+		});
+		world.clock.set(t0 + 29_200);
+		await model.refresh();
+		world.clock.set(t0 + 29_800);
+		const snapshot = await model.refresh();
+		const taps = snapshot.applications.find((each) => each.name === 'taps-app')!;
+		expect(taps.rollUp.maxLagMillis).toBe(800);
+		expect(taps.rollUp.progressRate).toBe(0);
+		expect(taps.rollUp.fallingBehind).toBe(false);
+		expect(taps.diagnoses).not.toContain('falling behind');
+	});
+});
