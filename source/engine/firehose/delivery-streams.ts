@@ -169,8 +169,9 @@ export class DeliveryStreams {
 		let entries: string[] = [];
 		try {
 			entries = readdirSync(root);
-		} catch {
-			// No delivery stream was ever created here.
+		} catch (error) {
+			// ENOENT: no delivery stream was ever created here. Anything else (EACCES, EIO) is reported.
+			if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
 		}
 
 		for (const entry of entries) {

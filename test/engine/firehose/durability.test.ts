@@ -207,6 +207,18 @@ describe('restart', () => {
 		await engine.close();
 	});
 
+	test('a delivery-streams directory that cannot be read is reported at open, not taken as empty', async () => {
+		const dataDirectory = temporaryDirectory();
+		await new FirehoseEngine({dataDirectory, clock: new ManualClock()}).close();
+		const streams = join(dataDirectory, 'firehose', 'delivery-streams');
+		rmSync(streams, {recursive: true, force: true});
+		writeFileSync(streams, 'not a directory');
+		expect(() => new FirehoseEngine({dataDirectory, clock: new ManualClock()})).toThrow(/ENOTDIR/);
+		// The failed open let the directory go: with the file gone, it opens again.
+		rmSync(streams);
+		await new FirehoseEngine({dataDirectory, clock: new ManualClock()}).close();
+	});
+
 	test('one process owns the Firehose data; a Kinesis engine can share the data directory', async () => {
 		const dataDirectory = temporaryDirectory();
 		const kinesis = new KinesisEngine({dataDirectory, clock: new ManualClock()});
