@@ -1,8 +1,9 @@
 /**
  * serve's PutRecords work per record, stage by stage, in this process and without HTTP: the request body
- * parsed (protocols.ts), decoded against the action's shape (shapes.ts: types, base64), run by the engine
- * (model validation, routing, the log, sequence numbers) and answered (the JSON writer). The same
- * pre-built 500-record bodies as the server-bound benchmark (wire-load.ts).
+ * read (put-records-json.ts, as serve reads the form every SDK sends), run by the engine (model
+ * validation, routing, the log, sequence numbers) and answered (the JSON writer). The same pre-built
+ * 500-record bodies as the server-bound benchmark (wire-load.ts). Beside them, what the generic read
+ * (JSON.parse, then shapes.ts) costs for the same bodies.
  *
  * The server-bound figure moves with everything else on the machine (the load generator, the kernel's
  * loopback, other processes on a shared core): on a busy machine its rounds differ by 3× and a 10%
@@ -11,8 +12,8 @@
  */
 import {randomBytes} from 'node:crypto';
 import {KinesisEngine} from '../source/engine/engine.js';
-import type {Input} from '../source/server/action.js';
 import {kinesisActions} from '../source/server/kinesis-api.js';
+import {putOutcomeJson, readPutRecordsJson} from '../source/server/put-records-json.js';
 import {jsonProtocol} from '../source/server/protocols.js';
 import {decode} from '../source/server/shapes.js';
 import {median, type Figure} from './report.js';
@@ -21,7 +22,7 @@ const RECORD_BYTES = 100;
 const BATCH = 500;
 const BODIES = 16;
 const SHARDS = 4;
-const STAGES = ['parse', 'decode', 'engine', 'answer'] as const;
+const STAGES = ['read', 'engine', 'answer'] as const;
 type Stage = (typeof STAGES)[number];
 
 /** CPU time of this process so far (all its threads, garbage collection included), µs. */
@@ -57,11 +58,11 @@ export type PutPipelineOptions = {runs: number; calls: number};
 
 export async function putPipelineBenchmarks(options: PutPipelineOptions): Promise<Figure[]> {
 	const engine = new KinesisEngine({enforceLimits: false, createDelayMs: 0, deleteDelayMs: 0});
-	const action = kinesisActions.PutRecords;
-	const shape = {structure: action.shape};
+	const shape = {structure: kinesisActions.PutRecords.shape};
 	const perStage = new Map<Stage, number[]>(STAGES.map((stage) => [stage, []]));
 	const totals: number[] = [];
 	const parseAlone: number[] = [];
+	const genericReads: number[] = [];
 	try {
 		// Round 0 warms the JIT up and is not counted.
 		for (let round = 0; round <= options.runs; round++) {
@@ -69,23 +70,27 @@ export async function putPipelineBenchmarks(options: PutPipelineOptions): Promis
 			engine.createStream({StreamName: stream, ShardCount: SHARDS});
 			await active(engine, stream);
 			const bodies = makeBodies(stream);
-			const spent: Record<Stage, number> = {parse: 0, decode: 0, engine: 0, answer: 0};
+			const spent: Record<Stage, number> = {read: 0, engine: 0, answer: 0};
 			for (let call = 0; call < options.calls; call++) {
 				const body = bodies[call % BODIES];
 				const t0 = cpu();
-				const input = jsonProtocol.parse(body);
+				// As serve answers the form every SDK sends: in place (put-records-json.ts).
+				const read = readPutRecordsJson(body);
 				const t1 = cpu();
-				const decoded = decode(input, shape, '', 'json') as Input;
+				if (!read) throw new Error('the benchmark body was not read in place');
+				const outcome = await engine.putBatch({StreamName: read.streamName}, read.batch);
 				const t2 = cpu();
-				const output = await action.run(engine, decoded);
+				const answer = putOutcomeJson(outcome);
 				const t3 = cpu();
-				const answer = action.json!(output);
-				const t4 = cpu();
 				if (answer.length === 0) throw new Error('PutRecords answered nothing');
-				spent.parse += t1 - t0;
-				spent.decode += t2 - t1;
-				spent.engine += t3 - t2;
-				spent.answer += t4 - t3;
+				spent.read += t1 - t0;
+				spent.engine += t2 - t1;
+				spent.answer += t3 - t2;
+			}
+
+			const genericStart = cpu();
+			for (let call = 0; call < options.calls; call++) {
+				decode(jsonProtocol.parse(bodies[call % BODIES]), shape, '', 'json');
 			}
 
 			const parseStart = cpu();
@@ -94,6 +99,7 @@ export async function putPipelineBenchmarks(options: PutPipelineOptions): Promis
 			}
 
 			const parseOnly = cpu() - parseStart;
+			const genericRead = parseStart - genericStart;
 			engine.deleteStream({StreamName: stream});
 			if (round === 0) continue;
 			const records = options.calls * BATCH;
@@ -105,6 +111,7 @@ export async function putPipelineBenchmarks(options: PutPipelineOptions): Promis
 
 			totals.push((total * 1000) / records);
 			parseAlone.push((parseOnly * 1000) / records);
+			genericReads.push((genericRead * 1000) / records);
 		}
 	} finally {
 		await engine.close();
@@ -117,6 +124,7 @@ export async function putPipelineBenchmarks(options: PutPipelineOptions): Promis
 			value: median(perStage.get(stage)!),
 		})),
 		{name: 'PutRecords, all stages', unit: 'ns/record', value: median(totals)},
+		{name: 'generic read (JSON.parse, shapes)', unit: 'ns/record', value: median(genericReads)},
 		{name: 'JSON.parse alone (null server)', unit: 'ns/record', value: median(parseAlone)},
 	];
 }

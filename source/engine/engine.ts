@@ -24,6 +24,7 @@ import type {
 import type {EngineContext} from './context.js';
 import type {EngineOptions} from './engine-options.js';
 import type {MemoryTrimNotice} from './memory-budget.js';
+import type {PutBatch, PutOutcome} from './put-batch.js';
 import {ReadPath} from './read-path.js';
 import {Resharding} from './resharding.js';
 import {Resources} from './resources.js';
@@ -274,6 +275,14 @@ export class KinesisEngine {
 		memberPrefix = 'records',
 	): Promise<PutRecordsOutput> {
 		return this.writes.putRecords(input, memberPrefix);
+	}
+
+	/**
+	 * PutRecords of records held in any form (put-batch.ts), told record by record: serve answers a
+	 * PutRecords body it reads in place from this. The batch must meet the model's constraints already.
+	 */
+	putBatch(input: StreamRef, batch: PutBatch): Promise<PutOutcome> {
+		return this.writes.putBatch(input, batch);
 	}
 
 	/** GetShardIterator for the five iterator types. */

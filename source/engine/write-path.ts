@@ -5,13 +5,14 @@
  */
 import type {Clock} from './clock.js';
 import {KinesisError, invalidArgument, validationError} from './errors.js';
-import {bigIntToHashKey, hashPartitionKeyInto, MAX_HASH_KEY} from '../kinesis/hash-key.js';
+import {bigIntToHashKey, MAX_HASH_KEY} from '../kinesis/hash-key.js';
 import type {KinesisMetrics} from './kinesis-metrics.js';
 import {LIMITS} from '../kinesis/limits.js';
 import type {GroupCommit} from './log/group-commit.js';
 import type {ShardLog} from './log/shard-log.js';
 import type {MemoryBudget} from './memory-budget.js';
 import {checkSequenceNumberForOrdering} from './sequence-checks.js';
+import {EntryBatch, type PutBatch, type PutOutcome} from './put-batch.js';
 import {putLimits} from './stream-settings.js';
 import type {StreamLookup} from './stream-lookup.js';
 import type {StreamRef} from '../kinesis/types.js';
@@ -26,6 +27,8 @@ import type {
 
 /** Where each put's hash key is computed: routing consumes it at once, so one buffer serves all. */
 const hashScratch = new Uint32Array(4);
+/** Where a key's MD5 goes when an ExplicitHashKey routes the record instead (only its length is used). */
+const unusedHash = new Uint32Array(4);
 
 export type WritePathParts = {
 	clock: Clock;
@@ -80,7 +83,7 @@ export class WritePath {
 		if (input.SequenceNumberForOrdering !== undefined) {
 			// AWS checks the number after the record and the stream (sequence-checks.ts says why it needs
 			// nothing more to be honoured).
-			this.validatePutEntries([input], 'data', this.putLimitsOf(input));
+			this.validatePutEntries(new EntryBatch([input]), 'data', this.putLimitsOf(input));
 			const stream = this.lookup.streamOf(input, true);
 			checkSequenceNumberForOrdering(
 				stream,
@@ -114,38 +117,66 @@ export class WritePath {
 		input: StreamRef & {Records: PutRecordsRequestEntry[]},
 		memberPrefix = 'records',
 	): Promise<PutRecordsOutput> {
+		const outcome = await this.putBatch(input, new EntryBatch(input.Records), memberPrefix);
+		const results: PutRecordsResultEntry[] = new Array(outcome.count);
+		for (let i = 0; i < outcome.count; i++) {
+			const shard = outcome.shards[i];
+			results[i] = shard
+				? {
+						ShardId: shard.id,
+						SequenceNumber: shard.sequence.format(outcome.counters[i], outcome.arrivalMs),
+					}
+				: outcome.failures![i];
+		}
+
+		return {
+			FailedRecordCount: outcome.failed,
+			Records: results,
+			EncryptionType: outcome.encryptionType,
+		};
+	}
+
+	/**
+	 * PutRecords of any {@link PutBatch}: what {@link putRecords} does, told as a {@link PutOutcome}. The
+	 * batch's records must already meet the model's constraints (input-validation.ts checks them for
+	 * {@link putRecords}; a batch read from a request's bytes is only made of bodies that meet them).
+	 */
+	async putBatch(input: StreamRef, batch: PutBatch, memberPrefix = 'records'): Promise<PutOutcome> {
 		const started = performance.now();
-		const entries = input.Records;
-		this.validatePutEntries(entries, memberPrefix, this.putLimitsOf(input));
+		const count = batch.count;
+		this.validatePutEntries(batch, memberPrefix, this.putLimitsOf(input));
 		const stream = this.lookup.streamOf(input, true);
 		const now = Math.max(this.clock.now(), stream.lastArrival);
 		stream.lastArrival = now;
 		this.store.trimExpired(now);
-		const results: PutRecordsResultEntry[] = new Array(entries.length);
+		const shards = new Array<ShardState | undefined>(count);
+		const counters = new Float64Array(count);
+		let failures: PutRecordsResultEntry[] | undefined;
 		let failed = 0;
 		let lastLog: ShardLog | undefined;
 		const written = this.commit && new Set<ShardLog>();
 		let bytes = 0;
 		let appended = 0;
 		const shardMetrics = this.kinesisMetrics.shardWrites(stream);
-		for (let i = 0; i < entries.length; i++) {
-			const entry = entries[i];
+		for (let i = 0; i < count; i++) {
+			const explicit = batch.explicitHashKey(i);
 			let keyBytes: number;
-			if (entry.ExplicitHashKey === undefined) {
-				keyBytes = hashPartitionKeyInto(entry.PartitionKey, hashScratch);
+			if (explicit === undefined) {
+				keyBytes = batch.hashKeyInto(i, hashScratch);
 			} else {
-				bigIntToHashKey(BigInt(entry.ExplicitHashKey), hashScratch);
-				keyBytes = Buffer.byteLength(entry.PartitionKey);
+				bigIntToHashKey(BigInt(explicit), hashScratch);
+				keyBytes = batch.hashKeyInto(i, unusedHash);
 			}
 
+			const dataBytes = batch.dataLength(i);
 			const shard =
 				stream.settings.recordDistribution === 'AUTO'
 					? stream.routeEvenly()
 					: stream.route(hashScratch);
-			if (this.enforceLimits && !this.admitWrite(shard, now, entry.Data.length + keyBytes)) {
+			if (this.enforceLimits && !this.admitWrite(shard, now, dataBytes + keyBytes)) {
 				failed++;
 				shardMetrics?.throttled(shard);
-				results[i] = {
+				(failures ??= new Array(count))[i] = {
 					ErrorCode: 'ProvisionedThroughputExceededException',
 					ErrorMessage: `Rate exceeded for shard ${shard.id} in stream ${stream.name} under account ${this.accountId}.`,
 				};
@@ -155,7 +186,7 @@ export class WritePath {
 			if (shard.log.failure) {
 				// Its disk failed to sync: nothing more is written to it until a restart.
 				failed++;
-				results[i] = {
+				(failures ??= new Array(count))[i] = {
 					ErrorCode: 'InternalFailure',
 					ErrorMessage: `Shard ${shard.id} of stream ${stream.name} takes no writes until kinesis-top restarts: ${shard.log.failure.message}`,
 				};
@@ -163,19 +194,17 @@ export class WritePath {
 			}
 
 			const counter = stream.nextCounter++;
-			shard.log.append(counter, now, entry.PartitionKey, keyBytes, entry.Data);
-			bytes += entry.Data.length;
-			appended += keyBytes + entry.Data.length;
-			shardMetrics?.put(shard, entry.Data.length);
+			batch.appendTo(shard.log, i, counter, now, keyBytes);
+			bytes += dataBytes;
+			appended += keyBytes + dataBytes;
+			shardMetrics?.put(shard, dataBytes);
 			if (written && shard.log !== lastLog) {
 				lastLog = shard.log;
 				written.add(lastLog);
 			}
 
-			results[i] = {
-				ShardId: shard.id,
-				SequenceNumber: shard.sequence.format(counter, now),
-			};
+			shards[i] = shard;
+			counters[i] = counter;
 		}
 
 		if (this.memory?.appended(appended)) this.memory.keep(this.streams.values());
@@ -195,14 +224,22 @@ export class WritePath {
 		this.kinesisMetrics.putRecords(
 			stream,
 			memberPrefix === 'data',
-			entries.length,
+			count,
 			failed,
 			bytes,
 			now,
 			started,
 			shardMetrics,
 		);
-		return {FailedRecordCount: failed, Records: results, EncryptionType: stream.encryption.type};
+		return {
+			count,
+			failed,
+			arrivalMs: now,
+			shards,
+			counters,
+			failures,
+			encryptionType: stream.encryption.type,
+		};
 	}
 
 	/** The record and request size limits of the stream a put names (the defaults if it names none). */
@@ -218,17 +255,14 @@ export class WritePath {
 	 * the record size the stream allows (MaxRecordSizeInKiB, 1 MiB by default, where the model allows
 	 * up to 10 MiB), an ExplicitHashKey beyond 2^128 - 1 and the request's total size.
 	 */
-	private validatePutEntries(
-		entries: PutRecordsRequestEntry[],
-		memberPrefix: string,
-		limits = putLimits(undefined),
-	) {
+	private validatePutEntries(batch: PutBatch, memberPrefix: string, limits = putLimits(undefined)) {
 		const single = memberPrefix === 'data';
 		let total = 0;
 		let oversized: {index: number; length: number}[] | undefined;
-		for (let i = 0; i < entries.length; i++) {
-			const {PartitionKey: key, Data: data, ExplicitHashKey: explicit} = entries[i];
-			if (data.length > limits.record) (oversized ??= []).push({index: i, length: data.length});
+		for (let i = 0; i < batch.count; i++) {
+			const dataLength = batch.dataLength(i);
+			const explicit = batch.explicitHashKey(i);
+			if (dataLength > limits.record) (oversized ??= []).push({index: i, length: dataLength});
 			// 39 digits (the model's pattern) reach beyond the hash key range.
 			if (explicit !== undefined && explicit.length >= 39 && BigInt(explicit) > MAX_HASH_KEY) {
 				throw invalidArgument(
@@ -236,7 +270,7 @@ export class WritePath {
 				);
 			}
 
-			total += data.length + key.length;
+			total += dataLength + batch.keyLength(i);
 		}
 
 		if (oversized) {

@@ -37,6 +37,42 @@ export function hashPartitionKeyInto(partitionKey: string, out: Uint32Array): nu
 	return Buffer.byteLength(partitionKey);
 }
 
+/**
+ * The MD5 of ASCII bytes `start`..`end` of `bytes` (a request's own, not made into a string first) into
+ * `out`, as {@link hashPartitionKeyInto} would give for the same text; false (nothing written) for
+ * anything but ASCII of at most 55 bytes.
+ */
+export function hashAsciiBytesInto(
+	bytes: Uint8Array,
+	start: number,
+	end: number,
+	out: Uint32Array,
+): boolean {
+	const n = end - start;
+	if (n > 55) return false;
+	let w = 0;
+	let i = start;
+	for (; i + 4 <= end; i += 4) {
+		const c0 = bytes[i];
+		const c1 = bytes[i + 1];
+		const c2 = bytes[i + 2];
+		const c3 = bytes[i + 3];
+		if ((c0 | c1 | c2 | c3) > 127) return false;
+		words[w++] = c0 | (c1 << 8) | (c2 << 16) | (c3 << 24);
+	}
+
+	let last = 0x80 << ((end - i) * 8);
+	for (let shift = 0; i < end; i++, shift += 8) {
+		const c = bytes[i];
+		if (c > 127) return false;
+		last |= c << shift;
+	}
+
+	words[w++] = last;
+	md5OfBlock(w, n, out);
+	return true;
+}
+
 /** One-block MD5 (RFC 1321) into `out` for ASCII input of at most 55 bytes; false for anything else. */
 function md5ShortAscii(key: string, out: Uint32Array): boolean {
 	const n = key.length;
@@ -62,8 +98,19 @@ function md5ShortAscii(key: string, out: Uint32Array): boolean {
 	}
 
 	words[w++] = last;
+	md5OfBlock(w, n, out);
+	return true;
+}
+
+/**
+ * MD5's one round of 64 steps over {@link words}, whose first `filled` words hold the message (`length`
+ * bytes) and its end marker: zero padding and the bit length are added here. The digest goes to `out`
+ * as four big-endian words.
+ */
+function md5OfBlock(filled: number, length: number, out: Uint32Array) {
+	let w = filled;
 	while (w < 14) words[w++] = 0;
-	words[14] = n * 8;
+	words[14] = length * 8;
 	words[15] = 0;
 	const m0 = words[0];
 	const m1 = words[1];
@@ -221,7 +268,6 @@ function md5ShortAscii(key: string, out: Uint32Array): boolean {
 	out[1] = swapBytes((b + (0xef_cd_ab_89 | 0)) | 0);
 	out[2] = swapBytes((c + (0x98_ba_dc_fe | 0)) | 0);
 	out[3] = swapBytes((d + 0x10_32_54_76) | 0);
-	return true;
 }
 
 /** -1, 0 or 1 as a is below, equal to or above b. */

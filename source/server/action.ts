@@ -16,4 +16,10 @@ export type ServiceAction<Engine> = {
 	 * for an action whose answers are large and frequent (PutRecords).
 	 */
 	json?(output: unknown): Buffer;
+	/**
+	 * A large, frequent request (PutRecords) answered in place: when its JSON 1.1 body is in the common
+	 * form, how to run it and its answer's bytes; undefined for any other body, which then takes the
+	 * generic path (parse, decode, run, encode) with the same result.
+	 */
+	direct?(engine: Engine, body: Buffer): (() => Promise<Buffer>) | undefined;
 };

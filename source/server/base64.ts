@@ -88,6 +88,72 @@ export function decodeBase64List(texts: readonly string[]): Buffer[] | undefined
 	return decoded;
 }
 
+/**
+ * Each alphabet character's 6 bits, placed where the character's position in a group of four puts them
+ * (18, 12, 6 or 0 bits up); anything else, `=` included, is negative, so one OR of a group's four look-ups
+ * is negative if any of them is not in the alphabet.
+ */
+const REFUSED = -0x80_00_00_00;
+const SEXTETS = [18, 12, 6, 0].map((shift) => {
+	const table = new Int32Array(256).fill(REFUSED);
+	for (let i = 0; i < 64; i++) table[BASE64_VALUE.charCodeAt(i)] = i << shift;
+	return table;
+});
+const [FIRST, SECOND, THIRD, FOURTH] = SEXTETS;
+
+/**
+ * The base64 text of bytes `start`..`end` of `source` (a request's own bytes) decoded into `target` at
+ * `at`, with {@link decodeBase64}'s rules: returns the position after the decoded bytes, or -1 for
+ * anything {@link decodeBase64} refuses (then `target` holds partial output nobody should read).
+ */
+export function decodeBase64Into(
+	source: Uint8Array,
+	start: number,
+	end: number,
+	target: Uint8Array,
+	at: number,
+): number {
+	const length = end - start;
+	if (length % 4 !== 0) return -1;
+	if (length === 0) return at;
+	let refused = 0;
+	// Every group but the last has no padding.
+	const last = end - 4;
+	for (let i = start; i < last; i += 4) {
+		const bits =
+			FIRST[source[i]] | SECOND[source[i + 1]] | THIRD[source[i + 2]] | FOURTH[source[i + 3]];
+		refused |= bits;
+		target[at] = bits >>> 16;
+		target[at + 1] = bits >>> 8;
+		target[at + 2] = bits;
+		at += 3;
+	}
+
+	const high = FIRST[source[last]] | SECOND[source[last + 1]];
+	if (source[last + 3] !== EQUALS) {
+		const bits = high | THIRD[source[last + 2]] | FOURTH[source[last + 3]];
+		if ((refused | bits) < 0) return -1;
+		target[at] = bits >>> 16;
+		target[at + 1] = bits >>> 8;
+		target[at + 2] = bits;
+		return at + 3;
+	}
+
+	if (source[last + 2] === EQUALS) {
+		// One byte; the second character's low 4 bits are left over and must be zero.
+		if ((refused | high) < 0 || (high & 0xf0_00) !== 0) return -1;
+		target[at] = high >>> 16;
+		return at + 1;
+	}
+
+	// Two bytes; the third character's low 2 bits are left over and must be zero.
+	const bits = high | THIRD[source[last + 2]];
+	if ((refused | bits) < 0 || (bits & 0xc0) !== 0) return -1;
+	target[at] = bits >>> 16;
+	target[at + 1] = bits >>> 8;
+	return at + 2;
+}
+
 /** Why AWS refuses `text` as a base64 blob, in its words (with its spelling). */
 export function base64Error(text: string) {
 	const refused = `'${text}' can not be converted to a Blob`;

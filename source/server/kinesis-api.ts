@@ -7,7 +7,8 @@ import {invalidArgument} from '../engine/errors.js';
 import type {PutRecordsOutput} from '../kinesis/types.js';
 import type {Input, ServiceAction} from './action.js';
 import {featureActions} from './kinesis-api-features.js';
-import {toWire, type Shape} from './shapes.js';
+import {putOutcomeJson, putRecordsJson, readPutRecordsJson} from './put-records-json.js';
+import type {Shape} from './shapes.js';
 
 export type Action = ServiceAction<KinesisEngine>;
 
@@ -39,67 +40,6 @@ function decodeToken(token: string): {stream: string; after?: string; filter?: S
 	}
 
 	throw invalidArgument(`Invalid NextToken: ${token}.`);
-}
-
-/**
- * What goes before a written entry's SequenceNumber, by what came before the entry: nothing (the first
- * entry), a written entry (whose `"}` it closes) or a failed one. Made once per shard id: a record's
- * text is then two pieces to join (this, and its number), not five.
- */
-type EntryHeads = {first: string; afterWritten: string; afterFailed: string};
-const entryHeads = new Map<string, EntryHeads>();
-/** Shard ids are few per stream, and shared by streams; a bound keeps a long-lived server's cache small. */
-const MAX_ENTRY_HEADS = 4096;
-
-function entryHeadsOf(shardId: string) {
-	let heads = entryHeads.get(shardId);
-	if (!heads) {
-		if (entryHeads.size >= MAX_ENTRY_HEADS) entryHeads.clear();
-		const head = '{"ShardId":"' + shardId + '","SequenceNumber":"';
-		heads = {first: head, afterWritten: '"},' + head, afterFailed: ',' + head};
-		entryHeads.set(shardId, heads);
-	}
-
-	return heads;
-}
-
-/**
- * PutRecords' answer in JSON, written by hand: JSON.stringify took more time per record than the whole
- * engine put. A written record's ShardId and SequenceNumber are made by the engine of digits
- * (sequence-number.ts), so they need no escaping; anything else (a failed entry) is stringified. The
- * pieces are joined once, at the end: no string is made per record, and the engine's (cons) strings
- * are copied once, without being flattened first.
- */
-function putRecordsJson(output: PutRecordsOutput) {
-	const records = output.Records;
-	const parts = new Array<string>(2 * records.length + 2);
-	parts[0] = '{"FailedRecordCount":' + JSON.stringify(output.FailedRecordCount) + ',"Records":[';
-	let at = 1;
-	// Written entries are ASCII: then the text is its own UTF-8, which latin1 writes faster.
-	let ascii = output.EncryptionType === 'NONE' || output.EncryptionType === 'KMS';
-	// Whether the last entry was a written one, whose closing `"}` is still to be written.
-	let open = false;
-	for (let i = 0; i < records.length; i++) {
-		const record = records[i];
-		if (record.ErrorCode === undefined && record.ErrorMessage === undefined) {
-			const heads = entryHeadsOf(record.ShardId);
-			parts[at++] = open ? heads.afterWritten : i === 0 ? heads.first : heads.afterFailed;
-			parts[at++] = record.SequenceNumber;
-			open = true;
-		} else {
-			ascii = false;
-			parts[at++] = open ? '"},' : i === 0 ? '' : ',';
-			parts[at++] = JSON.stringify(toWire(record, 'json'));
-			open = false;
-		}
-	}
-
-	parts[at] =
-		(open ? '"}' : '') +
-		(output.EncryptionType === undefined
-			? ']}'
-			: '],"EncryptionType":' + JSON.stringify(output.EncryptionType) + '}');
-	return Buffer.from(parts.join(''), ascii ? 'latin1' : 'utf8');
 }
 
 export const kinesisActions: Record<string, Action> = {
@@ -278,6 +218,12 @@ export const kinesisActions: Record<string, Action> = {
 		},
 		run: (engine, input) => engine.putRecords({...ref(input), Records: input.Records ?? []}),
 		json: (output) => putRecordsJson(output as PutRecordsOutput),
+		direct(engine, body) {
+			const read = readPutRecordsJson(body);
+			if (!read) return undefined;
+			return async () =>
+				putOutcomeJson(await engine.putBatch({StreamName: read.streamName}, read.batch));
+		},
 	},
 	GetShardIterator: {
 		shape: {

@@ -169,6 +169,7 @@ type BoundAction = {
 	shape: Record<string, Shape>;
 	run(input: Input): unknown;
 	json?(output: unknown): Buffer;
+	direct?(body: Buffer): (() => Promise<Buffer>) | undefined;
 };
 
 /** What answers one `X-Amz-Target` service prefix. */
@@ -186,7 +187,12 @@ function bind<Engine>(
 	return (operation) => {
 		if (!Object.hasOwn(actions, operation)) return undefined;
 		const action = actions[operation];
-		return {shape: action.shape, run: (input) => action.run(engine, input), json: action.json};
+		return {
+			shape: action.shape,
+			run: (input) => action.run(engine, input),
+			json: action.json,
+			direct: action.direct && ((body) => action.direct!(engine, body)),
+		};
 	};
 }
 
@@ -415,9 +421,11 @@ export class KinesisServer {
 		if (!protocol) return unroutable(mediaType, target, operation, body);
 		const error = (type: string, message?: string, status?: number) =>
 			errorReply(type, message, status, protocol);
+		// A body the action answers in place is well-formed JSON of its input (action.ts says when).
+		const direct = protocol === jsonProtocol ? action?.direct?.(body) : undefined;
 		let input: unknown = {};
 		try {
-			if (body.length > 0) input = protocol.parse(body);
+			if (body.length > 0 && !direct) input = protocol.parse(body);
 		} catch {
 			return error('SerializationException');
 		}
@@ -430,6 +438,7 @@ export class KinesisServer {
 		const denied = await this.authenticate(request, body, service!.signingName);
 		if (denied) return error(denied.type, denied.message, denied.status);
 		try {
+			if (direct) return {status: 200, body: await direct(), contentType: protocol.contentType};
 			const decoded = decode(input, {structure: action.shape}, '', protocol.format) as Input;
 			const output = await action.run(decoded);
 			if (output instanceof EventStreamOutput)

@@ -1,7 +1,7 @@
 import {randomBytes} from 'node:crypto';
 import fc from 'fast-check';
 import {describe, expect, test} from 'vitest';
-import {decodeBase64, decodeBase64List} from '../../source/server/base64.js';
+import {decodeBase64, decodeBase64Into, decodeBase64List} from '../../source/server/base64.js';
 import {decode, SerializationError} from '../../source/server/shapes.js';
 
 /** What decoding each text alone gives: its bytes, or the message it is refused with. */
@@ -81,6 +81,58 @@ describe('base64 lists, decoded in one call', () => {
 				return true;
 			}),
 			{numRuns: 5000},
+		);
+	});
+});
+
+describe('base64 decoded from bytes in place', () => {
+	/** decodeBase64Into over `text`'s UTF-8 bytes, placed amid others: its bytes, or undefined. */
+	function fromBytes(text: string) {
+		const source = Buffer.concat([Buffer.from('"x'), Buffer.from(text), Buffer.from('"')]);
+		const target = Buffer.alloc(text.length + 8, 0xee);
+		const end = decodeBase64Into(source, 2, source.length - 1, target, 3);
+		return end === -1 ? undefined : target.subarray(3, end);
+	}
+
+	test.each([['aGk='], ['aGlx'], ['aA=='], [''], ['AAAA'], ['/+/+']])(
+		'decodes %j as decodeBase64 does',
+		(text) => {
+			expect(fromBytes(text)).toEqual(decodeBase64(text));
+			expect(fromBytes(text)).toBeDefined();
+		},
+	);
+
+	test.each([
+		['a'],
+		['aGl='],
+		['aB=='],
+		['a==='],
+		['=AAA'],
+		['AA=A'],
+		['AAAA\n'],
+		['-_AA'],
+		['AA\u0000A'],
+	])('refuses %j as decodeBase64 does', (text) => {
+		expect(decodeBase64(text)).toBeUndefined();
+		expect(fromBytes(text)).toBeUndefined();
+	});
+
+	test('accepts exactly the ASCII texts decodeBase64 accepts, with the same bytes (property)', () => {
+		const characters = fc.constantFrom(...'ABab09+/=-_ \n.éŁ"\\');
+		const text = fc.array(characters, {maxLength: 12}).map((chars) => chars.join(''));
+		const valid = fc
+			.uint8Array({maxLength: 10})
+			.map((bytes) => Buffer.from(bytes).toString('base64'));
+		fc.assert(
+			fc.property(fc.oneof(valid, text), (value) => {
+				const inPlace = fromBytes(value);
+				// Non-ASCII text is left to the generic path, which reads it (and Node's quirks) as before.
+				if (![...value].every((character) => character.charCodeAt(0) < 0x80))
+					return inPlace === undefined;
+				expect(inPlace).toEqual(decodeBase64(value));
+				return true;
+			}),
+			{numRuns: 20_000},
 		);
 	});
 });

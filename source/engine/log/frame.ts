@@ -41,13 +41,7 @@ export function writeFrame(
 	data: Uint8Array,
 	withChecksum: boolean,
 ): number {
-	const body = offset + FRAME_HEADER_BYTES;
-	const size = frameSize(keyBytes, data.length);
-	view.setUint32(offset, size - FRAME_HEADER_BYTES, true);
-	view.setFloat64(body, counter, true);
-	view.setFloat64(body + 8, arrivalMs, true);
-	view.setUint16(body + 16, keyBytes, true);
-	const keyStart = body + BODY_FIXED_BYTES;
+	const keyStart = writeFrameHeader(view, offset, counter, arrivalMs, keyBytes, data.length);
 	if (keyBytes === partitionKey.length) {
 		for (let i = 0; i < keyBytes; i++) buffer[keyStart + i] = partitionKey.charCodeAt(i);
 	} else {
@@ -55,6 +49,57 @@ export function writeFrame(
 	}
 
 	buffer.set(data, keyStart + keyBytes);
+	return writeFrameChecksum(buffer, view, offset, withChecksum);
+}
+
+/**
+ * Where a frame's key and data come from when they are not a string and a byte array: a request's own
+ * bytes (engine/put-batch.ts), copied into the frame without a string or a view made for each record.
+ */
+export type FrameSource = {
+	/** Writes record `index`'s partition key (`keyBytes` of UTF-8) at `at`, then its data. */
+	writeKeyAndData(index: number, buffer: Buffer, at: number, keyBytes: number): void;
+};
+
+/** {@link writeFrame} for a record of a {@link FrameSource}. */
+export function writeFrameFrom(
+	buffer: Buffer,
+	view: DataView,
+	offset: number,
+	counter: number,
+	arrivalMs: number,
+	keyBytes: number,
+	dataBytes: number,
+	source: FrameSource,
+	index: number,
+	withChecksum: boolean,
+): number {
+	const keyStart = writeFrameHeader(view, offset, counter, arrivalMs, keyBytes, dataBytes);
+	source.writeKeyAndData(index, buffer, keyStart, keyBytes);
+	return writeFrameChecksum(buffer, view, offset, withChecksum);
+}
+
+/** The length and fixed fields of a frame at `offset`; returns where its key goes. */
+function writeFrameHeader(
+	view: DataView,
+	offset: number,
+	counter: number,
+	arrivalMs: number,
+	keyBytes: number,
+	dataBytes: number,
+) {
+	const body = offset + FRAME_HEADER_BYTES;
+	view.setUint32(offset, BODY_FIXED_BYTES + keyBytes + dataBytes, true);
+	view.setFloat64(body, counter, true);
+	view.setFloat64(body + 8, arrivalMs, true);
+	view.setUint16(body + 16, keyBytes, true);
+	return body + BODY_FIXED_BYTES;
+}
+
+/** The checksum of the frame at `offset`, whose body is written; returns the frame's size. */
+function writeFrameChecksum(buffer: Buffer, view: DataView, offset: number, withChecksum: boolean) {
+	const size = FRAME_HEADER_BYTES + view.getUint32(offset, true);
+	const body = offset + FRAME_HEADER_BYTES;
 	view.setUint32(offset + 4, withChecksum ? crc32(buffer.subarray(body, offset + size)) : 0, true);
 	return size;
 }

@@ -9,7 +9,15 @@
  * headers, which are self-describing (frame.ts): O(log n) plus a bounded scan.
  */
 import {readFileSync} from 'node:fs';
-import {frameArrival, frameCounter, frameLength, frameSize, writeFrame} from './frame.js';
+import {
+	frameArrival,
+	frameCounter,
+	frameLength,
+	frameSize,
+	type FrameSource,
+	writeFrame,
+	writeFrameFrom,
+} from './frame.js';
 
 const INITIAL_BYTES = 64 * 1024;
 /**
@@ -110,13 +118,10 @@ export class Segment {
 		withChecksum: boolean,
 	) {
 		const size = frameSize(keyBytes, data.length);
-		this.reserve(size);
-		this.index(counter, arrivalMs, this.size);
-		const bytes = this.bytes!;
-		this.view ??= new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+		const view = this.makeRoom(counter, arrivalMs, size);
 		writeFrame(
-			bytes,
-			this.view,
+			this.bytes!,
+			view,
 			this.size,
 			counter,
 			arrivalMs,
@@ -126,6 +131,42 @@ export class Segment {
 			withChecksum,
 		);
 		this.size += size;
+	}
+
+	/** {@link append} for a record of a {@link FrameSource}. */
+	appendFrom(
+		counter: number,
+		arrivalMs: number,
+		keyBytes: number,
+		dataBytes: number,
+		source: FrameSource,
+		index: number,
+		withChecksum: boolean,
+	) {
+		const size = frameSize(keyBytes, dataBytes);
+		const view = this.makeRoom(counter, arrivalMs, size);
+		writeFrameFrom(
+			this.bytes!,
+			view,
+			this.size,
+			counter,
+			arrivalMs,
+			keyBytes,
+			dataBytes,
+			source,
+			index,
+			withChecksum,
+		);
+		this.size += size;
+	}
+
+	/** Room for a frame of `size` at `this.size`, indexed; returns the DataView to write it with. */
+	private makeRoom(counter: number, arrivalMs: number, size: number) {
+		this.reserve(size);
+		this.index(counter, arrivalMs, this.size);
+		const bytes = this.bytes!;
+		this.view ??= new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+		return this.view;
 	}
 
 	/** Counts a frame already in the buffer at `offset` (appends, and recovery), indexing each block's first. */

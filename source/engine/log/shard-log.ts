@@ -6,7 +6,14 @@
 import {mkdirSync, readdirSync, readFileSync, rmSync, truncateSync, unlinkSync} from 'node:fs';
 import {join} from 'node:path';
 import {DiskWriteError, nodeFileSystem, type FileSystem} from './file-system.js';
-import {checkFrame, frameArrival, frameCounter, frameLength, frameSize} from './frame.js';
+import {
+	checkFrame,
+	frameArrival,
+	frameCounter,
+	frameLength,
+	frameSize,
+	type FrameSource,
+} from './frame.js';
 import {Segment} from './segment.js';
 import type {SegmentCache} from './segment-cache.js';
 
@@ -129,8 +136,28 @@ export class ShardLog {
 		keyBytes: number,
 		data: Uint8Array,
 	) {
+		const segment = this.segmentFor(counter, frameSize(keyBytes, data.length));
+		segment.append(counter, arrivalMs, partitionKey, keyBytes, data, this.durable);
+		if (!this.durable) segment.publishAll();
+	}
+
+	/** {@link append} for a record of a {@link FrameSource} (a request's own bytes). */
+	appendFrom(
+		counter: number,
+		arrivalMs: number,
+		keyBytes: number,
+		dataBytes: number,
+		source: FrameSource,
+		index: number,
+	) {
+		const segment = this.segmentFor(counter, frameSize(keyBytes, dataBytes));
+		segment.appendFrom(counter, arrivalMs, keyBytes, dataBytes, source, index, this.durable);
+		if (!this.durable) segment.publishAll();
+	}
+
+	/** The segment a frame of `bytes` starting at `counter` goes to: the last one, or a new one. */
+	private segmentFor(counter: number, bytes: number) {
 		let segment = this.segments.at(-1);
-		const bytes = frameSize(keyBytes, data.length);
 		if (!segment || segment.sealed || !segment.fits(bytes)) {
 			segment?.seal();
 			// A shard that filled its last segment will likely fill this one too: its buffer starts as
@@ -146,8 +173,7 @@ export class ShardLog {
 			this.segments.push(segment);
 		}
 
-		segment.append(counter, arrivalMs, partitionKey, keyBytes, data, this.durable);
-		if (!this.durable) segment.publishAll();
+		return segment;
 	}
 
 	/**

@@ -1,0 +1,78 @@
+/**
+ * The records of one put as the write path reads them, in either of two forms:
+ *
+ * - {@link EntryBatch}: the entries of a PutRecords or PutRecord call, as objects — what the local
+ *   driver passes, and serve's generic path once a body is parsed and decoded;
+ * - a PutRecords JSON body read in place (server/put-records-json.ts): keys hashed and copied from the
+ *   request's bytes and data decoded straight from them, with no object, string or view per record.
+ *
+ * Either way the write path (write-path.ts) does the same work in the same order, and tells what became
+ * of each record in a {@link PutOutcome}, from which the caller makes its answer.
+ */
+import {hashPartitionKeyInto} from '../kinesis/hash-key.js';
+import type {PutRecordsRequestEntry, PutRecordsResultEntry} from '../kinesis/types.js';
+import type {ShardLog} from './log/shard-log.js';
+import type {ShardState} from './stream.js';
+
+export interface PutBatch {
+	readonly count: number;
+	dataLength(index: number): number;
+	/** The partition key's length in characters, which the request size limit counts. */
+	keyLength(index: number): number;
+	explicitHashKey(index: number): string | undefined;
+	/** The MD5 of the partition key into `out` (hash-key.ts); returns the key's length in UTF-8 bytes. */
+	hashKeyInto(index: number, out: Uint32Array): number;
+	/** Appends record `index` to `log` as the record numbered `counter`. */
+	appendTo(
+		log: ShardLog,
+		index: number,
+		counter: number,
+		arrivalMs: number,
+		keyBytes: number,
+	): void;
+}
+
+/** What a put did with each of its records, in order. */
+export type PutOutcome = {
+	count: number;
+	failed: number;
+	/** The arrival time every record of the put was given. */
+	arrivalMs: number;
+	/** The shard each written record went to; undefined for a failed one. */
+	shards: Array<ShardState | undefined>;
+	/** Each written record's counter (its sequence number is its shard's `sequence.format` of it). */
+	counters: Float64Array;
+	/** The failed records' result entries, by index; undefined when none failed. */
+	failures: PutRecordsResultEntry[] | undefined;
+	encryptionType: 'NONE' | 'KMS';
+};
+
+/** The entries of a PutRecords (or PutRecord) call as a batch. */
+export class EntryBatch implements PutBatch {
+	constructor(readonly entries: PutRecordsRequestEntry[]) {}
+
+	get count() {
+		return this.entries.length;
+	}
+
+	dataLength(index: number) {
+		return this.entries[index].Data.length;
+	}
+
+	keyLength(index: number) {
+		return this.entries[index].PartitionKey.length;
+	}
+
+	explicitHashKey(index: number) {
+		return this.entries[index].ExplicitHashKey;
+	}
+
+	hashKeyInto(index: number, out: Uint32Array) {
+		return hashPartitionKeyInto(this.entries[index].PartitionKey, out);
+	}
+
+	appendTo(log: ShardLog, index: number, counter: number, arrivalMs: number, keyBytes: number) {
+		const entry = this.entries[index];
+		log.append(counter, arrivalMs, entry.PartitionKey, keyBytes, entry.Data);
+	}
+}
