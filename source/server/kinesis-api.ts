@@ -7,7 +7,12 @@ import {invalidArgument} from '../engine/errors.js';
 import type {PutRecordsOutput} from '../kinesis/types.js';
 import type {Input, ServiceAction} from './action.js';
 import {featureActions} from './kinesis-api-features.js';
-import {putOutcomeJson, putRecordsJson, readPutRecordsJson} from './put-records-json.js';
+import {
+	putOutcomeJson,
+	putRecordsJson,
+	readPutRecordsJson,
+	releaseBatch,
+} from './put-records-json.js';
 import type {Shape} from './shapes.js';
 
 export type Action = ServiceAction<KinesisEngine>;
@@ -221,8 +226,13 @@ export const kinesisActions: Record<string, Action> = {
 		direct(engine, body) {
 			const read = readPutRecordsJson(body);
 			if (!read) return undefined;
-			return async () =>
-				putOutcomeJson(await engine.putBatch({StreamName: read.streamName}, read.batch));
+			return async () => {
+				try {
+					return putOutcomeJson(await engine.putBatch({StreamName: read.streamName}, read.batch));
+				} finally {
+					releaseBatch(read.batch);
+				}
+			};
 		},
 	},
 	GetShardIterator: {

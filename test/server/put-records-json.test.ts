@@ -9,6 +9,7 @@ import {kinesisActions} from '../../source/server/kinesis-api.js';
 import {ManualClock} from '../../source/engine/clock.js';
 import {KinesisError} from '../../source/engine/errors.js';
 import {jsonProtocol} from '../../source/server/protocols.js';
+import {KinesisServer} from '../../source/server/server.js';
 import {readPutRecordsJson} from '../../source/server/put-records-json.js';
 import {decode, SerializationError, toWire} from '../../source/server/shapes.js';
 import {waitFor} from '../helpers/wait-for.js';
@@ -238,6 +239,59 @@ describe('PutRecords JSON request, answered in place', () => {
 			);
 		} finally {
 			rmSync(dataDirectory, {recursive: true, force: true});
+		}
+	});
+
+	test('concurrent puts to serve each store their own records', async () => {
+		const engine = new KinesisEngine({enforceLimits: false, createDelayMs: 0});
+		const server = new KinesisServer({engine, port: 0});
+		const url = await server.start();
+		try {
+			engine.createStream({StreamName: 's', ShardCount: 4});
+			await waitFor(
+				() => engine.describeStreamSummary({StreamName: 's'}).StreamStatus === 'ACTIVE',
+				{
+					message: 'the stream ACTIVE',
+				},
+			);
+			// Each record's data names its key, so a record given another put's data would show.
+			const put = (call: number) =>
+				fetch(url, {
+					method: 'POST',
+					headers: {
+						'Content-Type': 'application/x-amz-json-1.1',
+						'X-Amz-Target': 'Kinesis_20131202.PutRecords',
+						'X-Amz-Date': '20260101T000000Z',
+						Authorization:
+							'AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/kinesis/aws4_request, SignedHeaders=host, Signature=abc',
+					},
+					body: JSON.stringify({
+						StreamName: 's',
+						Records: Array.from({length: 100 + call}, (_, index) => ({
+							Data: Buffer.from(`data of ${call}-${index}`.repeat(1 + (index % 5))).toString(
+								'base64',
+							),
+							PartitionKey: `${call}-${index}`,
+						})),
+					}),
+				}).then(async (response) => ({status: response.status, body: await response.json()}));
+			const answers = await Promise.all(Array.from({length: 24}, (_, call) => put(call)));
+			for (const [call, answer] of answers.entries()) {
+				expect(answer, JSON.stringify(answer.body)).toMatchObject({status: 200});
+				expect(answer.body).toMatchObject({FailedRecordCount: 0});
+				expect(answer.body.Records).toHaveLength(100 + call);
+			}
+
+			const records = stored(engine, 's').flat();
+			expect(records).toHaveLength(answers.reduce((sum, _, call) => sum + 100 + call, 0));
+			for (const record of records) {
+				const index = Number(record.PartitionKey.split('-')[1]);
+				const expected = `data of ${record.PartitionKey}`.repeat(1 + (index % 5));
+				expect(Buffer.from(record.Data, 'hex').toString()).toBe(expected);
+			}
+		} finally {
+			await server.stop();
+			await engine.close();
 		}
 	});
 
