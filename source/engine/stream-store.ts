@@ -13,6 +13,7 @@ import {LIMITS} from '../kinesis/limits.js';
 import {DataDirectory} from './log/data-directory.js';
 import {DiskFailures} from './log/disk-failures.js';
 import {GroupCommit} from './log/group-commit.js';
+import {FreeBuffers} from './log/free-buffers.js';
 import {SegmentCache} from './log/segment-cache.js';
 import {ShardLog} from './log/shard-log.js';
 import {DEFAULT_MEMORY_BUDGET_BYTES, MemoryBudget} from './memory-budget.js';
@@ -40,6 +41,7 @@ export type StoreIdentity = {clock: Clock; region: string; accountId: string};
 /** With a data directory and no budget given: the segment cache, as before the memory budget existed. */
 const DEFAULT_CACHE_BYTES = 256 * 1024 * 1024;
 const HOUR_MS = 3_600_000;
+const MAX_FREE_BUFFER_BYTES = 256 * 1024 * 1024;
 
 export class StreamStore {
 	readonly streams = new Map<string, Stream>();
@@ -48,6 +50,12 @@ export class StreamStore {
 	private readonly cache: SegmentCache;
 	/** Memory-only mode's budget; undefined with a data directory (the cache is bounded instead). */
 	readonly memory: MemoryBudget | undefined;
+	/**
+	 * Memory-only mode: dropped segments' buffers, kept for new ones (free-buffers.ts) — at most half
+	 * the budget, and 256 MiB, beside it. A log that trims as it appends needs a segment's worth or two;
+	 * a deleted stream's memory is kept for the next one instead of going back to the system.
+	 */
+	private readonly freeBuffers: FreeBuffers | undefined;
 	readonly diskFailures = new DiskFailures();
 	private readonly clock: Clock;
 	private readonly region: string;
@@ -70,6 +78,9 @@ export class StreamStore {
 		this.memory = options.dataDirectory
 			? undefined
 			: new MemoryBudget(budget, () => this.clock.now());
+		this.freeBuffers = options.dataDirectory
+			? undefined
+			: new FreeBuffers(Math.min(MAX_FREE_BUFFER_BYTES, Math.floor(budget / 2)));
 		if (options.dataDirectory) {
 			this.directory = DataDirectory.open(options.dataDirectory, {files: options.files});
 			try {
@@ -154,6 +165,7 @@ export class StreamStore {
 				directory: streamDirectory && `${streamDirectory}/${shardIdOf(index)}`,
 				segmentBytes: this.segmentBytes(),
 				cache: this.cache,
+				freeBuffers: this.freeBuffers,
 				files: this.options.files,
 			});
 	}

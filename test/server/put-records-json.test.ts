@@ -274,7 +274,10 @@ describe('PutRecords JSON request, answered in place', () => {
 							PartitionKey: `${call}-${index}`,
 						})),
 					}),
-				}).then(async (response) => ({status: response.status, body: await response.json()}));
+				}).then(async (response) => ({
+					status: response.status,
+					body: (await response.json()) as {FailedRecordCount?: number; Records?: unknown[]},
+				}));
 			const answers = await Promise.all(Array.from({length: 24}, (_, call) => put(call)));
 			for (const [call, answer] of answers.entries()) {
 				expect(answer, JSON.stringify(answer.body)).toMatchObject({status: 200});

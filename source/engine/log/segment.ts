@@ -9,6 +9,7 @@
  * headers, which are self-describing (frame.ts): O(log n) plus a bounded scan.
  */
 import {readFileSync} from 'node:fs';
+import type {FreeBuffers} from './free-buffers.js';
 import {
 	frameArrival,
 	frameCounter,
@@ -73,8 +74,24 @@ export class Segment {
 		readonly path: string | undefined,
 		initial?: Buffer,
 		initialBytes = INITIAL_BYTES,
+		private readonly free?: FreeBuffers,
 	) {
-		this.bytes = initial ?? Buffer.allocUnsafe(Math.min(initialBytes, capacity));
+		this.bytes = initial ?? this.allocate(Math.min(initialBytes, capacity));
+	}
+
+	/** A buffer for `bytes`: a reused one (memory-only logs, free-buffers.ts) or fresh memory. */
+	private allocate(bytes: number) {
+		return this.free?.take(bytes) ?? Buffer.allocUnsafe(bytes);
+	}
+
+	/**
+	 * Hands the buffer back for reuse, in memory-only mode, when the segment is dropped: the segment
+	 * holds nothing after this.
+	 */
+	release() {
+		if (this.bytes && this.free) this.free.give(this.bytes);
+		this.bytes = undefined;
+		this.view = undefined;
 	}
 
 	get loaded() {
@@ -274,8 +291,9 @@ export class Segment {
 		if (needed <= current.length) return;
 		let length = current.length * GROWTH;
 		while (length < needed) length *= GROWTH;
-		const grown = Buffer.allocUnsafe(Math.max(Math.min(length, this.capacity), needed));
+		const grown = this.allocate(Math.max(Math.min(length, this.capacity), needed));
 		current.copy(grown, 0, 0, this.size);
+		this.free?.give(current);
 		this.bytes = grown;
 		this.view = undefined;
 	}

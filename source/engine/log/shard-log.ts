@@ -14,6 +14,7 @@ import {
 	frameSize,
 	type FrameSource,
 } from './frame.js';
+import type {FreeBuffers} from './free-buffers.js';
 import {Segment} from './segment.js';
 import type {SegmentCache} from './segment-cache.js';
 
@@ -22,6 +23,8 @@ export type ShardLogOptions = {
 	directory: string | undefined;
 	segmentBytes: number;
 	cache: SegmentCache;
+	/** Memory-only mode: where dropped and outgrown segments' buffers go to be reused. */
+	freeBuffers?: FreeBuffers;
 	/** The write path's file operations (default node:fs; tests inject failures). */
 	files?: FileSystem;
 };
@@ -120,8 +123,10 @@ export class ShardLog {
 	dropOldest(): number {
 		const first = this.segments.shift();
 		if (!first) return 0;
+		// Measured before the drop, which hands the buffer back.
+		const freed = first.memoryBytes;
 		this.drop(first);
-		return first.memoryBytes;
+		return freed;
 	}
 
 	get hasUnflushed() {
@@ -169,6 +174,7 @@ export class ShardLog {
 				this.options.directory && join(this.options.directory, segmentName(counter)),
 				undefined,
 				segment?.loaded ? segment.buffer.length : undefined,
+				this.durable ? undefined : this.options.freeBuffers,
 			);
 			this.segments.push(segment);
 		}
@@ -273,19 +279,35 @@ export class ShardLog {
 
 			if (offset >= end) continue;
 			this.options.cache.touch(segment);
-			while (offset < end) {
-				const frameEnd = offset + frameLength(buffer, offset);
-				const counter = frameCounter(buffer, offset);
-				if (count >= limit || (count > 0 && bytes + frameEnd - offset > maxBytes)) {
-					return {count, nextCounter: counter, caughtUp: false, lastArrival};
+			// The frames this read takes, found first, then copied out together: a record a reader keeps
+			// (a console's tail, a buffered delivery) holds its own bytes, not a view into the segment,
+			// whose buffer a memory-only log reuses once the segment is dropped (free-buffers.ts), and
+			// which a kept record would otherwise keep alive whole.
+			let spanEnd = offset;
+			let stoppedAt: number | undefined;
+			while (spanEnd < end) {
+				const frameEnd = spanEnd + frameLength(buffer, spanEnd);
+				if (count >= limit || (count > 0 && bytes + frameEnd - spanEnd > maxBytes)) {
+					stoppedAt = frameCounter(buffer, spanEnd);
+					break;
 				}
 
-				visit(buffer, offset, frameEnd);
 				count++;
-				bytes += frameEnd - offset;
-				lastArrival = frameArrival(buffer, offset);
-				next = counter + 1;
-				offset = frameEnd;
+				bytes += frameEnd - spanEnd;
+				spanEnd = frameEnd;
+			}
+
+			const copy = Buffer.from(buffer.subarray(offset, spanEnd));
+			for (let at = 0; at < copy.length;) {
+				const frameEnd = at + frameLength(copy, at);
+				visit(copy, at, frameEnd);
+				lastArrival = frameArrival(copy, at);
+				next = frameCounter(copy, at) + 1;
+				at = frameEnd;
+			}
+
+			if (stoppedAt !== undefined) {
+				return {count, nextCounter: stoppedAt, caughtUp: false, lastArrival};
 			}
 		}
 
@@ -329,6 +351,7 @@ export class ShardLog {
 			if (segment.fd !== undefined) this.files.closeSync(segment.fd);
 			segment.fd = undefined;
 			this.options.cache.delete(segment);
+			if (remove) segment.release();
 		}
 
 		if (remove && this.options.directory)
@@ -341,6 +364,7 @@ export class ShardLog {
 		this.unsynced.delete(segment);
 		this.options.cache.delete(segment);
 		if (segment.path) rmSync(segment.path, {force: true});
+		segment.release();
 	}
 
 	private async syncSegment(segment: Segment) {
