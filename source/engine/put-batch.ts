@@ -41,7 +41,7 @@ export type PutOutcome = {
 	/** The shard each written record went to; undefined for a failed one. */
 	shards: Array<ShardState | undefined>;
 	/** Each written record's counter (its sequence number is its shard's `sequence.format` of it). */
-	counters: Float64Array;
+	counters: number[];
 	/** The failed records' result entries, by index; undefined when none failed. */
 	failures: PutRecordsResultEntry[] | undefined;
 	encryptionType: 'NONE' | 'KMS';

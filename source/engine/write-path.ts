@@ -150,7 +150,8 @@ export class WritePath {
 		stream.lastArrival = now;
 		this.store.trimExpired(now);
 		const shards = new Array<ShardState | undefined>(count);
-		const counters = new Float64Array(count);
+		// On the heap (a typed array of 500 would be an external buffer for the collector to track).
+		const counters = new Array<number>(count).fill(0);
 		let failures: PutRecordsResultEntry[] | undefined;
 		let failed = 0;
 		let lastLog: ShardLog | undefined;

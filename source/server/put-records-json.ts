@@ -389,7 +389,7 @@ const MAX_SEQUENCE_DIGITS = 64;
  */
 export function putOutcomeJson(outcome: PutOutcome): Buffer {
 	const {count, shards, failures} = outcome;
-	const failed = new Array<string | undefined>(count);
+	const failed = failures && new Array<string | undefined>(count);
 	// Room for each entry: its head (`{"ShardId":"…","SequenceNumber":"`, 32 characters and the id),
 	// its digits and `"},`; or a failed entry's text.
 	let size = 64;
@@ -398,8 +398,8 @@ export function putOutcomeJson(outcome: PutOutcome): Buffer {
 		if (shard) {
 			size += 32 + shard.id.length + MAX_SEQUENCE_DIGITS + 3;
 		} else {
-			failed[i] = JSON.stringify(toWire(failures![i], 'json'));
-			size += Buffer.byteLength(failed[i]!) + 1;
+			failed![i] = JSON.stringify(toWire(failures![i], 'json'));
+			size += Buffer.byteLength(failed![i]!) + 1;
 		}
 	}
 
@@ -429,7 +429,7 @@ export function putOutcomeJson(outcome: PutOutcome): Buffer {
 			buffer[at++] = QUOTE;
 			buffer[at++] = CLOSE_OBJECT;
 		} else {
-			at += buffer.write(failed[i]!, at, 'utf8');
+			at += buffer.write(failed![i]!, at, 'utf8');
 		}
 	}
 
