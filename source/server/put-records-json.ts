@@ -95,17 +95,8 @@ function isName(body: Buffer, start: number, end: number, name: Uint8Array) {
 	return true;
 }
 
-type Latin1Slicer = {latin1Slice(start: number, end: number): string};
-/**
- * Text of plain ASCII bytes (its own Latin-1). Node's Buffer has long had `latin1Slice`, what
- * `toString('latin1', …)` calls after checking its arguments; those checks cost as much as the copy.
- */
-const hasLatin1Slice =
-	typeof (Buffer.prototype as unknown as Partial<Latin1Slicer>).latin1Slice === 'function';
-const text = (body: Buffer, start: number, end: number) =>
-	hasLatin1Slice
-		? (body as unknown as Latin1Slicer).latin1Slice(start, end)
-		: body.toString('latin1', start, end);
+/** Text of plain ASCII bytes (its own Latin-1): a stream name, or a key too long for the byte MD5. */
+const text = (body: Buffer, start: number, end: number) => body.toString('latin1', start, end);
 
 /** A PutRecords body read in place: the stream it names and its records. */
 export type PutRecordsBody = {streamName: string; batch: BodyBatch};
