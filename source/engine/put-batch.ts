@@ -20,7 +20,9 @@ export interface PutBatch {
 	/** The partition key's length in characters, which the request size limit counts. */
 	keyLength(index: number): number;
 	explicitHashKey(index: number): string | undefined;
-	/** The MD5 of the partition key into `out` (hash-key.ts); returns the key's length in UTF-8 bytes. */
+	/** The partition key's length in UTF-8 bytes, which its frame holds. */
+	keyBytes(index: number): number;
+	/** The MD5 of the partition key into `out` (hash-key.ts); returns its length in UTF-8 bytes. */
 	hashKeyInto(index: number, out: Uint32Array): number;
 	/** Appends record `index` to `log` as the record numbered `counter`. */
 	appendTo(
@@ -65,6 +67,10 @@ export class EntryBatch implements PutBatch {
 
 	explicitHashKey(index: number) {
 		return this.entries[index].ExplicitHashKey;
+	}
+
+	keyBytes(index: number) {
+		return Buffer.byteLength(this.entries[index].PartitionKey);
 	}
 
 	hashKeyInto(index: number, out: Uint32Array) {

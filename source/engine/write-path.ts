@@ -27,8 +27,6 @@ import type {
 
 /** Where each put's hash key is computed: routing consumes it at once, so one buffer serves all. */
 const hashScratch = new Uint32Array(4);
-/** Where a key's MD5 goes when an ExplicitHashKey routes the record instead (only its length is used). */
-const unusedHash = new Uint32Array(4);
 
 export type WritePathParts = {
 	clock: Clock;
@@ -166,7 +164,7 @@ export class WritePath {
 				keyBytes = batch.hashKeyInto(i, hashScratch);
 			} else {
 				bigIntToHashKey(BigInt(explicit), hashScratch);
-				keyBytes = batch.hashKeyInto(i, unusedHash);
+				keyBytes = batch.keyBytes(i);
 			}
 
 			const dataBytes = batch.dataLength(i);

@@ -265,6 +265,11 @@ export class BodyBatch implements PutBatch, FrameSource {
 		return undefined;
 	}
 
+	keyBytes(index: number) {
+		// ASCII: as many bytes as characters.
+		return this.keyLength(index);
+	}
+
 	hashKeyInto(index: number, out: Uint32Array) {
 		const start = this.keyStarts[index];
 		const end = this.keyEnds[index];

@@ -265,7 +265,7 @@ async function serve() {
 	});
 	// Counts the reads and writes answered, for a test to stop the server mid-stream.
 	let answered = 0;
-	const {getRecords, putRecords} = engine;
+	const {getRecords, putRecords, putBatch} = engine;
 	engine.getRecords = (input) => {
 		answered++;
 		return getRecords.call(engine, input);
@@ -274,6 +274,12 @@ async function serve() {
 	engine.putRecords = async (input) => {
 		answered++;
 		return putRecords.call(engine, input);
+	};
+
+	// PutRecords bodies serve reads in place (server/put-records-json.ts) come this way.
+	engine.putBatch = async (input, batch) => {
+		answered++;
+		return putBatch.call(engine, input, batch);
 	};
 
 	let server = new KinesisServer({engine, port: 0});
