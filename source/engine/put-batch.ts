@@ -11,6 +11,7 @@
  */
 import {hashPartitionKeyInto} from '../kinesis/hash-key.js';
 import type {PutRecordsRequestEntry, PutRecordsResultEntry} from '../kinesis/types.js';
+import {type FrameSource, writeKeyAndData} from './log/frame.js';
 import type {ShardLog} from './log/shard-log.js';
 import type {ShardState} from './stream.js';
 
@@ -50,7 +51,7 @@ export type PutOutcome = {
 };
 
 /** The entries of a PutRecords (or PutRecord) call as a batch. */
-export class EntryBatch implements PutBatch {
+export class EntryBatch implements PutBatch, FrameSource {
 	constructor(readonly entries: PutRecordsRequestEntry[]) {}
 
 	get count() {
@@ -78,7 +79,11 @@ export class EntryBatch implements PutBatch {
 	}
 
 	appendTo(log: ShardLog, index: number, counter: number, arrivalMs: number, keyBytes: number) {
+		log.append(counter, arrivalMs, keyBytes, this.entries[index].Data.length, this, index);
+	}
+
+	writeKeyAndData(index: number, buffer: Buffer, at: number, keyBytes: number) {
 		const entry = this.entries[index];
-		log.append(counter, arrivalMs, entry.PartitionKey, keyBytes, entry.Data);
+		writeKeyAndData(buffer, at, entry.PartitionKey, keyBytes, entry.Data);
 	}
 }

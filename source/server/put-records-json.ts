@@ -282,7 +282,7 @@ export class BodyBatch implements PutBatch, FrameSource {
 	}
 
 	appendTo(log: ShardLog, index: number, counter: number, arrivalMs: number, keyBytes: number) {
-		log.appendFrom(counter, arrivalMs, keyBytes, this.dataLength(index), this, index);
+		log.append(counter, arrivalMs, keyBytes, this.dataLength(index), this, index);
 	}
 
 	writeKeyAndData(index: number, buffer: Buffer, at: number, keyBytes: number) {

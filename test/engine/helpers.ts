@@ -7,6 +7,8 @@ import {crc32} from 'node:zlib';
 import {expect} from 'vitest';
 import {KinesisEngine} from '../../source/engine/engine.js';
 import {KinesisError} from '../../source/engine/errors.js';
+import type {ShardLog} from '../../source/engine/log/shard-log.js';
+import {EntryBatch} from '../../source/engine/put-batch.js';
 import type {KinesisRecord, ShardIteratorType} from '../../source/kinesis/types.js';
 
 export const MAX_HASH_KEY = (1n << 128n) - 1n;
@@ -149,4 +151,20 @@ export function parseSegment(buffer: Buffer): ParsedFrame[] {
 	}
 
 	return frames;
+}
+
+/** A put of one record, as the write path passes it to a log or segment (put-batch.ts). */
+export const oneRecord = (partitionKey: string, data: Uint8Array) =>
+	new EntryBatch([{PartitionKey: partitionKey, Data: data}]);
+
+/** Appends one record to `log`, as a put's write does. */
+export function appendRecord(
+	log: ShardLog,
+	counter: number,
+	arrivalMs: number,
+	partitionKey: string,
+	data: Uint8Array,
+) {
+	const record = oneRecord(partitionKey, data);
+	log.append(counter, arrivalMs, record.keyBytes(0), data.length, record, 0);
 }

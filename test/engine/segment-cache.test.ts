@@ -3,7 +3,7 @@ import {frameCounter, readFrame} from '../../source/engine/log/frame.js';
 import {FreeBuffers} from '../../source/engine/log/free-buffers.js';
 import {SegmentCache} from '../../source/engine/log/segment-cache.js';
 import {ShardLog} from '../../source/engine/log/shard-log.js';
-import {removeTemporaryDirectories, temporaryDirectory} from './helpers.js';
+import {appendRecord, removeTemporaryDirectories, temporaryDirectory} from './helpers.js';
 
 afterEach(removeTemporaryDirectories);
 
@@ -26,7 +26,7 @@ test('a segment evicted from the cache lets its bytes go, and is read back from 
 		cache: new SegmentCache(8192),
 	});
 	for (let counter = 0; counter < 400; counter++) {
-		log.append(counter, counter, 'k', 1, Buffer.alloc(100, counter % 256));
+		appendRecord(log, counter, counter, 'k', Buffer.alloc(100, counter % 256));
 	}
 
 	await log.flush(true);
@@ -50,13 +50,13 @@ test('a record read keeps its own bytes, not a view into the segment, which is r
 		freeBuffers: free,
 	});
 	for (let counter = 0; counter < 200; counter++)
-		log.append(counter, counter, 'k', 1, Buffer.alloc(100, 1));
+		appendRecord(log, counter, counter, 'k', Buffer.alloc(100, 1));
 	const kept = dataOf(log, 0);
 	// Drop every segment: their buffers go to the free list, and the next appends write over them.
 	while (log.dropOldest() > 0);
 	expect(free.bytes).toBeGreaterThan(0);
 	for (let counter = 200; counter < 400; counter++)
-		log.append(counter, counter, 'k', 1, Buffer.alloc(100, 2));
+		appendRecord(log, counter, counter, 'k', Buffer.alloc(100, 2));
 	expect(free.bytes).toBeLessThan(4096 * 6);
 	expect(kept).toEqual(Buffer.alloc(100, 1));
 	expect(dataOf(log, 200)).toEqual(Buffer.alloc(100, 2));

@@ -3,6 +3,7 @@ import {frameArrival, frameCounter} from '../../source/engine/log/frame.js';
 import {SegmentCache} from '../../source/engine/log/segment-cache.js';
 import {BLOCK_RECORDS, Segment} from '../../source/engine/log/segment.js';
 import {ShardLog} from '../../source/engine/log/shard-log.js';
+import {appendRecord, oneRecord} from './helpers.js';
 
 /**
  * The sparse index (one entry per block of frames) must find exactly what a full index finds: the first
@@ -30,7 +31,7 @@ function filledLog() {
 		counter += 1 + Math.floor(random() * 3);
 		// Runs of equal arrival times, some longer than a block.
 		if (random() < 0.02) arrival += 1 + Math.floor(random() * 5);
-		log.append(counter, arrival, `k${i}`, `k${i}`.length, Buffer.alloc(Math.floor(random() * 40)));
+		appendRecord(log, counter, arrival, `k${i}`, Buffer.alloc(Math.floor(random() * 40)));
 		stored.push({counter, arrival});
 	}
 
@@ -89,7 +90,7 @@ test('the index holds one entry per block, not per record', () => {
 	const segment = new Segment(0, 1 << 24, undefined);
 	const before = segment.memoryBytes;
 	for (let i = 0; i < BLOCK_RECORDS * 1000; i++)
-		segment.append(i, i, 'k', 1, Buffer.alloc(0), false);
+		segment.append(i, i, 1, 0, oneRecord('k', Buffer.alloc(0)), 0, false);
 	segment.seal();
 	const indexBytes = segment.memoryBytes - segment.buffer.length;
 	// 20 bytes (counter, arrival, offset) per block of BLOCK_RECORDS frames.

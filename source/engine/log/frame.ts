@@ -42,19 +42,30 @@ export function writeFrame(
 	withChecksum: boolean,
 ): number {
 	const keyStart = writeFrameHeader(view, offset, counter, arrivalMs, keyBytes, data.length);
-	if (keyBytes === partitionKey.length) {
-		for (let i = 0; i < keyBytes; i++) buffer[keyStart + i] = partitionKey.charCodeAt(i);
-	} else {
-		buffer.write(partitionKey, keyStart, keyBytes, 'utf8');
-	}
-
-	buffer.set(data, keyStart + keyBytes);
+	writeKeyAndData(buffer, keyStart, partitionKey, keyBytes, data);
 	return writeFrameChecksum(buffer, view, offset, withChecksum);
 }
 
+/** A record's key (`keyBytes` of UTF-8; ASCII copied by hand) and then its data, at `at`. */
+export function writeKeyAndData(
+	buffer: Buffer,
+	at: number,
+	partitionKey: string,
+	keyBytes: number,
+	data: Uint8Array,
+) {
+	if (keyBytes === partitionKey.length) {
+		for (let i = 0; i < keyBytes; i++) buffer[at + i] = partitionKey.charCodeAt(i);
+	} else {
+		buffer.write(partitionKey, at, keyBytes, 'utf8');
+	}
+
+	buffer.set(data, at + keyBytes);
+}
+
 /**
- * Where a frame's key and data come from when they are not a string and a byte array: a request's own
- * bytes (engine/put-batch.ts), copied into the frame without a string or a view made for each record.
+ * Where the key and data of the frames a put appends come from (engine/put-batch.ts): the entries of a
+ * call, or a request's own bytes, copied into each frame without a string or a view made per record.
  */
 export type FrameSource = {
 	/** Writes record `index`'s partition key (`keyBytes` of UTF-8) at `at`, then its data. */

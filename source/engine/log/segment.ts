@@ -16,7 +16,6 @@ import {
 	frameLength,
 	frameSize,
 	type FrameSource,
-	writeFrame,
 	writeFrameFrom,
 } from './frame.js';
 
@@ -126,32 +125,8 @@ export class Segment {
 		return this.size + bytes <= this.capacity || this.count === 0;
 	}
 
+	/** Appends record `index` of `source` as a frame. */
 	append(
-		counter: number,
-		arrivalMs: number,
-		partitionKey: string,
-		keyBytes: number,
-		data: Uint8Array,
-		withChecksum: boolean,
-	) {
-		const size = frameSize(keyBytes, data.length);
-		const view = this.makeRoom(counter, arrivalMs, size);
-		writeFrame(
-			this.bytes!,
-			view,
-			this.size,
-			counter,
-			arrivalMs,
-			partitionKey,
-			keyBytes,
-			data,
-			withChecksum,
-		);
-		this.size += size;
-	}
-
-	/** {@link append} for a record of a {@link FrameSource}. */
-	appendFrom(
 		counter: number,
 		arrivalMs: number,
 		keyBytes: number,

@@ -134,20 +134,8 @@ export class ShardLog {
 		return last !== undefined && last.flushedSize < last.size;
 	}
 
+	/** Appends record `index` of `source` (put-batch.ts) as the record numbered `counter`. */
 	append(
-		counter: number,
-		arrivalMs: number,
-		partitionKey: string,
-		keyBytes: number,
-		data: Uint8Array,
-	) {
-		const segment = this.segmentFor(counter, frameSize(keyBytes, data.length));
-		segment.append(counter, arrivalMs, partitionKey, keyBytes, data, this.durable);
-		if (!this.durable) segment.publishAll();
-	}
-
-	/** {@link append} for a record of a {@link FrameSource} (a request's own bytes). */
-	appendFrom(
 		counter: number,
 		arrivalMs: number,
 		keyBytes: number,
@@ -156,7 +144,7 @@ export class ShardLog {
 		index: number,
 	) {
 		const segment = this.segmentFor(counter, frameSize(keyBytes, dataBytes));
-		segment.appendFrom(counter, arrivalMs, keyBytes, dataBytes, source, index, this.durable);
+		segment.append(counter, arrivalMs, keyBytes, dataBytes, source, index, this.durable);
 		if (!this.durable) segment.publishAll();
 	}
 

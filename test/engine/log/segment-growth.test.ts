@@ -2,6 +2,7 @@ import {expect, test} from 'vitest';
 import {frameSize} from '../../../source/engine/log/frame.js';
 import {SegmentCache} from '../../../source/engine/log/segment-cache.js';
 import {ShardLog} from '../../../source/engine/log/shard-log.js';
+import {appendRecord} from '../helpers.js';
 
 /**
  * A segment's buffer grows as it fills (each growth a copy of what it holds); a shard that filled one
@@ -23,7 +24,7 @@ test('a shard starts its first segment small, and each one after it at full size
 	const jumps: Array<{at: number; bytes: number}> = [];
 	let before = 0;
 	for (let counter = 0; counter < 3.5 * PER_SEGMENT; counter++) {
-		log.append(counter, 1000, 'key', 3, DATA);
+		appendRecord(log, counter, 1000, 'key', DATA);
 		if (log.memoryBytes > before) jumps.push({at: counter, bytes: log.memoryBytes - before});
 		before = log.memoryBytes;
 	}
