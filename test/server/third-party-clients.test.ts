@@ -30,10 +30,18 @@ let engine: KinesisEngine;
 let server: KinesisServer;
 let endpoint: string;
 let home: string;
+let putsInPlace = 0;
 
 beforeAll(async () => {
 	home = mkdtempSync(join(tmpdir(), 'kinesis-top-clients-'));
 	engine = new KinesisEngine({enforceLimits: false});
+	// Counts the PutRecords bodies serve reads in place (server/put-records-json.ts).
+	const {putBatch} = engine;
+	engine.putBatch = async (input, batch) => {
+		putsInPlace++;
+		return putBatch.call(engine, input, batch);
+	};
+
 	server = new KinesisServer({engine, port: 0, verifySignatures: [KEY]});
 	endpoint = await server.start();
 });
@@ -265,9 +273,12 @@ for (const [index, boto3] of boto3s.clients.entries()) {
 	describe(`boto3 ${boto3.boto3} (botocore ${boto3.botocore}) at ${boto3.command}`, () => {
 		test('the same round trip from Python, with botocore errors', async () => {
 			const stream = `boto-${index}`;
+			const inPlaceBefore = putsInPlace;
 			const result = await runClient(boto3.command, ['-c', BOTO3_SCRIPT, endpoint, stream]);
 			expect(result.stderr).toBe('');
 			expect(result.status).toBe(0);
+			// botocore's PutRecords body is in the form serve reads in place, not the generic path.
+			expect(putsInPlace - inPlaceBefore).toBe(1);
 			const out = JSON.parse(result.stdout);
 			expect(out.status).toBe('ACTIVE');
 			expect(out.failed).toBe(0);
