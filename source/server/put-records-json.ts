@@ -103,7 +103,8 @@ export type PutRecordsBody = {streamName: string; batch: BodyBatch};
 
 /**
  * The body read in place, or undefined when it is not in the plain form (see the top of this file). The
- * batch is lent: give it back ({@link releaseBatch}) once the put is done with it.
+ * batch is lent: give it back ({@link releaseBatch}) once the put is done with it. One never given back
+ * (a request refused before it ran, by its signature say) is left to the garbage collector.
  */
 export function readPutRecordsJson(body: Buffer): PutRecordsBody | undefined {
 	const batch = freeBatches.pop() ?? new BodyBatch();
