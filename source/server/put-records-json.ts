@@ -20,6 +20,8 @@ import type {PutBatch, PutOutcome} from '../engine/put-batch.js';
 import type {FrameSource} from '../engine/log/frame.js';
 import type {ShardLog} from '../engine/log/shard-log.js';
 import {hashAsciiBytesInto, hashPartitionKeyInto} from '../kinesis/hash-key.js';
+import type {InputRule, StructureRule} from '../kinesis/input-rules.js';
+import {kinesisInputRules} from '../kinesis/kinesis-input-constraints.generated.js';
 import type {PutRecordsOutput} from '../kinesis/types.js';
 import {decodeBase64Into} from './base64.js';
 import {toWire} from './shapes.js';
@@ -36,20 +38,34 @@ const CLOSE_LIST = 0x5d;
 const FIRST_PLAIN = 0x20;
 const PAST_PLAIN = 0x80;
 
-/** The model's constraints (kinesis-input-constraints.generated.ts) a body read in place must meet. */
-const MAX_RECORDS = 500;
-const MAX_PARTITION_KEY = 256;
-const MAX_STREAM_NAME = 128;
-/** The stream name pattern's characters, [a-zA-Z0-9_.-]. */
-const STREAM_NAME_CHARACTERS = new Uint8Array(128);
-for (const character of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-') {
-	STREAM_NAME_CHARACTERS[character.charCodeAt(0)] = 1;
+/**
+ * The model's constraints a body read in place must meet, from the generated table the engine's own
+ * checks use (kinesis-input-constraints.generated.ts): a body that breaks one is left to the generic
+ * path, whose checks word the error.
+ */
+function putRecordsRule(member: string) {
+	const rule = kinesisInputRules.PutRecords.members.find((each) => each.name === member)?.rule;
+	if (!rule) throw new Error(`the Kinesis model's PutRecords has no ${member}`);
+	return rule;
 }
+
+const recordsRule = putRecordsRule('Records') as Extract<InputRule, {type: 'list'}>;
+const MAX_RECORDS = recordsRule.max!;
+const partitionKeyRule = (recordsRule.member as StructureRule).members.find(
+	(member) => member.name === 'PartitionKey',
+)!.rule as Extract<InputRule, {type: 'string'}>;
+const MIN_PARTITION_KEY = partitionKeyRule.min ?? 0;
+const MAX_PARTITION_KEY = partitionKeyRule.max ?? Number.POSITIVE_INFINITY;
+const streamNameRule = putRecordsRule('StreamName') as Extract<InputRule, {type: 'string'}>;
+/** As the model's checks read a pattern (validate-input.ts): the whole value must match. */
+const STREAM_NAME = new RegExp(`^(?:${streamNameRule.pattern ?? '.*'})$`, 'u');
+const MIN_STREAM_NAME = streamNameRule.min ?? 0;
+const MAX_STREAM_NAME = streamNameRule.max ?? Number.POSITIVE_INFINITY;
 
 const name = (text: string) => Uint8Array.from(text, (character) => character.charCodeAt(0));
 const DATA = name('Data');
 const PARTITION_KEY = name('PartitionKey');
-const STREAM_NAME = name('StreamName');
+const STREAM_NAME_MEMBER = name('StreamName');
 const RECORDS = name('Records');
 
 /** Thrown inside the reader for anything outside its form; never escapes it. */
@@ -146,11 +162,11 @@ function readTop(body: Buffer, batch: BodyBatch): PutRecordsBody {
 		if (isName(body, nameStart, nameEnd, RECORDS) && !hasRecords) {
 			at = readRecords(body, at, batch);
 			hasRecords = true;
-		} else if (isName(body, nameStart, nameEnd, STREAM_NAME) && streamName === undefined) {
+		} else if (isName(body, nameStart, nameEnd, STREAM_NAME_MEMBER) && streamName === undefined) {
 			const valueStart = expect(body, at, QUOTE);
 			const valueEnd = plainStringEnd(body, valueStart);
-			checkStreamName(body, valueStart, valueEnd);
 			streamName = text(body, valueStart, valueEnd);
+			if (!isStreamName(streamName)) throw notPlain;
 			at = valueEnd + 1;
 		} else {
 			throw notPlain;
@@ -167,10 +183,8 @@ function readTop(body: Buffer, batch: BodyBatch): PutRecordsBody {
 	return {streamName, batch};
 }
 
-function checkStreamName(body: Buffer, start: number, end: number) {
-	if (end === start || end - start > MAX_STREAM_NAME) throw notPlain;
-	for (let i = start; i < end; i++) if (STREAM_NAME_CHARACTERS[body[i]] !== 1) throw notPlain;
-}
+const isStreamName = (text: string) =>
+	text.length >= MIN_STREAM_NAME && text.length <= MAX_STREAM_NAME && STREAM_NAME.test(text);
 
 function readRecords(body: Buffer, at: number, batch: BodyBatch): number {
 	at = expect(body, at, OPEN_LIST);
@@ -200,7 +214,8 @@ function readRecords(body: Buffer, at: number, batch: BodyBatch): number {
 			} else if (isName(body, nameStart, nameEnd, PARTITION_KEY) && keyStart === -1) {
 				keyStart = valueStart;
 				keyEnd = plainStringEnd(body, valueStart);
-				if (keyEnd === keyStart || keyEnd - keyStart > MAX_PARTITION_KEY) throw notPlain;
+				const length = keyEnd - keyStart;
+				if (length < MIN_PARTITION_KEY || length > MAX_PARTITION_KEY) throw notPlain;
 				at = keyEnd + 1;
 			} else {
 				throw notPlain;
