@@ -5,7 +5,6 @@
  * dynalite and the Lambda endpoint for the rest, and at serve's own embedded DynamoDB; and what each
  * answers where there is no DynamoDB or Lambda at all.
  */
-import {DynamoDBClient} from '@aws-sdk/client-dynamodb';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {AwsDriver} from '../source/driver/aws-driver.js';
 import {DriverError} from '../source/driver/driver.js';
@@ -15,7 +14,7 @@ import {LocalBackend} from '../source/engine/local-backend.js';
 import {EmbeddedDynamoDb} from '../source/server/embedded-dynamodb.js';
 import {KinesisServer} from '../source/server/server.js';
 import {consumerSourcesContract, MAPPINGS, STREAM_ARN} from './driver-contract-consumers.js';
-import {startDynalite} from './helpers/dynalite.js';
+import {dynamoDbClientAt, startDynalite} from './helpers/dynalite.js';
 import {startLambdaEndpoint} from './helpers/lambda-endpoint.js';
 
 consumerSourcesContract('LocalDriver with a DynamoDB and a Lambda endpoint', async () => {
@@ -70,11 +69,7 @@ consumerSourcesContract('AwsDriver → serve, dynalite and a Lambda endpoint', a
 
 /** A DynamoDB client of the test's own, writing into the DynamoDB at `endpoint`. */
 function writerAt(endpoint: string, stop: () => Promise<void> = async () => undefined) {
-	const client = new DynamoDBClient({
-		endpoint,
-		region: 'us-east-1',
-		credentials: {accessKeyId: 'kinesis-top-test', secretAccessKey: 'kinesis-top-test'},
-	});
+	const client = dynamoDbClientAt(endpoint);
 	return {
 		endpoint,
 		client,

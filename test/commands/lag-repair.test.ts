@@ -3,13 +3,19 @@
  * SHARD`: the lease repairs headless, against the local engine with the lease table in dynalite (named
  * by AWS_ENDPOINT_URL_DYNAMODB); each read back from the table, the audit line in the data directory.
  */
-import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {GetItemCommand} from '@aws-sdk/client-dynamodb';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {startDynalite, type Dynalite} from '../helpers/dynalite.js';
-import {createLeaseTable, leaseItem, putLeases, type LeaseSpec} from '../helpers/kcl-leases.js';
+import {auditEntries} from '../helpers/audit-log.js';
+import {
+	createLeaseTable,
+	leaseItem,
+	putLeases,
+	readLease,
+	type LeaseSpec,
+} from '../helpers/kcl-leases.js';
 import {localCli, ndjson, type PutLine} from './helpers.js';
 
 const TABLE = 'orders-app';
@@ -22,21 +28,8 @@ describe('kinesis-top lag: lease repairs', () => {
 	let cli: ReturnType<typeof localCli>['cli'];
 	let sequences: string[];
 
-	const item = async (shardId: string) =>
-		(
-			await dynamodb.client.send(
-				new GetItemCommand({
-					TableName: TABLE,
-					Key: {leaseKey: {S: shardId}},
-					ConsistentRead: true,
-				}),
-			)
-		).Item;
-	const audit = () =>
-		readFileSync(join(dataDirectory, 'audit.log'), 'utf8')
-			.trim()
-			.split('\n')
-			.map((line) => JSON.parse(line) as Record<string, string>);
+	const item = async (shardId: string) => readLease(dynamodb.client, TABLE, shardId);
+	const audit = () => auditEntries(dataDirectory);
 
 	beforeAll(async () => {
 		dynamodb = await startDynalite();

@@ -4,10 +4,10 @@
  * the lease counter moved (nothing written); a retried write that finds itself done; read-only mode's
  * refusal; the audit lines.
  */
-import {mkdtemp, readFile, rm} from 'node:fs/promises';
+import {mkdtemp, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {GetItemCommand, UpdateItemCommand} from '@aws-sdk/client-dynamodb';
+import {UpdateItemCommand} from '@aws-sdk/client-dynamodb';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {parseCheckpointTarget} from '../../source/consumers/checkpoint-target.js';
 import {
@@ -18,7 +18,14 @@ import {
 } from '../../source/consumers/lease-repairs.js';
 import {DriverError} from '../../source/driver/driver.js';
 import {readOnly} from '../../source/driver/read-only-driver.js';
-import {createLeaseTable, leaseItem, putLeases, type LeaseSpec} from '../helpers/kcl-leases.js';
+import {auditEntries} from '../helpers/audit-log.js';
+import {
+	createLeaseTable,
+	leaseItem,
+	putLeases,
+	readLease,
+	type LeaseSpec,
+} from '../helpers/kcl-leases.js';
 import {openWorld, type ConsumersWorld} from './fixture.js';
 
 const SHARD_0 = 'shardId-000000000000';
@@ -35,20 +42,8 @@ describe('KCL lease repairs', () => {
 	const sequence: string[] = [];
 
 	const item = async (table: string, leaseKey: string) =>
-		(
-			await world.dynamodb.client.send(
-				new GetItemCommand({
-					TableName: table,
-					Key: {leaseKey: {S: leaseKey}},
-					ConsistentRead: true,
-				}),
-			)
-		).Item;
-	const auditLines = async () =>
-		(await readFile(join(auditDirectory, 'audit.log'), 'utf8'))
-			.trim()
-			.split('\n')
-			.map((line) => JSON.parse(line) as Record<string, string>);
+		readLease(world.dynamodb.client, table, leaseKey);
+	const auditLines = async () => auditEntries(auditDirectory);
 	const snapshot = (spec: LeaseSpec, table = TABLE): LeaseSnapshot => ({
 		table,
 		leaseKey: spec.streamIdentifier ? `${spec.streamIdentifier}:${spec.shardId}` : spec.shardId,

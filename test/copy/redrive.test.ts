@@ -1,5 +1,3 @@
-import {readFileSync} from 'node:fs';
-import {join} from 'node:path';
 import {afterEach, expect, test} from 'vitest';
 import {executeRedrive, redrivePreview, selectForRedrive} from '../../source/copy/redrive.js';
 import {LocalDriver} from '../../source/driver/local-driver.js';
@@ -7,6 +5,7 @@ import {readOnly} from '../../source/driver/read-only-driver.js';
 import type {BufferedRecord} from '../../source/tail/tail-buffer.js';
 import {TailSession} from '../../source/tail/tail-session.js';
 import {temporaryDirectory} from '../commands/helpers.js';
+import {auditEntries} from '../helpers/audit-log.js';
 
 const drivers: LocalDriver[] = [];
 afterEach(async () => {
@@ -87,8 +86,7 @@ test('re-drives the chosen records in order per key, with a preview and an audit
 		expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
 	}
 
-	const audit = readFileSync(join(directory, 'audit.log'), 'utf8').trim().split('\n');
-	expect(audit.map((line) => JSON.parse(line))).toEqual([
+	expect(auditEntries(directory)).toEqual([
 		expect.objectContaining({
 			stream: 'staging',
 			action: 're-drive 26 of 26 records from orders (keys keep)',
@@ -102,5 +100,5 @@ test('re-drives the chosen records in order per key, with a preview and an audit
 		ok: false,
 		error: expect.stringMatching(/^AccessDeniedException: /),
 	});
-	expect(readFileSync(join(directory, 'audit.log'), 'utf8').trim().split('\n')).toHaveLength(2);
+	expect(auditEntries(directory)).toHaveLength(2);
 });

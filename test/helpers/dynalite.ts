@@ -29,11 +29,7 @@ export async function startDynalite(): Promise<Dynalite> {
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const {port} = server.address() as AddressInfo;
 	const endpoint = `http://127.0.0.1:${port}`;
-	const client = new DynamoDBClient({
-		endpoint,
-		region: 'us-east-1',
-		credentials: {accessKeyId: 'kinesis-top-test', secretAccessKey: 'kinesis-top-test'},
-	});
+	const client = dynamoDbClientAt(endpoint);
 	return {
 		endpoint,
 		client,
@@ -49,3 +45,11 @@ export async function startDynalite(): Promise<Dynalite> {
 		},
 	};
 }
+
+/** A DynamoDB client of the test's own for the DynamoDB at `endpoint` (any credentials do). */
+export const dynamoDbClientAt = (endpoint: string) =>
+	new DynamoDBClient({
+		endpoint,
+		region: 'us-east-1',
+		credentials: {accessKeyId: 'kinesis-top-test', secretAccessKey: 'kinesis-top-test'},
+	});

@@ -10,6 +10,7 @@
  */
 import {
 	CreateTableCommand,
+	GetItemCommand,
 	DescribeTableCommand,
 	PutItemCommand,
 	type AttributeValue,
@@ -127,6 +128,14 @@ export async function createLeaseTable(client: DynamoDBClient, table: string, {k
 	);
 	await waitUntilActive(client, `${table}-WorkerMetricStats`);
 	await waitUntilActive(client, `${table}-CoordinatorState`);
+}
+
+/** A lease as the table holds it now (a consistent read), or undefined. */
+export async function readLease(client: DynamoDBClient, table: string, leaseKey: string) {
+	const {Item} = await client.send(
+		new GetItemCommand({TableName: table, Key: {leaseKey: {S: leaseKey}}, ConsistentRead: true}),
+	);
+	return Item;
 }
 
 export async function putLeases(client: DynamoDBClient, table: string, leases: LeaseSpec[]) {

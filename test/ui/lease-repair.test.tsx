@@ -4,16 +4,16 @@
  * shard id to be typed (a wrong one writes nothing), shows the result and writes the audit line. The
  * table is read back from dynalite. Read-only mode offers neither.
  */
-import {mkdtempSync, readFileSync} from 'node:fs';
+import {mkdtempSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {GetItemCommand} from '@aws-sdk/client-dynamodb';
 import {afterEach, describe, expect, test} from 'vitest';
 import type {Dynalite} from '../helpers/dynalite.js';
-import {leaseItem, putLeases, type LeaseSpec} from '../helpers/kcl-leases.js';
+import {leaseItem, putLeases, readLease, type LeaseSpec} from '../helpers/kcl-leases.js';
 import {readOnly} from '../../source/driver/read-only-driver.js';
 import {kclDriver, LEASE_TABLE} from './kcl-driver.js';
 import {cleanUp, expectFits, keys, renderApp, type Harness} from './render-app.js';
+import {auditEntries} from '../helpers/audit-log.js';
 
 afterEach(cleanUp);
 
@@ -25,21 +25,7 @@ const LEASES: LeaseSpec[] = [
 ];
 
 const itemOf = async (dynamodb: Dynalite, shardId: string) =>
-	(
-		await dynamodb.client.send(
-			new GetItemCommand({
-				TableName: LEASE_TABLE,
-				Key: {leaseKey: {S: shardId}},
-				ConsistentRead: true,
-			}),
-		)
-	).Item;
-
-const auditEntries = (directory: string) =>
-	readFileSync(join(directory, 'audit.log'), 'utf8')
-		.trim()
-		.split('\n')
-		.map((line) => JSON.parse(line) as Record<string, string>);
+	readLease(dynamodb.client, LEASE_TABLE, shardId);
 
 /** The application's shard view, sorted by shard, with shard `index` selected. */
 async function onLease(app: Harness, index: number) {

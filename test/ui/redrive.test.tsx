@@ -1,5 +1,5 @@
 /** Re-drive from the console: `v` marks records in the tail, `R` previews, asks for the name, copies, audits. */
-import {mkdtempSync, readFileSync} from 'node:fs';
+import {mkdtempSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, expect, test} from 'vitest';
@@ -7,6 +7,7 @@ import type {Driver, KinesisRecord} from '../../source/driver/driver.js';
 import {readOnly} from '../../source/driver/read-only-driver.js';
 import {TailSession} from '../../source/tail/tail-session.js';
 import {cleanUp, keys, localDriver, renderApp, type Harness} from './render-app.js';
+import {auditEntries} from '../helpers/audit-log.js';
 
 afterEach(cleanUp);
 
@@ -78,10 +79,7 @@ test('two marks re-drive the range between them, after the destination’s name 
 		'event-3',
 		'event-4',
 	]);
-	const [entry] = readFileSync(join(audit, 'audit.log'), 'utf8')
-		.trim()
-		.split('\n')
-		.map((line) => JSON.parse(line) as Record<string, string>);
+	const [entry] = auditEntries(audit);
 	expect(entry).toMatchObject({
 		stream: 'staging',
 		action: 're-drive 3 of 3 records from clicks (keys keep)',

@@ -1,9 +1,10 @@
-import {mkdtempSync, readFileSync} from 'node:fs';
+import {mkdtempSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, describe, expect, test} from 'vitest';
 import {readOnly} from '../../source/driver/read-only-driver.js';
 import {cleanUp, keys, localDriver, renderApp, type Harness} from './render-app.js';
+import {auditEntries} from '../helpers/audit-log.js';
 
 afterEach(cleanUp);
 
@@ -25,12 +26,6 @@ async function confirmWith(app: Harness, text: string) {
 	await app.until(() => app.lastLine().includes(`to confirm: ${text}`), `${text} typed`);
 	app.press(keys.enter);
 }
-
-const auditEntries = (directory: string) =>
-	readFileSync(join(directory, 'audit.log'), 'utf8')
-		.trim()
-		.split('\n')
-		.map((line) => JSON.parse(line) as Record<string, string>);
 
 describe('guided resharding', () => {
 	test('split: preview at the middle, a wrong name changes nothing, the right one splits', async () => {
