@@ -1,8 +1,9 @@
 /**
  * DynamoDB's table calls the contract needs to find, read and repair KCL lease tables (ListTables,
- * DescribeTable, Scan, a conditional UpdateItem), over the SDK's DynamoDB client. Shared by the AWS driver and the local driver (which reads lease
- * tables from a DynamoDB endpoint configured with AWS_ENDPOINT_URL_DYNAMODB); each passes its own `call`,
- * which bounds the request in time and turns SDK errors into DriverErrors.
+ * DescribeTable, Scan, a conditional UpdateItem), over the SDK's DynamoDB client. Shared by the AWS
+ * driver and the local driver (which reads lease tables from a DynamoDB endpoint configured with
+ * AWS_ENDPOINT_URL_DYNAMODB); each passes its own `call`, which bounds the request in time and turns SDK
+ * errors into DriverErrors.
  */
 import type {DynamoDBClient} from '@aws-sdk/client-dynamodb';
 import type {
