@@ -82,7 +82,7 @@ export class EntryBatch implements PutBatch, FrameSource {
 		log.append(counter, arrivalMs, keyBytes, this.entries[index].Data.length, this, index);
 	}
 
-	writeKeyAndData(index: number, buffer: Buffer, at: number, keyBytes: number) {
+	writeKeyAndData(index: number, buffer: Buffer, _view: DataView, at: number, keyBytes: number) {
 		const entry = this.entries[index];
 		writeKeyAndData(buffer, at, entry.PartitionKey, keyBytes, entry.Data);
 	}

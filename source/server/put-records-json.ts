@@ -17,7 +17,7 @@
  * garbage collector the largest cost after it.
  */
 import type {PutBatch, PutOutcome} from '../engine/put-batch.js';
-import type {FrameSource} from '../engine/log/frame.js';
+import {copyBytes, type FrameSource} from '../engine/log/frame.js';
 import type {ShardLog} from '../engine/log/shard-log.js';
 import {hashAsciiBytesInto, hashPartitionKeyInto} from '../kinesis/hash-key.js';
 import type {InputRule, StructureRule} from '../kinesis/input-rules.js';
@@ -143,10 +143,11 @@ const MAX_FREE_BATCHES = 16;
 /** A batch whose data buffer grew beyond this (for a rare large put) is left to the collector. */
 const MAX_KEPT_DATA = 1024 * 1024;
 const EMPTY: Buffer = Buffer.alloc(0);
+const viewOf = (buffer: Buffer) => new DataView(buffer.buffer, buffer.byteOffset, buffer.length);
+const EMPTY_VIEW = viewOf(EMPTY);
 
 export function releaseBatch(batch: BodyBatch) {
-	batch.body = EMPTY;
-	batch.count = 0;
+	batch.clear();
 	if (freeBatches.length < MAX_FREE_BATCHES && batch.dataBytes <= MAX_KEPT_DATA)
 		freeBatches.push(batch);
 }
@@ -238,8 +239,7 @@ function readRecords(body: Buffer, at: number, batch: BodyBatch): number {
 		at++;
 	}
 
-	batch.body = body;
-	batch.count = count;
+	batch.setBody(body, count);
 	return at + 1;
 }
 
@@ -248,12 +248,15 @@ function readRecords(body: Buffer, at: number, batch: BodyBatch): number {
  * body's own ASCII bytes, data the blobs decoded into one buffer.
  */
 export class BodyBatch implements PutBatch, FrameSource {
-	body = EMPTY;
+	private body = EMPTY;
 	count = 0;
 	readonly keyStarts = new Uint32Array(MAX_RECORDS);
 	readonly keyEnds = new Uint32Array(MAX_RECORDS);
 	readonly dataEnds = new Uint32Array(MAX_RECORDS);
 	private data = EMPTY;
+	/** DataViews over the body and the data, to copy from (frame.ts's copyBytes). */
+	private bodyView = EMPTY_VIEW;
+	private dataView = EMPTY_VIEW;
 
 	get dataBytes() {
 		return this.data.length;
@@ -261,8 +264,26 @@ export class BodyBatch implements PutBatch, FrameSource {
 
 	/** The data buffer, with room for `bytes`. */
 	dataRoom(bytes: number) {
-		if (this.data.length < bytes) this.data = Buffer.allocUnsafe(Math.max(bytes, 64 * 1024));
+		if (this.data.length < bytes) {
+			this.data = Buffer.allocUnsafe(Math.max(bytes, 64 * 1024));
+			this.dataView = viewOf(this.data);
+		}
+
 		return this.data;
+	}
+
+	/** The body the records are read from. */
+	setBody(body: Buffer, count: number) {
+		this.body = body;
+		this.bodyView = viewOf(body);
+		this.count = count;
+	}
+
+	/** Forgets the body, so that a batch waiting for reuse does not keep it alive. */
+	clear() {
+		this.body = EMPTY;
+		this.bodyView = EMPTY_VIEW;
+		this.count = 0;
 	}
 
 	private dataStart(index: number) {
@@ -301,16 +322,10 @@ export class BodyBatch implements PutBatch, FrameSource {
 		log.append(counter, arrivalMs, keyBytes, this.dataLength(index), this, index);
 	}
 
-	writeKeyAndData(index: number, buffer: Buffer, at: number, keyBytes: number) {
-		const body = this.body;
-		const keyStart = this.keyStarts[index];
-		for (let i = 0; i < keyBytes; i++) buffer[at + i] = body[keyStart + i];
+	writeKeyAndData(index: number, _buffer: Buffer, view: DataView, at: number, keyBytes: number) {
+		copyBytes(this.bodyView, this.keyStarts[index], view, at, keyBytes);
 		const start = this.dataStart(index);
-		const data = this.data;
-		buffer.set(
-			new Uint8Array(data.buffer, data.byteOffset + start, this.dataEnds[index] - start),
-			at + keyBytes,
-		);
+		copyBytes(this.dataView, start, view, at + keyBytes, this.dataEnds[index] - start);
 	}
 }
 

@@ -68,9 +68,35 @@ export function writeKeyAndData(
  * call, or a request's own bytes, copied into each frame without a string or a view made per record.
  */
 export type FrameSource = {
-	/** Writes record `index`'s partition key (`keyBytes` of UTF-8) at `at`, then its data. */
-	writeKeyAndData(index: number, buffer: Buffer, at: number, keyBytes: number): void;
+	/**
+	 * Writes record `index`'s partition key (`keyBytes` of UTF-8) at `at`, then its data; `view` is a
+	 * DataView over `buffer`.
+	 */
+	writeKeyAndData(
+		index: number,
+		buffer: Buffer,
+		view: DataView,
+		at: number,
+		keyBytes: number,
+	): void;
 };
+
+/**
+ * Copies `length` bytes from `source` at `from` to `target` at `to`, four at a time through DataViews:
+ * as fast as `Uint8Array.prototype.set` for a record's data, without the view `set` needs of a part of a
+ * buffer — which, made for every record of a put, was most of what a busy server allocated.
+ */
+export function copyBytes(
+	source: DataView,
+	from: number,
+	target: DataView,
+	to: number,
+	length: number,
+) {
+	let i = 0;
+	for (; i + 4 <= length; i += 4) target.setUint32(to + i, source.getUint32(from + i, true), true);
+	for (; i < length; i++) target.setUint8(to + i, source.getUint8(from + i));
+}
 
 /** {@link writeFrame} for a record of a {@link FrameSource}. */
 export function writeFrameFrom(
@@ -86,7 +112,7 @@ export function writeFrameFrom(
 	withChecksum: boolean,
 ): number {
 	const keyStart = writeFrameHeader(view, offset, counter, arrivalMs, keyBytes, dataBytes);
-	source.writeKeyAndData(index, buffer, keyStart, keyBytes);
+	source.writeKeyAndData(index, buffer, view, keyStart, keyBytes);
 	return writeFrameChecksum(buffer, view, offset, withChecksum);
 }
 
