@@ -24,6 +24,7 @@ import type {InputRule, StructureRule} from '../kinesis/input-rules.js';
 import {kinesisInputRules} from '../kinesis/kinesis-input-constraints.generated.js';
 import type {PutRecordsOutput} from '../kinesis/types.js';
 import {decodeBase64Into} from './base64.js';
+import {takeBuffer} from './message-buffers.js';
 import {toWire} from './shapes.js';
 
 const QUOTE = 0x22;
@@ -430,7 +431,8 @@ export function putOutcomeJson(outcome: PutOutcome): Buffer {
 		}
 	}
 
-	const buffer = Buffer.allocUnsafe(size);
+	// Reused memory, given back once the answer is written (server.ts).
+	const buffer = takeBuffer(size) ?? Buffer.allocUnsafe(size);
 	const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.length);
 	let at = buffer.write(`{"FailedRecordCount":${outcome.failed},"Records":[`, 0, 'latin1');
 	// Records of one shard often follow each other: its head is looked up once for them.

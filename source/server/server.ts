@@ -29,6 +29,7 @@ import {
 	queryCode,
 } from './cloudwatch-api.js';
 import {credentialsOf, queryOf} from './authentication.js';
+import {giveBack, giveBackOnceWritten, takeBuffer} from './message-buffers.js';
 import {CORS_ANSWER_HEADERS, hasOrigin, isPreflight} from './cors.js';
 import {accessDenied, fallbackProtocol, preflight, unroutable} from './envelope.js';
 import {EventStreamOutput, sendEventStream} from './event-stream.js';
@@ -210,6 +211,10 @@ function readBody(request: AnyRequest, timeoutMs: number): Promise<Buffer | unde
 
 		const chunks: Buffer[] = [];
 		let length = 0;
+		// From its second chunk, a body of declared length is gathered into reused memory
+		// (message-buffers.ts) as it comes, instead of concatenated at the end.
+		let gathered: Buffer | undefined;
+		let gatheredLength = 0;
 		let settled = false;
 		// An error is made only if it settles the read: 'close' comes after every request, and an
 		// Error captures a stack trace, which cost more per put than its records' validation.
@@ -231,12 +236,33 @@ function readBody(request: AnyRequest, timeoutMs: number): Promise<Buffer | unde
 				return;
 			}
 
-			chunks.push(chunk);
+			if (gathered === undefined && chunks.length === 1 && declared >= length) {
+				gathered = takeBuffer(declared);
+				if (gathered) {
+					gathered.set(chunks[0]);
+					gatheredLength = chunks[0].length;
+					chunks.length = 0;
+				}
+			}
+
+			if (gathered && chunks.length === 0 && length <= gathered.length) {
+				gathered.set(chunk, gatheredLength);
+				gatheredLength = length;
+			} else {
+				chunks.push(chunk);
+			}
 		});
-		// A body that came in one chunk is that chunk: no copy.
-		request.on('end', () =>
-			settle(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, length)),
-		);
+		request.on('end', () => {
+			if (!gathered) {
+				// A body that came in one chunk is that chunk: no copy.
+				settle(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, length));
+			} else if (chunks.length === 0) {
+				settle(gathered.subarray(0, gatheredLength));
+			} else {
+				// More than declared (Node's parsers allow none; kept whole all the same).
+				settle(Buffer.concat([gathered.subarray(0, gatheredLength), ...chunks], length));
+			}
+		});
 		request.on('error', (error) => settle(undefined, error));
 		request.on('aborted', () => settle(undefined, 'client went away'));
 		// A connection that closes before the end of the body (no 'aborted' on every Node version).
@@ -262,6 +288,7 @@ function sendHttp2(response: Http2ServerResponse, reply: Reply, requestId: strin
 	headers['content-length'] = Buffer.byteLength(reply.body);
 	headers[':status'] = reply.status;
 	stream.respond(headers);
+	giveBackOnceWritten(stream, reply.body);
 	stream.end(reply.body);
 }
 
@@ -368,6 +395,7 @@ export class KinesisServer {
 			// connection: end the HTTP/1.1 connection instead.
 			if ((reply.status === 413 || this.stopping) && request.httpVersionMajor === 1)
 				response.setHeader('Connection', 'close');
+			giveBackOnceWritten(response, reply.body);
 			response.end(reply.body);
 		} catch {
 			// The client went away mid-request, or sent its body too slowly: nobody is answered. Over
@@ -441,7 +469,16 @@ export class KinesisServer {
 		const denied = await this.authenticate(request, body, service!.signingName);
 		if (denied) return error(denied.type, denied.message, denied.status);
 		try {
-			if (direct) return {status: 200, body: await direct(), contentType: protocol.contentType};
+			if (direct) {
+				try {
+					return {status: 200, body: await direct(), contentType: protocol.contentType};
+				} finally {
+					// Its records are in the log, its answer written from what the engine did: nothing
+					// holds the body any more, and its memory serves the next request.
+					giveBack(body);
+				}
+			}
+
 			const decoded = decode(input, {structure: action.shape}, '', protocol.format) as Input;
 			const output = await action.run(decoded);
 			if (output instanceof EventStreamOutput)

@@ -1,4 +1,7 @@
 /**
+ * Buffers kept for reuse, up to a bound. Here, for segments; serve's request bodies and answers are kept
+ * the same way (server/message-buffers.ts).
+ *
  * Buffers of memory-only segments that were dropped (retention, the memory budget, a deleted stream) or
  * outgrown, kept for new segments to take instead of fresh memory. Writing into fresh memory costs a
  * page fault per 4 KiB, which the kernel must also zero: under load, a fifth of `serve`'s CPU went there
