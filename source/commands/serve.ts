@@ -209,6 +209,8 @@ export const serveCommand: EngineCommand = {
 				const {EmbeddedDynamoDb, DYNAMODB_DIRECTORY} =
 					await import('../server/embedded-dynamodb.js');
 				const {certificateNames, selfSignedTls} = await import('../server/tls.js');
+				const {tuneGarbageCollectorForServing} = await import('../server/garbage-collector.js');
+				tuneGarbageCollectorForServing();
 				await createStartupStreams(creations, {
 					kinesis: backend.kinesis,
 					firehose: backend.firehose,
