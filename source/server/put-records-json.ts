@@ -192,6 +192,7 @@ function readRecords(body: Buffer, at: number, batch: BodyBatch): number {
 	at = expect(body, at, OPEN_LIST);
 	const {keyStarts, keyEnds, dataEnds} = batch;
 	// Base64 is 4 characters for 3 bytes: the body's blobs decode to less than three quarters of it.
+	const bodyView = batch.readFrom(body);
 	const data = batch.dataRoom(Math.ceil((body.length * 3) / 4));
 	let dataAt = 0;
 	let count = 0;
@@ -209,7 +210,7 @@ function readRecords(body: Buffer, at: number, batch: BodyBatch): number {
 				const valueEnd = body.indexOf(QUOTE, valueStart);
 				if (valueEnd === -1) throw notPlain;
 				// Anything but strict base64 (an escape, a control character, UTF-8) is refused here.
-				dataAt = decodeBase64Into(body, valueStart, valueEnd, data, dataAt);
+				dataAt = decodeBase64Into(bodyView, valueStart, valueEnd, data, dataAt);
 				if (dataAt === -1) throw notPlain;
 				hasData = true;
 				at = valueEnd + 1;
@@ -240,7 +241,7 @@ function readRecords(body: Buffer, at: number, batch: BodyBatch): number {
 		at++;
 	}
 
-	batch.setBody(body, count);
+	batch.count = count;
 	return at + 1;
 }
 
@@ -263,21 +264,21 @@ export class BodyBatch implements PutBatch, FrameSource {
 		return this.data.length;
 	}
 
-	/** The data buffer, with room for `bytes`. */
+	/** A view of the data buffer, with room for `bytes`. */
 	dataRoom(bytes: number) {
 		if (this.data.length < bytes) {
 			this.data = Buffer.allocUnsafe(Math.max(bytes, 64 * 1024));
 			this.dataView = viewOf(this.data);
 		}
 
-		return this.data;
+		return this.dataView;
 	}
 
-	/** The body the records are read from. */
-	setBody(body: Buffer, count: number) {
+	/** The body the records are read from; returns a view of it. */
+	readFrom(body: Buffer) {
 		this.body = body;
 		this.bodyView = viewOf(body);
-		this.count = count;
+		return this.bodyView;
 	}
 
 	/** Forgets the body, so that a batch waiting for reuse does not keep it alive. */
@@ -435,18 +436,20 @@ export function putOutcomeJson(outcome: PutOutcome): Buffer {
 	const buffer = takeBuffer(size) ?? Buffer.allocUnsafe(size);
 	const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.length);
 	let at = buffer.write(`{"FailedRecordCount":${outcome.failed},"Records":[`, 0, 'latin1');
-	// Records of one shard often follow each other: its head is looked up once for them.
-	let lastShard: PutOutcome['shards'][number];
-	let head: Buffer = Buffer.alloc(0);
+	// The put's shards (a few) and their heads, looked up once each.
+	const headShards: Array<PutOutcome['shards'][number]> = [];
+	const heads: Buffer[] = [];
 	for (let i = 0; i < count; i++) {
 		if (i > 0) buffer[at++] = COMMA;
 		const shard = shards[i];
 		if (shard) {
-			if (shard !== lastShard) {
-				lastShard = shard;
-				head = entryHeadBytesOf(shard.id);
+			let which = headShards.indexOf(shard);
+			if (which === -1) {
+				which = headShards.push(shard) - 1;
+				heads.push(entryHeadBytesOf(shard.id));
 			}
 
+			const head = heads[which];
 			buffer.set(head, at);
 			at = shard.sequence.formatInto(
 				outcome.counters[i],
