@@ -190,52 +190,17 @@ const isStreamName = (text: string) =>
 
 function readRecords(body: Buffer, at: number, batch: BodyBatch): number {
 	at = expect(body, at, OPEN_LIST);
-	const {keyStarts, keyEnds, dataEnds} = batch;
-	// Base64 is 4 characters for 3 bytes: the body's blobs decode to less than three quarters of it.
 	const bodyView = batch.readFrom(body);
+	// Base64 is 4 characters for 3 bytes: the body's blobs decode to less than three quarters of it.
 	const data = batch.dataRoom(Math.ceil((body.length * 3) / 4));
-	let dataAt = 0;
 	let count = 0;
 	for (;;) {
 		if (count === MAX_RECORDS) throw notPlain;
-		let keyStart = -1;
-		let keyEnd = -1;
-		let hasData = false;
-		at = expect(body, at, OPEN_OBJECT);
-		for (;;) {
-			const nameStart = expect(body, at, QUOTE);
-			const nameEnd = plainStringEnd(body, nameStart);
-			const valueStart = expect(body, expect(body, nameEnd + 1, COLON), QUOTE);
-			if (isName(body, nameStart, nameEnd, DATA) && !hasData) {
-				const valueEnd = body.indexOf(QUOTE, valueStart);
-				if (valueEnd === -1) throw notPlain;
-				// Anything but strict base64 (an escape, a control character, UTF-8) is refused here.
-				dataAt = decodeBase64Into(bodyView, valueStart, valueEnd, data, dataAt);
-				if (dataAt === -1) throw notPlain;
-				hasData = true;
-				at = valueEnd + 1;
-			} else if (isName(body, nameStart, nameEnd, PARTITION_KEY) && keyStart === -1) {
-				keyStart = valueStart;
-				keyEnd = plainStringEnd(body, valueStart);
-				const length = keyEnd - keyStart;
-				if (length < MIN_PARTITION_KEY || length > MAX_PARTITION_KEY) throw notPlain;
-				at = keyEnd + 1;
-			} else {
-				throw notPlain;
-			}
-
-			at = skipSpace(body, at);
-			if (body[at] === CLOSE_OBJECT) break;
-			if (body[at] !== COMMA) throw notPlain;
-			at++;
-		}
-
-		if (!hasData || keyStart === -1) throw notPlain;
-		keyStarts[count] = keyStart;
-		keyEnds[count] = keyEnd;
-		dataEnds[count] = dataAt;
+		at = skipSpace(body, at);
+		const compactEnd = readCompactRecord(body, bodyView, at, batch, count, data);
+		at = compactEnd === -1 ? readRecord(body, bodyView, at, batch, count, data) : compactEnd;
 		count++;
-		at = skipSpace(body, at + 1);
+		at = skipSpace(body, at);
 		if (body[at] === CLOSE_LIST) break;
 		if (body[at] !== COMMA) throw notPlain;
 		at++;
@@ -243,6 +208,122 @@ function readRecords(body: Buffer, at: number, batch: BodyBatch): number {
 
 	batch.count = count;
 	return at + 1;
+}
+
+/** Text to find at a position, as little-endian 32-bit words and the bytes left over. */
+type Pattern = {length: number; words: Uint32Array; tail: Uint8Array};
+
+function pattern(text: string): Pattern {
+	const bytes = Buffer.from(text, 'latin1');
+	const whole = bytes.length - (bytes.length % 4);
+	const words = new Uint32Array(whole / 4);
+	for (let i = 0; i < words.length; i++) words[i] = bytes.readUInt32LE(i * 4);
+	return {length: bytes.length, words, tail: bytes.subarray(whole)};
+}
+
+/** Whether `view` holds `pattern` at `at`: a word at a time. */
+function holds(view: DataView, at: number, {length, words, tail}: Pattern) {
+	if (at + length > view.byteLength) return false;
+	for (let i = 0; i < words.length; i++)
+		if (view.getUint32(at + i * 4, true) !== words[i]) return false;
+	const rest = at + words.length * 4;
+	for (let i = 0; i < tail.length; i++) if (view.getUint8(rest + i) !== tail[i]) return false;
+	return true;
+}
+
+/** A record's text up to its data, and between its data and its key, in the compact form. */
+const COMPACT_HEAD = pattern('{"Data":"');
+const COMPACT_MIDDLE = pattern('","PartitionKey":"');
+
+/**
+ * Reads the record at `at` as record `index` of `batch` if it is in the compact form the JS, Go and Java
+ * SDKs send, `{"Data":"…","PartitionKey":"…"}`: its fixed text checked a word at a time, where the
+ * general reader ({@link readRecord}) looks at each byte as JSON. Returns the position after it, or -1
+ * for any other form, having stored nothing. What it refuses, the general reader refuses too.
+ */
+function readCompactRecord(
+	body: Buffer,
+	bodyView: DataView,
+	at: number,
+	batch: BodyBatch,
+	index: number,
+	data: DataView,
+): number {
+	if (!holds(bodyView, at, COMPACT_HEAD)) return -1;
+	const valueStart = at + COMPACT_HEAD.length;
+	const valueEnd = body.indexOf(QUOTE, valueStart);
+	if (valueEnd === -1 || !holds(bodyView, valueEnd, COMPACT_MIDDLE)) return -1;
+	const keyStart = valueEnd + COMPACT_MIDDLE.length;
+	const keyEnd = plainStringEnd(body, keyStart);
+	if (body[keyEnd + 1] !== CLOSE_OBJECT) return -1;
+	batch.setRecord(
+		index,
+		keyStart,
+		keyEnd,
+		decodeData(bodyView, valueStart, valueEnd, batch, index, data),
+	);
+	return keyEnd + 2;
+}
+
+/**
+ * Reads the record object at `at` as record `index` of `batch`, members in any order, with JSON's
+ * whitespace anywhere; returns the position after it.
+ */
+function readRecord(
+	body: Buffer,
+	bodyView: DataView,
+	at: number,
+	batch: BodyBatch,
+	index: number,
+	data: DataView,
+): number {
+	let keyStart = -1;
+	let keyEnd = -1;
+	let dataEnd = -1;
+	at = expect(body, at, OPEN_OBJECT);
+	for (;;) {
+		const nameStart = expect(body, at, QUOTE);
+		const nameEnd = plainStringEnd(body, nameStart);
+		const valueStart = expect(body, expect(body, nameEnd + 1, COLON), QUOTE);
+		if (isName(body, nameStart, nameEnd, DATA) && dataEnd === -1) {
+			const valueEnd = body.indexOf(QUOTE, valueStart);
+			if (valueEnd === -1) throw notPlain;
+			dataEnd = decodeData(bodyView, valueStart, valueEnd, batch, index, data);
+			at = valueEnd + 1;
+		} else if (isName(body, nameStart, nameEnd, PARTITION_KEY) && keyStart === -1) {
+			keyStart = valueStart;
+			keyEnd = plainStringEnd(body, valueStart);
+			at = keyEnd + 1;
+		} else {
+			throw notPlain;
+		}
+
+		at = skipSpace(body, at);
+		if (body[at] === CLOSE_OBJECT) break;
+		if (body[at] !== COMMA) throw notPlain;
+		at++;
+	}
+
+	if (dataEnd === -1 || keyStart === -1) throw notPlain;
+	batch.setRecord(index, keyStart, keyEnd, dataEnd);
+	return at + 1;
+}
+
+/**
+ * Decodes a record's base64 data (`start`..`end` of the body) after the data of the records before it;
+ * returns where it ends. Anything but strict base64 (an escape, a control character, UTF-8) is refused.
+ */
+function decodeData(
+	bodyView: DataView,
+	start: number,
+	end: number,
+	batch: BodyBatch,
+	index: number,
+	data: DataView,
+) {
+	const dataEnd = decodeBase64Into(bodyView, start, end, data, batch.dataEndBefore(index));
+	if (dataEnd === -1) throw notPlain;
+	return dataEnd;
 }
 
 /**
@@ -288,12 +369,25 @@ export class BodyBatch implements PutBatch, FrameSource {
 		this.count = 0;
 	}
 
-	private dataStart(index: number) {
+	/** Where record `index`'s data starts in the data buffer: where the one before it ends. */
+	dataEndBefore(index: number) {
 		return index === 0 ? 0 : this.dataEnds[index - 1];
 	}
 
+	/**
+	 * Record `index`: its key, `keyStart`..`keyEnd` of the body (checked against the model's bounds
+	 * here), and its decoded data, ending at `dataEnd`.
+	 */
+	setRecord(index: number, keyStart: number, keyEnd: number, dataEnd: number) {
+		const length = keyEnd - keyStart;
+		if (length < MIN_PARTITION_KEY || length > MAX_PARTITION_KEY) throw notPlain;
+		this.keyStarts[index] = keyStart;
+		this.keyEnds[index] = keyEnd;
+		this.dataEnds[index] = dataEnd;
+	}
+
 	dataLength(index: number) {
-		return this.dataEnds[index] - this.dataStart(index);
+		return this.dataEnds[index] - this.dataEndBefore(index);
 	}
 
 	keyLength(index: number) {
@@ -324,9 +418,9 @@ export class BodyBatch implements PutBatch, FrameSource {
 		log.append(counter, arrivalMs, keyBytes, this.dataLength(index), this, index);
 	}
 
-	writeKeyAndData(index: number, _buffer: Buffer, view: DataView, at: number, keyBytes: number) {
+	writeKeyAndData(index: number, buffer: Buffer, view: DataView, at: number, keyBytes: number) {
 		copyBytes(this.bodyView, this.keyStarts[index], view, at, keyBytes);
-		const start = this.dataStart(index);
+		const start = this.dataEndBefore(index);
 		copyBytes(this.dataView, start, view, at + keyBytes, this.dataEnds[index] - start);
 	}
 }

@@ -196,6 +196,27 @@ describe('PutRecords JSON request, answered in place', () => {
 		}
 	});
 
+	test('reads records that are compact but for a space, or their members’ order, as the generic path does', async () => {
+		const bodies = [
+			'{"StreamName":"s","Records":[{"Data":"AQI=","PartitionKey":"k" },{"PartitionKey":"k2","Data":"AQI="}]}',
+			'{"StreamName":"s","Records":[{"Data":"AQI=" ,"PartitionKey":"k3"}, {"Data":"","PartitionKey":"k4"}]}',
+			`{"StreamName":"s","Records":[{"Data":"AQI=","PartitionKey":"${'k'.repeat(256)}"}]}`,
+		];
+		const {engines} = await twoEngines({enforceLimits: false});
+		try {
+			for (const text of bodies) {
+				const body = Buffer.from(text);
+				expect(readPutRecordsJson(body), text).toBeDefined();
+				expect(await direct(engines[0], body)).toEqual(await generic(engines[1], body));
+			}
+
+			expect(stored(engines[0], 's')).toEqual(stored(engines[1], 's'));
+			expect(stored(engines[0], 's').flat()).toHaveLength(5);
+		} finally {
+			await Promise.all(engines.map((engine) => engine.close()));
+		}
+	});
+
 	test('with a data directory, stores what the generic path stores, checksummed, across a restart', async () => {
 		const dataDirectory = mkdtempSync(join(tmpdir(), 'kinesis-top-in-place-'));
 		const clock = new ManualClock(1_750_000_000_000);

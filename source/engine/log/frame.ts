@@ -83,8 +83,9 @@ export type FrameSource = {
 
 /**
  * Copies `length` bytes from `source` at `from` to `target` at `to`, four at a time through DataViews:
- * as fast as `Uint8Array.prototype.set` for a record's data, without the view `set` needs of a part of a
- * buffer — which, made for every record of a put, was most of what a busy server allocated.
+ * for a record's key and data (~100 bytes), as fast as a native copy and, on Node 20, ~10% faster for
+ * the whole put, because a native copy of part of a buffer needs a view of that part (Node 20's
+ * `Buffer.prototype.copy` makes one too) and a put made one per record.
  */
 export function copyBytes(
 	source: DataView,
