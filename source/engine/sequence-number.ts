@@ -116,7 +116,25 @@ export class AwsSequenceFormatter implements SequenceFormatter {
 	}
 
 	formatInto(counter: number, arrivalMs: number, buffer: Buffer, view: DataView, at: number) {
-		if (this.lowLimbs(counter, arrivalMs)) {
+		// lowLimbs' sums, in locals and without a loop (a line for each of the LIMBS, 7): a third of
+		// the answer's time went to them. The digits are stored from the highest limb, so all are
+		// computed first.
+		const base = this.baseLimbs;
+		const c = this.counterLow(counter, arrivalMs) * LIMBS;
+		let sum = base[0] + COUNTER_LIMBS[c];
+		const l0 = sum % LIMB;
+		sum = base[1] + COUNTER_LIMBS[c + 1] + (sum - l0) / LIMB;
+		const l1 = sum % LIMB;
+		sum = base[2] + COUNTER_LIMBS[c + 2] + (sum - l1) / LIMB;
+		const l2 = sum % LIMB;
+		sum = base[3] + COUNTER_LIMBS[c + 3] + (sum - l2) / LIMB;
+		const l3 = sum % LIMB;
+		sum = base[4] + COUNTER_LIMBS[c + 4] + (sum - l3) / LIMB;
+		const l4 = sum % LIMB;
+		sum = base[5] + COUNTER_LIMBS[c + 5] + (sum - l4) / LIMB;
+		const l5 = sum % LIMB;
+		sum = base[6] + COUNTER_LIMBS[c + 6] + (sum - l5) / LIMB;
+		if (sum >= LIMB) {
 			// The rare carry out of the low digits: through the string.
 			return at + buffer.write(this.format(counter, arrivalMs), at, 'latin1');
 		}
@@ -125,13 +143,14 @@ export class AwsSequenceFormatter implements SequenceFormatter {
 		const head = this.headBytes;
 		buffer.set(head, at);
 		at += head.length;
-		const low = this.low;
-		for (let i = LIMBS - 1; i >= 0; i--) {
-			view.setUint32(at, LIMB_DIGITS[low[i]], true);
-			at += 4;
-		}
-
-		return at;
+		view.setUint32(at, LIMB_DIGITS[sum], true);
+		view.setUint32(at + 4, LIMB_DIGITS[l5], true);
+		view.setUint32(at + 8, LIMB_DIGITS[l4], true);
+		view.setUint32(at + 12, LIMB_DIGITS[l3], true);
+		view.setUint32(at + 16, LIMB_DIGITS[l2], true);
+		view.setUint32(at + 20, LIMB_DIGITS[l1], true);
+		view.setUint32(at + 24, LIMB_DIGITS[l0], true);
+		return at + 28;
 	}
 
 	/**
@@ -139,13 +158,9 @@ export class AwsSequenceFormatter implements SequenceFormatter {
 	 * carrying into the next. Returns whether the highest carried into the high digits.
 	 */
 	private lowLimbs(counter: number, arrivalMs: number) {
-		const second = Math.floor(arrivalMs / 1000);
-		const low = counter % LOW_RANGE;
-		const high = (counter - low) / LOW_RANGE;
-		if (high !== this.baseHigh || second !== this.baseSecond) this.rebase(high, second);
 		const base = this.baseLimbs;
 		const out = this.low;
-		const at = low * LIMBS;
+		const at = this.counterLow(counter, arrivalMs) * LIMBS;
 		let carry = 0;
 		for (let i = 0; i < LIMBS; i++) {
 			const sum = base[i] + COUNTER_LIMBS[at + i] + carry;
@@ -154,6 +169,18 @@ export class AwsSequenceFormatter implements SequenceFormatter {
 		}
 
 		return carry === 1;
+	}
+
+	/**
+	 * The counter's last three digits, below the cached base: rebased first if the counter's thousand
+	 * or the arrival second is not the base's.
+	 */
+	private counterLow(counter: number, arrivalMs: number) {
+		const second = Math.floor(arrivalMs / 1000);
+		const low = counter % LOW_RANGE;
+		const high = (counter - low) / LOW_RANGE;
+		if (high !== this.baseHigh || second !== this.baseSecond) this.rebase(high, second);
+		return low;
 	}
 
 	private rebase(high: number, second: number) {

@@ -29,6 +29,16 @@ async function put(kinesis: KinesisEngine, keys: string[]) {
 	}));
 }
 
+/** What formatInto writes (into a buffer, after other bytes), as text. */
+function formattedInto(formatter: AwsSequenceFormatter, counter: number, ms: number) {
+	const buffer = Buffer.alloc(80, 0x20);
+	const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.length);
+	const end = formatter.formatInto(counter, ms, buffer, view, 3);
+	expect(buffer.subarray(0, 3).toString()).toBe('   ');
+	expect(buffer.subarray(end).toString().trim()).toBe('');
+	return buffer.toString('latin1', 3, end);
+}
+
 describe('sequence numbers', () => {
 	test('format every counter exactly, whatever the order of calls (the formatters cache a base)', () => {
 		const counters = [0, 1, 999, 1000, 1001, 999_999, 1_000_000, 123_456_789_012_345, 2 ** 53 - 1];
@@ -58,9 +68,9 @@ describe('sequence numbers', () => {
 			const counter = random(2 ** 30) * 1024 + random(1024);
 			const ms = 1_700_000_000_000 + random(2 ** 30);
 			const formatter = new AwsSequenceFormatter(1_600_000_000 + random(1000), random(40));
-			expect(formatter.format(counter, ms)).toBe(
-				aws(formatter.createdSeconds, formatter.shardIndex, counter, ms),
-			);
+			const expected = aws(formatter.createdSeconds, formatter.shardIndex, counter, ms);
+			expect(formatter.format(counter, ms)).toBe(expected);
+			expect(formattedInto(formatter, counter, ms)).toBe(expected);
 		}
 
 		const formatters = [0, 7, 31].map((shard) => ({
@@ -73,6 +83,7 @@ describe('sequence numbers', () => {
 				for (const {shard, aws: formatter, legacy} of formatters) {
 					const formatted = formatter.format(counter, ms);
 					expect(formatted).toBe(aws(1_700_000_000, shard, counter, ms));
+					expect(formattedInto(formatter, counter, ms)).toBe(formatted);
 					expect(decodeSequenceNumber(formatted, 'aws')).toMatchObject({
 						version: 2,
 						shardIndex: shard,
