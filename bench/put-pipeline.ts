@@ -13,7 +13,12 @@
 import {randomBytes} from 'node:crypto';
 import {KinesisEngine} from '../source/engine/engine.js';
 import {kinesisActions} from '../source/server/kinesis-api.js';
-import {putOutcomeJson, readPutRecordsJson} from '../source/server/put-records-json.js';
+import {giveBack} from '../source/server/message-buffers.js';
+import {
+	putOutcomeJson,
+	readPutRecordsJson,
+	releaseBatch,
+} from '../source/server/put-records-json.js';
 import {jsonProtocol} from '../source/server/protocols.js';
 import {decode} from '../source/server/shapes.js';
 import {median, type Figure} from './report.js';
@@ -83,6 +88,9 @@ export async function putPipelineBenchmarks(options: PutPipelineOptions): Promis
 				const answer = putOutcomeJson(outcome);
 				const t3 = cpu();
 				if (answer.length === 0) throw new Error('PutRecords answered nothing');
+				// The batch's and the answer's memory are reused, as serve gives them back.
+				releaseBatch(read.batch);
+				giveBack(answer);
 				spent.read += t1 - t0;
 				spent.engine += t2 - t1;
 				spent.answer += t3 - t2;
