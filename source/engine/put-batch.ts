@@ -33,6 +33,12 @@ export interface PutBatch {
 		arrivalMs: number,
 		keyBytes: number,
 	): void;
+	/**
+	 * Arrays of at least `count` entries for the outcome's `shards` (every entry undefined) and
+	 * `counters`, when the batch keeps its own (one reused from put to put: a put then allocates none);
+	 * else the write path makes them. Valid until the batch is reused.
+	 */
+	readonly outcomeArrays?: Pick<PutOutcome, 'shards' | 'counters'>;
 }
 
 /** What a put did with each of its records, in order. */
@@ -41,7 +47,7 @@ export type PutOutcome = {
 	failed: number;
 	/** The arrival time every record of the put was given. */
 	arrivalMs: number;
-	/** The shard each written record went to; undefined for a failed one. */
+	/** The shard each written record went to; undefined for a failed one (the first `count` entries). */
 	shards: Array<ShardState | undefined>;
 	/** Each written record's counter (its sequence number is its shard's `sequence.format` of it). */
 	counters: number[];

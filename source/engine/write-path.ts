@@ -147,9 +147,9 @@ export class WritePath {
 		const now = Math.max(this.clock.now(), stream.lastArrival);
 		stream.lastArrival = now;
 		this.store.trimExpired(now);
-		const shards = new Array<ShardState | undefined>(count);
 		// On the heap (a typed array of 500 would be an external buffer for the collector to track).
-		const counters = new Array<number>(count).fill(0);
+		const shards = batch.outcomeArrays?.shards ?? new Array<ShardState | undefined>(count);
+		const counters = batch.outcomeArrays?.counters ?? new Array<number>(count).fill(0);
 		let failures: PutRecordsResultEntry[] | undefined;
 		let failed = 0;
 		let lastLog: ShardLog | undefined;

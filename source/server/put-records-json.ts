@@ -19,6 +19,7 @@
 import type {PutBatch, PutOutcome} from '../engine/put-batch.js';
 import {copyBytes, type FrameSource} from '../engine/log/frame.js';
 import type {ShardLog} from '../engine/log/shard-log.js';
+import type {ShardState} from '../engine/stream.js';
 import {hashAsciiBytesInto, hashPartitionKeyInto} from '../kinesis/hash-key.js';
 import type {InputRule, StructureRule} from '../kinesis/input-rules.js';
 import {kinesisInputRules} from '../kinesis/kinesis-input-constraints.generated.js';
@@ -336,6 +337,10 @@ export class BodyBatch implements PutBatch, FrameSource {
 	readonly keyStarts = new Uint32Array(MAX_RECORDS);
 	readonly keyEnds = new Uint32Array(MAX_RECORDS);
 	readonly dataEnds = new Uint32Array(MAX_RECORDS);
+	readonly outcomeArrays = {
+		shards: new Array<ShardState | undefined>(MAX_RECORDS),
+		counters: new Array<number>(MAX_RECORDS).fill(0),
+	};
 	private data = EMPTY;
 	/** DataViews over the body and the data, to copy from (frame.ts's copyBytes). */
 	private bodyView = EMPTY_VIEW;
@@ -362,10 +367,11 @@ export class BodyBatch implements PutBatch, FrameSource {
 		return this.bodyView;
 	}
 
-	/** Forgets the body, so that a batch waiting for reuse does not keep it alive. */
+	/** Forgets the body and the shards, so that a batch waiting for reuse keeps neither alive. */
 	clear() {
 		this.body = EMPTY;
 		this.bodyView = EMPTY_VIEW;
+		this.outcomeArrays.shards.fill(undefined, 0, this.count);
 		this.count = 0;
 	}
 

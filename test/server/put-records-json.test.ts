@@ -217,6 +217,31 @@ describe('PutRecords JSON request, answered in place', () => {
 		}
 	});
 
+	test('a put whose records are throttled answers them as failed, after puts that reused its batch', async () => {
+		// One shard takes 1,000 records a second: the third put of 500 in one second is refused whole.
+		const {engines} = await twoEngines({enforceLimits: true});
+		const body = (put: number) =>
+			Buffer.from(
+				JSON.stringify({
+					StreamName: 's',
+					Records: Array.from({length: 500}, (_, index) => ({
+						Data: base64([put, index % 256]),
+						PartitionKey: 'same key',
+					})),
+				}),
+			);
+		try {
+			for (let put = 0; put < 3; put++) {
+				const inPlace = await direct(engines[0], body(put));
+				expect(inPlace).toEqual(await generic(engines[1], body(put)));
+				if (put === 2)
+					expect(inPlace).toEqual({answer: expect.stringMatching(/^\{"FailedRecordCount":500,/)});
+			}
+		} finally {
+			await Promise.all(engines.map((engine) => engine.close()));
+		}
+	});
+
 	test('with a data directory, stores what the generic path stores, checksummed, across a restart', async () => {
 		const dataDirectory = mkdtempSync(join(tmpdir(), 'kinesis-top-in-place-'));
 		const clock = new ManualClock(1_750_000_000_000);
