@@ -89,11 +89,11 @@ describe('base64 decoded from bytes in place', () => {
 	/** decodeBase64Into over `text`'s UTF-8 bytes, placed amid others: its bytes, or undefined. */
 	function fromBytes(text: string) {
 		const source = Buffer.concat([Buffer.from('"x'), Buffer.from(text), Buffer.from('"')]);
-		const target = Buffer.alloc(text.length + 8, 0xee);
+		const target = Buffer.alloc(Buffer.byteLength(text) + 8, 0xee);
 		const view = (buffer: Buffer) => new DataView(buffer.buffer, buffer.byteOffset, buffer.length);
 		const end = decodeBase64Into(view(source), 2, source.length - 1, view(target), 3);
 		// Nothing is written past the decoded bytes, nor, for a refused text, past the most it could hold.
-		const written = end === -1 ? 3 + Math.floor(text.length / 4) * 3 : end;
+		const written = end === -1 ? 3 + Math.floor(Buffer.byteLength(text) / 4) * 3 : end;
 		expect(target.subarray(written)).toEqual(Buffer.alloc(target.length - written, 0xee));
 		return end === -1 ? undefined : target.subarray(3, end);
 	}
@@ -120,6 +120,14 @@ describe('base64 decoded from bytes in place', () => {
 		expect(decodeBase64(text)).toBeUndefined();
 		expect(fromBytes(text)).toBeUndefined();
 	});
+
+	test.each([['ŁAŁAAA'], ['键AAAAAAAAA'], ['AAAAAAé']])(
+		'refuses non-ASCII %j, its UTF-8 bytes a whole number of groups',
+		(text) => {
+			expect(Buffer.byteLength(text) % 4).toBe(0);
+			expect(fromBytes(text)).toBeUndefined();
+		},
+	);
 
 	test('accepts exactly the ASCII texts decodeBase64 accepts, with the same bytes (property)', () => {
 		const characters = fc.constantFrom(...'ABab09+/=-_ \n.éŁ"\\');
