@@ -94,7 +94,7 @@ export function decodeBase64List(texts: readonly string[]): Buffer[] | undefined
  * is negative if any of them is not in the alphabet.
  */
 const REFUSED = -0x80_00_00_00;
-const SEXTETS = [18, 12, 6, 0].map((shift) => {
+export const SEXTETS = [18, 12, 6, 0].map((shift) => {
 	const table = new Int32Array(256).fill(REFUSED);
 	for (let i = 0; i < 64; i++) table[BASE64_VALUE.charCodeAt(i)] = i << shift;
 	return table;

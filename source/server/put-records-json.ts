@@ -26,6 +26,7 @@ import {kinesisInputRules} from '../kinesis/kinesis-input-constraints.generated.
 import type {PutRecordsOutput} from '../kinesis/types.js';
 import {decodeBase64Into} from './base64.js';
 import {takeBuffer} from './message-buffers.js';
+import {putKernels, type PutKernels} from './put-kernels.js';
 import {toWire} from './shapes.js';
 
 const QUOTE = 0x22;
@@ -124,10 +125,13 @@ export type PutRecordsBody = {streamName: string; batch: BodyBatch};
  * batch is lent: give it back ({@link releaseBatch}) once the put is done with it. One never given back
  * (a request refused before it ran, by its signature say) is left to the garbage collector.
  */
-export function readPutRecordsJson(body: Buffer): PutRecordsBody | undefined {
+export function readPutRecordsJson(
+	body: Buffer,
+	kernels: PutKernels | undefined = putKernels,
+): PutRecordsBody | undefined {
 	const batch = freeBatches.pop() ?? new BodyBatch();
 	try {
-		return readTop(body, batch);
+		return readTop(body, batch, kernels);
 	} catch (error) {
 		releaseBatch(batch);
 		if (error === notPlain) return undefined;
@@ -154,7 +158,7 @@ export function releaseBatch(batch: BodyBatch) {
 		freeBatches.push(batch);
 }
 
-function readTop(body: Buffer, batch: BodyBatch): PutRecordsBody {
+function readTop(body: Buffer, batch: BodyBatch, kernels: PutKernels | undefined): PutRecordsBody {
 	let streamName: string | undefined;
 	let hasRecords = false;
 	let at = expect(body, 0, OPEN_OBJECT);
@@ -163,7 +167,7 @@ function readTop(body: Buffer, batch: BodyBatch): PutRecordsBody {
 		const nameEnd = plainStringEnd(body, nameStart);
 		at = expect(body, nameEnd + 1, COLON);
 		if (isName(body, nameStart, nameEnd, RECORDS) && !hasRecords) {
-			at = readRecords(body, at, batch);
+			at = readRecords(body, at, batch, kernels);
 			hasRecords = true;
 		} else if (isName(body, nameStart, nameEnd, STREAM_NAME_MEMBER) && streamName === undefined) {
 			const valueStart = expect(body, at, QUOTE);
@@ -189,17 +193,28 @@ function readTop(body: Buffer, batch: BodyBatch): PutRecordsBody {
 const isStreamName = (text: string) =>
 	text.length >= MIN_STREAM_NAME && text.length <= MAX_STREAM_NAME && STREAM_NAME.test(text);
 
-function readRecords(body: Buffer, at: number, batch: BodyBatch): number {
+/**
+ * Where each record's base64 blob is in the body, found by the first pass over the records and decoded
+ * all at once by the second ({@link BodyBatch.decodeBlobs}). Used within one read, which nothing
+ * interrupts.
+ */
+const blobStarts = new Uint32Array(MAX_RECORDS);
+const blobEnds = new Uint32Array(MAX_RECORDS);
+
+function readRecords(
+	body: Buffer,
+	at: number,
+	batch: BodyBatch,
+	kernels: PutKernels | undefined,
+): number {
 	at = expect(body, at, OPEN_LIST);
 	const bodyView = batch.readFrom(body);
-	// Base64 is 4 characters for 3 bytes: the body's blobs decode to less than three quarters of it.
-	const data = batch.dataRoom(Math.ceil((body.length * 3) / 4));
 	let count = 0;
 	for (;;) {
 		if (count === MAX_RECORDS) throw notPlain;
 		at = skipSpace(body, at);
-		const compactEnd = readCompactRecord(body, bodyView, at, batch, count, data);
-		at = compactEnd === -1 ? readRecord(body, bodyView, at, batch, count, data) : compactEnd;
+		const compactEnd = readCompactRecord(body, bodyView, at, batch, count);
+		at = compactEnd === -1 ? readRecord(body, at, batch, count) : compactEnd;
 		count++;
 		at = skipSpace(body, at);
 		if (body[at] === CLOSE_LIST) break;
@@ -208,6 +223,7 @@ function readRecords(body: Buffer, at: number, batch: BodyBatch): number {
 	}
 
 	batch.count = count;
+	if (!batch.decodeBlobs(blobStarts, blobEnds, kernels)) throw notPlain;
 	return at + 1;
 }
 
@@ -248,7 +264,6 @@ function readCompactRecord(
 	at: number,
 	batch: BodyBatch,
 	index: number,
-	data: DataView,
 ): number {
 	if (!holds(bodyView, at, COMPACT_HEAD)) return -1;
 	const valueStart = at + COMPACT_HEAD.length;
@@ -257,12 +272,9 @@ function readCompactRecord(
 	const keyStart = valueEnd + COMPACT_MIDDLE.length;
 	const keyEnd = plainStringEnd(body, keyStart);
 	if (body[keyEnd + 1] !== CLOSE_OBJECT) return -1;
-	batch.setRecord(
-		index,
-		keyStart,
-		keyEnd,
-		decodeData(bodyView, valueStart, valueEnd, batch, index, data),
-	);
+	batch.setRecord(index, keyStart, keyEnd);
+	blobStarts[index] = valueStart;
+	blobEnds[index] = valueEnd;
 	return keyEnd + 2;
 }
 
@@ -270,26 +282,21 @@ function readCompactRecord(
  * Reads the record object at `at` as record `index` of `batch`, members in any order, with JSON's
  * whitespace anywhere; returns the position after it.
  */
-function readRecord(
-	body: Buffer,
-	bodyView: DataView,
-	at: number,
-	batch: BodyBatch,
-	index: number,
-	data: DataView,
-): number {
+function readRecord(body: Buffer, at: number, batch: BodyBatch, index: number): number {
 	let keyStart = -1;
 	let keyEnd = -1;
-	let dataEnd = -1;
+	let hasData = false;
 	at = expect(body, at, OPEN_OBJECT);
 	for (;;) {
 		const nameStart = expect(body, at, QUOTE);
 		const nameEnd = plainStringEnd(body, nameStart);
 		const valueStart = expect(body, expect(body, nameEnd + 1, COLON), QUOTE);
-		if (isName(body, nameStart, nameEnd, DATA) && dataEnd === -1) {
+		if (isName(body, nameStart, nameEnd, DATA) && !hasData) {
 			const valueEnd = body.indexOf(QUOTE, valueStart);
 			if (valueEnd === -1) throw notPlain;
-			dataEnd = decodeData(bodyView, valueStart, valueEnd, batch, index, data);
+			blobStarts[index] = valueStart;
+			blobEnds[index] = valueEnd;
+			hasData = true;
 			at = valueEnd + 1;
 		} else if (isName(body, nameStart, nameEnd, PARTITION_KEY) && keyStart === -1) {
 			keyStart = valueStart;
@@ -305,26 +312,9 @@ function readRecord(
 		at++;
 	}
 
-	if (dataEnd === -1 || keyStart === -1) throw notPlain;
-	batch.setRecord(index, keyStart, keyEnd, dataEnd);
+	if (!hasData || keyStart === -1) throw notPlain;
+	batch.setRecord(index, keyStart, keyEnd);
 	return at + 1;
-}
-
-/**
- * Decodes a record's base64 data (`start`..`end` of the body) after the data of the records before it;
- * returns where it ends. Anything but strict base64 (an escape, a control character, UTF-8) is refused.
- */
-function decodeData(
-	bodyView: DataView,
-	start: number,
-	end: number,
-	batch: BodyBatch,
-	index: number,
-	data: DataView,
-) {
-	const dataEnd = decodeBase64Into(bodyView, start, end, data, batch.dataEndBefore(index));
-	if (dataEnd === -1) throw notPlain;
-	return dataEnd;
 }
 
 /**
@@ -350,14 +340,37 @@ export class BodyBatch implements PutBatch, FrameSource {
 		return this.data.length;
 	}
 
-	/** A view of the data buffer, with room for `bytes`. */
-	dataRoom(bytes: number) {
-		if (this.data.length < bytes) {
-			this.data = Buffer.allocUnsafe(Math.max(bytes, 64 * 1024));
+	/**
+	 * Decodes the records' base64 blobs (record k's from `starts[k]` to `ends[k]` of the body) one after
+	 * the other into the data buffer, with the kernels if there are any; false if one is not strict
+	 * base64.
+	 */
+	decodeBlobs(starts: Uint32Array, ends: Uint32Array, kernels: PutKernels | undefined) {
+		// Base64 is 4 characters for 3 bytes: the body's blobs decode to less than three quarters of it.
+		const room = Math.ceil((this.body.length * 3) / 4);
+		if (this.data.length < room) {
+			this.data = Buffer.allocUnsafe(Math.max(room, 64 * 1024));
 			this.dataView = viewOf(this.data);
 		}
 
-		return this.dataView;
+		const decoded = kernels?.decodeBlobs(
+			this.body,
+			starts,
+			ends,
+			this.count,
+			this.data,
+			this.dataEnds,
+		);
+		if (decoded !== undefined) return decoded;
+
+		let at = 0;
+		for (let index = 0; index < this.count; index++) {
+			at = decodeBase64Into(this.bodyView, starts[index], ends[index], this.dataView, at);
+			if (at === -1) return false;
+			this.dataEnds[index] = at;
+		}
+
+		return true;
 	}
 
 	/** The body the records are read from; returns a view of it. */
@@ -381,15 +394,14 @@ export class BodyBatch implements PutBatch, FrameSource {
 	}
 
 	/**
-	 * Record `index`: its key, `keyStart`..`keyEnd` of the body (checked against the model's bounds
-	 * here), and its decoded data, ending at `dataEnd`.
+	 * Record `index`'s key: `keyStart`..`keyEnd` of the body, checked against the model's bounds here.
+	 * Its data is decoded after all records are read ({@link decodeBlobs}).
 	 */
-	setRecord(index: number, keyStart: number, keyEnd: number, dataEnd: number) {
+	setRecord(index: number, keyStart: number, keyEnd: number) {
 		const length = keyEnd - keyStart;
 		if (length < MIN_PARTITION_KEY || length > MAX_PARTITION_KEY) throw notPlain;
 		this.keyStarts[index] = keyStart;
 		this.keyEnds[index] = keyEnd;
-		this.dataEnds[index] = dataEnd;
 	}
 
 	dataLength(index: number) {

@@ -1,0 +1,221 @@
+import {execFileSync} from 'node:child_process';
+import {readFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {randomBytes} from 'node:crypto';
+import fc from 'fast-check';
+import {describe, expect, test} from 'vitest';
+import {assembleKernels, GENERATED_FILE, generatedSource} from '../../scripts/generate-kernels.js';
+import {decodeBase64Into} from '../../source/server/base64.js';
+import {putKernels} from '../../source/server/put-kernels.js';
+import {
+	type BodyBatch,
+	readPutRecordsJson,
+	releaseBatch,
+} from '../../source/server/put-records-json.js';
+import {ensureBuilt, root} from '../helpers/build.js';
+
+const kernels = putKernels!;
+const viewOf = (buffer: Uint8Array) =>
+	new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+
+/** `texts` laid out as a body would hold them (each between quotes, amid other text), with their places. */
+function layOut(texts: string[]) {
+	const starts = new Uint32Array(texts.length);
+	const ends = new Uint32Array(texts.length);
+	let body = '{"x":[';
+	for (const [index, text] of texts.entries()) {
+		body += '{"Data":"';
+		starts[index] = Buffer.byteLength(body, 'latin1');
+		body += text;
+		ends[index] = Buffer.byteLength(body, 'latin1');
+		body += '","PartitionKey":"k"},';
+	}
+
+	return {body: Buffer.from(body + ']}', 'latin1'), starts, ends};
+}
+
+/** The texts decoded by the kernels: their bytes one after the other and where each ends, or false. */
+function byKernels(texts: string[]) {
+	const {body, starts, ends} = layOut(texts);
+	const target = Buffer.alloc(body.length, 0xee);
+	const dataEnds = new Uint32Array(texts.length);
+	const done = kernels.decodeBlobs(body, starts, ends, texts.length, target, dataEnds);
+	if (!done) return done;
+	const total = texts.length === 0 ? 0 : dataEnds.at(-1)!;
+	return {bytes: target.subarray(0, total), ends: [...dataEnds]};
+}
+
+/** The same by base64.ts's decodeBase64Into, one text after the other: the reference. */
+function byReference(texts: string[]) {
+	const {body, starts, ends} = layOut(texts);
+	const target = Buffer.alloc(body.length, 0xee);
+	const dataEnds: number[] = [];
+	let at = 0;
+	for (let index = 0; index < texts.length; index++) {
+		at = decodeBase64Into(viewOf(body), starts[index], ends[index], viewOf(target), at);
+		if (at === -1) return false;
+		dataEnds.push(at);
+	}
+
+	return {bytes: target.subarray(0, at), ends: dataEnds};
+}
+
+/** Each record of a batch read in place: its key and its data. */
+function recordsOf(batch: BodyBatch) {
+	const records: Array<{key: string; data: string}> = [];
+	for (let index = 0; index < batch.count; index++) {
+		const keyBytes = batch.keyBytes(index);
+		const frame = Buffer.alloc(keyBytes + batch.dataLength(index));
+		batch.writeKeyAndData(index, frame, viewOf(frame), 0, keyBytes);
+		records.push({
+			key: frame.toString('latin1', 0, keyBytes),
+			data: frame.subarray(keyBytes).toString('hex'),
+		});
+	}
+
+	return records;
+}
+
+/** A body read in place, with the kernels or without: its stream and records, or undefined. */
+function readWith(body: Buffer, withKernels: boolean) {
+	const read = readPutRecordsJson(body, withKernels ? kernels : undefined);
+	if (!read) return undefined;
+	const records = recordsOf(read.batch);
+	releaseBatch(read.batch);
+	return {streamName: read.streamName, records};
+}
+
+describe('put kernels (WebAssembly)', () => {
+	test('are loaded on this Node.js', () => {
+		expect(putKernels).toBeDefined();
+	});
+
+	test('are the binary their text assembles to', async () => {
+		expect(readFileSync(GENERATED_FILE, 'utf8')).toBe(generatedSource(await assembleKernels()));
+	});
+
+	test('decode blobs of every length from 0 to 200 bytes as the reference does', () => {
+		const texts = Array.from({length: 201}, (_, size) => randomBytes(size).toString('base64'));
+		const decoded = byKernels(texts);
+		expect(decoded).toEqual(byReference(texts));
+		expect(
+			decoded && decoded.ends.map((end, index) => end - (decoded.ends[index - 1] ?? 0)),
+		).toEqual(texts.map((_, size) => size));
+	});
+
+	test('refuse every byte outside the alphabet, at every place of a 16-character block and after it', () => {
+		const alphabet = new Set('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/');
+		// 32 characters: two blocks of 16 would be decoded 16 at a time, but the last group of 4 is kept
+		// for its padding, so the first 16 go through the block loop and the next 12 group by group.
+		const valid = randomBytes(24).toString('base64');
+		for (let place = 0; place < valid.length - 4; place++) {
+			for (let byte = 0; byte < 256; byte++) {
+				const character = String.fromCharCode(byte);
+				const text = valid.slice(0, place) + character + valid.slice(place + 1);
+				const decoded = byKernels([text]);
+				expect(decoded).toEqual(byReference([text]));
+				expect(decoded !== false).toBe(alphabet.has(character));
+			}
+		}
+	});
+
+	test('decode and refuse lists of blobs as the reference does (property)', () => {
+		const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+		const stray = fc.constantFrom(...'=-_ "\\\n.\u0000\u007f\u00e9\u00ff');
+		// Long enough for the 16-character blocks, not only the groups after them.
+		const valid = fc
+			.uint8Array({maxLength: 120, size: 'large'})
+			.map((bytes) => Buffer.from(bytes).toString('base64'));
+		const nearMiss = fc
+			.tuple(valid, fc.nat(), stray, fc.nat(3), fc.constantFrom(...alphabet))
+			.map(([text, at, character, how, other]) => {
+				if (how === 0) return text.slice(0, -1);
+				if (how === 1) return text.replace(/=+$/, '') + '=';
+				if (how === 2) {
+					// Another last character before the padding: bits may be left over.
+					const last = text.replace(/=+$/, '').length - 1;
+					return last < 0 ? text : text.slice(0, last) + other + text.slice(last + 1);
+				}
+
+				const place = at % (text.length + 1);
+				return text.slice(0, place) + character + text.slice(place + 1);
+			});
+		fc.assert(
+			fc.property(
+				fc.array(fc.oneof({weight: 4, arbitrary: valid}, nearMiss), {maxLength: 12}),
+				(texts) => {
+					expect(byKernels(texts)).toEqual(byReference(texts));
+				},
+			),
+			{numRuns: 2000},
+		);
+	});
+
+	test('leave a body too large for their memory to JavaScript, which reads it the same', () => {
+		const records = Array.from({length: 40}, (_, index) => ({
+			Data: randomBytes(60_000).toString('base64'),
+			PartitionKey: `key-${index}`,
+		}));
+		const body = Buffer.from(JSON.stringify({StreamName: 's', Records: records}));
+		expect(body.length).toBeGreaterThan(3 * 1024 * 1024);
+		const {starts, ends} = layOut([]);
+		expect(
+			kernels.decodeBlobs(body, starts, ends, 0, Buffer.alloc(body.length), new Uint32Array(0)),
+		).toBeUndefined();
+		const read = readWith(body, true);
+		expect(read?.records.map((record) => record.data)).toEqual(
+			records.map((record) => Buffer.from(record.Data, 'base64').toString('hex')),
+		);
+	});
+
+	test('read bodies as the JavaScript decoder does (property)', () => {
+		const blob = fc.oneof(
+			{
+				weight: 19,
+				arbitrary: fc
+					.uint8Array({maxLength: 90, size: 'large'})
+					.map((bytes) => Buffer.from(bytes).toString('base64')),
+			},
+			fc.string({unit: fc.constantFrom(...'AZaz09+/=-"'), maxLength: 40}),
+		);
+		const key = fc.string({unit: fc.constantFrom(...'az09-_. '), minLength: 1, maxLength: 8});
+		const record = fc.record({Data: blob, PartitionKey: key});
+		const body = fc
+			.tuple(fc.array(record, {minLength: 1, maxLength: 8}), fc.constantFrom(undefined, 1))
+			.map(([records, indent]) =>
+				Buffer.from(JSON.stringify({StreamName: 's', Records: records}, undefined, indent)),
+			);
+		let read = 0;
+		fc.assert(
+			fc.property(body, (bytes) => {
+				const withKernels = readWith(bytes, true);
+				expect(withKernels).toEqual(readWith(bytes, false));
+				if (withKernels) read++;
+			}),
+			{numRuns: 500},
+		);
+		// Not every body was left to the generic path: the comparison read records (most of
+		// the bodies are in the plain form: a fifth is far below what any run reads).
+		expect(read).toBeGreaterThan(100);
+	});
+
+	test('are not needed: without WebAssembly (node --jitless), bodies are read in JavaScript', async () => {
+		await ensureBuilt();
+		const distPath = (path: string) => join(root, 'dist', path);
+		const text = 'kinesis-top, decoded in JavaScript';
+		const script = `
+			const {putKernels} = await import(${JSON.stringify(distPath('source/server/put-kernels.js'))});
+			const {readPutRecordsJson} = await import(${JSON.stringify(distPath('source/server/put-records-json.js'))});
+			const data = Buffer.from(${JSON.stringify(text)}).toString('base64');
+			const body = Buffer.from(JSON.stringify({StreamName: 's', Records: [{Data: data, PartitionKey: 'k'}]}));
+			const read = readPutRecordsJson(body);
+			console.log(JSON.stringify({kernels: putKernels !== undefined, count: read?.batch.count, bytes: read?.batch.dataLength(0)}));
+		`;
+		const output = execFileSync(
+			process.execPath,
+			['--jitless', '--no-warnings', '--input-type=module', '-e', script],
+			{encoding: 'utf8'},
+		);
+		expect(JSON.parse(output)).toEqual({kernels: false, count: 1, bytes: text.length});
+	});
+});
