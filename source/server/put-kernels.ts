@@ -1,12 +1,12 @@
 /**
- * put-kernels.wat, loaded: base64 blobs of a PutRecords body decoded 16 characters at a time with
- * WebAssembly's SIMD, where base64.ts's decodeBase64Into (the reference, with the same rules) takes a
- * group of four at a time. For serve's server-bound put of 500 records of 100 bytes, ~40 ns a record
- * against ~115 (`npm run bench -- --only=put-pipeline`).
+ * put-kernels.wat, loaded: for a PutRecords body read in place, every record's base64 blob decoded 16
+ * characters at a time and every partition key's MD5 computed four keys at a time, with WebAssembly's
+ * SIMD. JavaScript does the same work (base64.ts's decodeBase64Into, hash-key.ts's MD5) a group of four
+ * characters, or one key, at a time: it is the reference, and the path where WebAssembly is missing.
  *
  * The module's memory is a scratch area, used within one call and by nothing else: each call copies the
- * body in and the decoded bytes out, which costs ~5 ns a record (two native copies). Undefined where
- * WebAssembly or its SIMD is not available (`node --jitless`, say): the caller decodes in JavaScript.
+ * body in and the decoded bytes and digests out (native copies, ~5 ns a record). Undefined where
+ * WebAssembly or its SIMD is not available (`node --jitless`, say).
  */
 import {SEXTETS} from './base64.js';
 import {PUT_KERNELS_WASM} from './put-kernels.generated.js';
@@ -29,10 +29,41 @@ type Exports = {
 		out: number,
 		dataEnds: number,
 	): number;
+	hashKeys(
+		count: number,
+		starts: number,
+		ends: number,
+		body: number,
+		out: number,
+		block: number,
+	): void;
+};
+
+/** A body's records, as places in it: where each one's blob and partition key begin and end. */
+export type RecordPlaces = {
+	readonly count: number;
+	readonly blobStarts: Uint32Array;
+	readonly blobEnds: Uint32Array;
+	readonly keyStarts: Uint32Array;
+	readonly keyEnds: Uint32Array;
+};
+
+/** What the kernels give for a body's records (each array with room for all of them). */
+export type RecordsWork = {
+	/** The blobs decoded one after the other, from the start; three quarters of the blobs' text fits. */
+	readonly data: Uint8Array;
+	/** Where each record's data ends in `data`. */
+	readonly dataEnds: Uint32Array;
+	/** Each record's key's MD5, as four big-endian words (hash-key.ts's order), for keys of ≤ 55 bytes. */
+	readonly digests: Uint32Array;
 };
 
 /** Where the memory layout begins: SEXTETS' four tables of 256 i32 come first. */
 const TABLES_BYTES = 4 * 256 * 4;
+/** Keys this long or shorter fit one MD5 block, which is all the kernel hashes. */
+export const MAX_KERNEL_KEY_BYTES = 55;
+/** The MD5 kernel's scratch: one block of 16 words for each of four keys. */
+const BLOCK_BYTES = 256;
 /** A 16-byte store writes up to 4 bytes past a blob's end: room after the last one. */
 const STORE_SLACK = 16;
 
@@ -49,40 +80,44 @@ export class PutKernels {
 	}
 
 	/**
-	 * Decodes `count` base64 blobs of `body` (blob k from `starts[k]` to `ends[k]`) one after the other
-	 * into `target`, from its start; `dataEnds[k]` is then where blob k ends in it. False if any blob is
-	 * not strict base64 (then `target` and `dataEnds` hold partial output); undefined, having done
-	 * nothing, for a body too large for the module's memory (see put-kernels.wat). `target` must have
-	 * room for three quarters of the blobs' text.
+	 * Decodes the blobs of `body`'s records (`places`) into `work.data` and hashes their keys into
+	 * `work.digests`. False if any blob is not strict base64 (then `work` holds partial output);
+	 * undefined, having done nothing, for a body too large for the module's memory (see
+	 * put-kernels.wat).
 	 */
-	decodeBlobs(
-		body: Uint8Array,
-		starts: Uint32Array,
-		ends: Uint32Array,
-		count: number,
-		target: Uint8Array,
-		dataEnds: Uint32Array,
-	): boolean | undefined {
-		const startsAt = TABLES_BYTES;
-		const endsAt = align(startsAt + count * 4);
-		const dataEndsAt = align(endsAt + count * 4);
-		const bodyAt = align(dataEndsAt + count * 4);
+	readRecords(body: Uint8Array, places: RecordPlaces, work: RecordsWork): boolean | undefined {
+		const count = places.count;
+		// Four arrays of `count` u32 (blob starts and ends, key starts and ends), the data ends, the
+		// digests (four words each, for a multiple of four keys), the body, the decoded bytes.
+		const blobStartsAt = TABLES_BYTES;
+		const blobEndsAt = align(blobStartsAt + count * 4);
+		const keyStartsAt = align(blobEndsAt + count * 4);
+		const keyEndsAt = align(keyStartsAt + count * 4);
+		const dataEndsAt = align(keyEndsAt + count * 4);
+		const blockAt = align(dataEndsAt + count * 4);
+		const digestsAt = blockAt + BLOCK_BYTES;
+		const bodyAt = digestsAt + Math.ceil(count / 4) * 64;
 		const outAt = align(bodyAt + body.length);
 		if (outAt + Math.ceil((body.length * 3) / 4) + STORE_SLACK > this.bytes.length) {
 			return undefined;
 		}
 
 		const words = this.words;
-		words.set(starts.subarray(0, count), startsAt / 4);
-		words.set(ends.subarray(0, count), endsAt / 4);
+		words.set(places.blobStarts.subarray(0, count), blobStartsAt / 4);
+		words.set(places.blobEnds.subarray(0, count), blobEndsAt / 4);
+		words.set(places.keyStarts.subarray(0, count), keyStartsAt / 4);
+		words.set(places.keyEnds.subarray(0, count), keyEndsAt / 4);
 		this.bytes.set(body, bodyAt);
-		if (this.exports.decodeBlobs(count, startsAt, endsAt, bodyAt, outAt, dataEndsAt) !== -1) {
+		const {exports} = this;
+		if (exports.decodeBlobs(count, blobStartsAt, blobEndsAt, bodyAt, outAt, dataEndsAt) !== -1) {
 			return false;
 		}
 
-		dataEnds.set(words.subarray(dataEndsAt / 4, dataEndsAt / 4 + count));
-		const total = count === 0 ? 0 : dataEnds[count - 1];
-		target.set(this.bytes.subarray(outAt, outAt + total));
+		exports.hashKeys(count, keyStartsAt, keyEndsAt, bodyAt, digestsAt, blockAt);
+		work.dataEnds.set(words.subarray(dataEndsAt / 4, dataEndsAt / 4 + count));
+		work.digests.set(words.subarray(digestsAt / 4, digestsAt / 4 + count * 4));
+		const total = count === 0 ? 0 : work.dataEnds[count - 1];
+		work.data.set(this.bytes.subarray(outAt, outAt + total));
 		return true;
 	}
 }

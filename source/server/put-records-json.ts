@@ -26,7 +26,7 @@ import {kinesisInputRules} from '../kinesis/kinesis-input-constraints.generated.
 import type {PutRecordsOutput} from '../kinesis/types.js';
 import {decodeBase64Into} from './base64.js';
 import {takeBuffer} from './message-buffers.js';
-import {putKernels, type PutKernels} from './put-kernels.js';
+import {MAX_KERNEL_KEY_BYTES, putKernels, type PutKernels} from './put-kernels.js';
 import {toWire} from './shapes.js';
 
 const QUOTE = 0x22;
@@ -193,14 +193,6 @@ function readTop(body: Buffer, batch: BodyBatch, kernels: PutKernels | undefined
 const isStreamName = (text: string) =>
 	text.length >= MIN_STREAM_NAME && text.length <= MAX_STREAM_NAME && STREAM_NAME.test(text);
 
-/**
- * Where each record's base64 blob is in the body, found by the first pass over the records and decoded
- * all at once by the second ({@link BodyBatch.decodeBlobs}). Used within one read, which nothing
- * interrupts.
- */
-const blobStarts = new Uint32Array(MAX_RECORDS);
-const blobEnds = new Uint32Array(MAX_RECORDS);
-
 function readRecords(
 	body: Buffer,
 	at: number,
@@ -223,7 +215,7 @@ function readRecords(
 	}
 
 	batch.count = count;
-	if (!batch.decodeBlobs(blobStarts, blobEnds, kernels)) throw notPlain;
+	if (!batch.decodeAndHash(kernels)) throw notPlain;
 	return at + 1;
 }
 
@@ -272,9 +264,7 @@ function readCompactRecord(
 	const keyStart = valueEnd + COMPACT_MIDDLE.length;
 	const keyEnd = plainStringEnd(body, keyStart);
 	if (body[keyEnd + 1] !== CLOSE_OBJECT) return -1;
-	batch.setRecord(index, keyStart, keyEnd);
-	blobStarts[index] = valueStart;
-	blobEnds[index] = valueEnd;
+	batch.setRecord(index, keyStart, keyEnd, valueStart, valueEnd);
 	return keyEnd + 2;
 }
 
@@ -285,19 +275,18 @@ function readCompactRecord(
 function readRecord(body: Buffer, at: number, batch: BodyBatch, index: number): number {
 	let keyStart = -1;
 	let keyEnd = -1;
-	let hasData = false;
+	let blobStart = -1;
+	let blobEnd = -1;
 	at = expect(body, at, OPEN_OBJECT);
 	for (;;) {
 		const nameStart = expect(body, at, QUOTE);
 		const nameEnd = plainStringEnd(body, nameStart);
 		const valueStart = expect(body, expect(body, nameEnd + 1, COLON), QUOTE);
-		if (isName(body, nameStart, nameEnd, DATA) && !hasData) {
-			const valueEnd = body.indexOf(QUOTE, valueStart);
-			if (valueEnd === -1) throw notPlain;
-			blobStarts[index] = valueStart;
-			blobEnds[index] = valueEnd;
-			hasData = true;
-			at = valueEnd + 1;
+		if (isName(body, nameStart, nameEnd, DATA) && blobStart === -1) {
+			blobStart = valueStart;
+			blobEnd = body.indexOf(QUOTE, valueStart);
+			if (blobEnd === -1) throw notPlain;
+			at = blobEnd + 1;
 		} else if (isName(body, nameStart, nameEnd, PARTITION_KEY) && keyStart === -1) {
 			keyStart = valueStart;
 			keyEnd = plainStringEnd(body, valueStart);
@@ -312,8 +301,8 @@ function readRecord(body: Buffer, at: number, batch: BodyBatch, index: number): 
 		at++;
 	}
 
-	if (!hasData || keyStart === -1) throw notPlain;
-	batch.setRecord(index, keyStart, keyEnd);
+	if (blobStart === -1 || keyStart === -1) throw notPlain;
+	batch.setRecord(index, keyStart, keyEnd, blobStart, blobEnd);
 	return at + 1;
 }
 
@@ -326,7 +315,13 @@ export class BodyBatch implements PutBatch, FrameSource {
 	count = 0;
 	readonly keyStarts = new Uint32Array(MAX_RECORDS);
 	readonly keyEnds = new Uint32Array(MAX_RECORDS);
+	/** Where each record's base64 blob is in the body, until the blobs are decoded. */
+	readonly blobStarts = new Uint32Array(MAX_RECORDS);
+	readonly blobEnds = new Uint32Array(MAX_RECORDS);
 	readonly dataEnds = new Uint32Array(MAX_RECORDS);
+	/** Each key's MD5 (four words), when the kernels computed them ({@link hashed}). */
+	readonly digests = new Uint32Array(MAX_RECORDS * 4);
+	private hashed = false;
 	readonly outcomeArrays = {
 		shards: new Array<ShardState | undefined>(MAX_RECORDS),
 		counters: new Array<number>(MAX_RECORDS).fill(0),
@@ -341,11 +336,10 @@ export class BodyBatch implements PutBatch, FrameSource {
 	}
 
 	/**
-	 * Decodes the records' base64 blobs (record k's from `starts[k]` to `ends[k]` of the body) one after
-	 * the other into the data buffer, with the kernels if there are any; false if one is not strict
-	 * base64.
+	 * Once the records' places are set: decodes their base64 blobs one after the other into the data
+	 * buffer, and with the kernels (if any) hashes their keys too; false if a blob is not strict base64.
 	 */
-	decodeBlobs(starts: Uint32Array, ends: Uint32Array, kernels: PutKernels | undefined) {
+	decodeAndHash(kernels: PutKernels | undefined) {
 		// Base64 is 4 characters for 3 bytes: the body's blobs decode to less than three quarters of it.
 		const room = Math.ceil((this.body.length * 3) / 4);
 		if (this.data.length < room) {
@@ -353,19 +347,19 @@ export class BodyBatch implements PutBatch, FrameSource {
 			this.dataView = viewOf(this.data);
 		}
 
-		const decoded = kernels?.decodeBlobs(
-			this.body,
-			starts,
-			ends,
-			this.count,
-			this.data,
-			this.dataEnds,
-		);
-		if (decoded !== undefined) return decoded;
-
+		const work = {data: this.data, dataEnds: this.dataEnds, digests: this.digests};
+		const done = kernels?.readRecords(this.body, this, work);
+		this.hashed = done === true;
+		if (done !== undefined) return done;
 		let at = 0;
 		for (let index = 0; index < this.count; index++) {
-			at = decodeBase64Into(this.bodyView, starts[index], ends[index], this.dataView, at);
+			at = decodeBase64Into(
+				this.bodyView,
+				this.blobStarts[index],
+				this.blobEnds[index],
+				this.dataView,
+				at,
+			);
 			if (at === -1) return false;
 			this.dataEnds[index] = at;
 		}
@@ -386,6 +380,7 @@ export class BodyBatch implements PutBatch, FrameSource {
 		this.bodyView = EMPTY_VIEW;
 		this.outcomeArrays.shards.fill(undefined, 0, this.count);
 		this.count = 0;
+		this.hashed = false;
 	}
 
 	/** Where record `index`'s data starts in the data buffer: where the one before it ends. */
@@ -394,14 +389,17 @@ export class BodyBatch implements PutBatch, FrameSource {
 	}
 
 	/**
-	 * Record `index`'s key: `keyStart`..`keyEnd` of the body, checked against the model's bounds here.
-	 * Its data is decoded after all records are read ({@link decodeBlobs}).
+	 * Record `index`: its key, `keyStart`..`keyEnd` of the body (checked against the model's bounds
+	 * here), and its blob, `blobStart`..`blobEnd`, decoded once all records are read
+	 * ({@link decodeAndHash}).
 	 */
-	setRecord(index: number, keyStart: number, keyEnd: number) {
+	setRecord(index: number, keyStart: number, keyEnd: number, blobStart: number, blobEnd: number) {
 		const length = keyEnd - keyStart;
 		if (length < MIN_PARTITION_KEY || length > MAX_PARTITION_KEY) throw notPlain;
 		this.keyStarts[index] = keyStart;
 		this.keyEnds[index] = keyEnd;
+		this.blobStarts[index] = blobStart;
+		this.blobEnds[index] = blobEnd;
 	}
 
 	dataLength(index: number) {
@@ -424,8 +422,15 @@ export class BodyBatch implements PutBatch, FrameSource {
 	hashKeyInto(index: number, out: Uint32Array) {
 		const start = this.keyStarts[index];
 		const end = this.keyEnds[index];
-		// Keys too long for one MD5 block go the string's way.
-		if (!hashAsciiBytesInto(this.body, start, end, out)) {
+		if (this.hashed && end - start <= MAX_KERNEL_KEY_BYTES) {
+			const digests = this.digests;
+			const at = index * 4;
+			out[0] = digests[at];
+			out[1] = digests[at + 1];
+			out[2] = digests[at + 2];
+			out[3] = digests[at + 3];
+		} else if (!hashAsciiBytesInto(this.body, start, end, out)) {
+			// Keys too long for one MD5 block go the string's way.
 			hashPartitionKeyInto(text(this.body, start, end), out);
 		}
 

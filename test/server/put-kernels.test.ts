@@ -1,10 +1,11 @@
 import {execFileSync} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {randomBytes} from 'node:crypto';
+import {createHash, randomBytes} from 'node:crypto';
 import fc from 'fast-check';
 import {describe, expect, test} from 'vitest';
 import {assembleKernels, GENERATED_FILE, generatedSource} from '../../scripts/generate-kernels.js';
+import {hashAsciiBytesInto} from '../../source/kinesis/hash-key.js';
 import {decodeBase64Into} from '../../source/server/base64.js';
 import {putKernels} from '../../source/server/put-kernels.js';
 import {
@@ -15,39 +16,74 @@ import {
 import {ensureBuilt, root} from '../helpers/build.js';
 
 const kernels = putKernels!;
+
+/** MD5 of a key's latin1 bytes, as four big-endian words (hash-key.ts's order). */
+function md5(key: string) {
+	const digest = createHash('md5').update(Buffer.from(key, 'latin1')).digest();
+	return [0, 4, 8, 12].map((at) => digest.readUInt32BE(at));
+}
+
+/** The first `count` digests of a digests array, each as four words. */
+const digestsOf = (digests: Uint32Array, count: number) =>
+	Array.from({length: count}, (_, index) => [...digests.subarray(index * 4, index * 4 + 4)]);
 const viewOf = (buffer: Uint8Array) =>
 	new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 
-/** `texts` laid out as a body would hold them (each between quotes, amid other text), with their places. */
-function layOut(texts: string[]) {
-	const starts = new Uint32Array(texts.length);
-	const ends = new Uint32Array(texts.length);
+/**
+ * Records laid out as a body would hold them (each blob and key between quotes, amid other text), with
+ * their places. Keys are latin1 text: one byte a character.
+ */
+function layOut(texts: string[], keys = texts.map(() => 'k')) {
+	const count = texts.length;
+	const places = {
+		count,
+		blobStarts: new Uint32Array(count),
+		blobEnds: new Uint32Array(count),
+		keyStarts: new Uint32Array(count),
+		keyEnds: new Uint32Array(count),
+	};
 	let body = '{"x":[';
 	for (const [index, text] of texts.entries()) {
 		body += '{"Data":"';
-		starts[index] = Buffer.byteLength(body, 'latin1');
+		places.blobStarts[index] = body.length;
 		body += text;
-		ends[index] = Buffer.byteLength(body, 'latin1');
-		body += '","PartitionKey":"k"},';
+		places.blobEnds[index] = body.length;
+		body += '","PartitionKey":"';
+		places.keyStarts[index] = body.length;
+		body += keys[index];
+		places.keyEnds[index] = body.length;
+		body += '"},';
 	}
 
-	return {body: Buffer.from(body + ']}', 'latin1'), starts, ends};
+	return {body: Buffer.from(body + ']}', 'latin1'), places};
+}
+
+/** The records read by the kernels: whether they were, and their data, data ends and key digests. */
+function readByKernels(texts: string[], keys?: string[]) {
+	const {body, places} = layOut(texts, keys);
+	const work = {
+		data: Buffer.alloc(body.length, 0xee),
+		dataEnds: new Uint32Array(texts.length),
+		digests: new Uint32Array(texts.length * 4),
+	};
+	const done = kernels.readRecords(body, places, work);
+	return {done, work};
 }
 
 /** The texts decoded by the kernels: their bytes one after the other and where each ends, or false. */
 function byKernels(texts: string[]) {
-	const {body, starts, ends} = layOut(texts);
-	const target = Buffer.alloc(body.length, 0xee);
-	const dataEnds = new Uint32Array(texts.length);
-	const done = kernels.decodeBlobs(body, starts, ends, texts.length, target, dataEnds);
+	const {done, work} = readByKernels(texts);
 	if (!done) return done;
-	const total = texts.length === 0 ? 0 : dataEnds.at(-1)!;
-	return {bytes: target.subarray(0, total), ends: [...dataEnds]};
+	const total = texts.length === 0 ? 0 : work.dataEnds.at(-1)!;
+	return {bytes: work.data.subarray(0, total), ends: [...work.dataEnds]};
 }
 
 /** The same by base64.ts's decodeBase64Into, one text after the other: the reference. */
 function byReference(texts: string[]) {
-	const {body, starts, ends} = layOut(texts);
+	const {
+		body,
+		places: {blobStarts: starts, blobEnds: ends},
+	} = layOut(texts);
 	const target = Buffer.alloc(body.length, 0xee);
 	const dataEnds: number[] = [];
 	let at = 0;
@@ -151,6 +187,41 @@ describe('put kernels (WebAssembly)', () => {
 		);
 	});
 
+	test('hash keys of every length from 0 to 55 bytes, and any byte, as MD5 does', () => {
+		const keys = Array.from({length: 56}, (_, length) => randomBytes(length).toString('latin1'));
+		// Four keys a round: 56 is a multiple of four; one fewer leaves a lane of the last round empty.
+		for (const some of [keys, keys.slice(1)]) {
+			const {done, work} = readByKernels(
+				some.map(() => 'AAAA'),
+				some,
+			);
+			expect(done).toBe(true);
+			expect(digestsOf(work.digests, some.length)).toEqual(some.map(md5));
+		}
+	});
+
+	test('hash keys as hash-key.ts does (property)', () => {
+		const byte = fc.integer({min: 0, max: 255}).map((code) => String.fromCharCode(code));
+		const key = fc.string({unit: byte, maxLength: 55, size: 'large'});
+		fc.assert(
+			fc.property(fc.array(key, {maxLength: 13}), (keys) => {
+				const {work} = readByKernels(
+					keys.map(() => ''),
+					keys,
+				);
+				// hash-key.ts's own MD5 takes ASCII; other bytes are MD5 all the same.
+				const reference = keys.map((each) => {
+					const out = new Uint32Array(4);
+					return hashAsciiBytesInto(Buffer.from(each, 'latin1'), 0, each.length, out)
+						? [...out]
+						: md5(each);
+				});
+				expect(digestsOf(work.digests, keys.length)).toEqual(reference);
+			}),
+			{numRuns: 500},
+		);
+	});
+
 	test('leave a body too large for their memory to JavaScript, which reads it the same', () => {
 		const records = Array.from({length: 40}, (_, index) => ({
 			Data: randomBytes(60_000).toString('base64'),
@@ -158,10 +229,12 @@ describe('put kernels (WebAssembly)', () => {
 		}));
 		const body = Buffer.from(JSON.stringify({StreamName: 's', Records: records}));
 		expect(body.length).toBeGreaterThan(3 * 1024 * 1024);
-		const {starts, ends} = layOut([]);
-		expect(
-			kernels.decodeBlobs(body, starts, ends, 0, Buffer.alloc(body.length), new Uint32Array(0)),
-		).toBeUndefined();
+		const empty = {
+			data: Buffer.alloc(0),
+			dataEnds: new Uint32Array(0),
+			digests: new Uint32Array(0),
+		};
+		expect(kernels.readRecords(body, layOut([]).places, empty)).toBeUndefined();
 		const read = readWith(body, true);
 		expect(read?.records.map((record) => record.data)).toEqual(
 			records.map((record) => Buffer.from(record.Data, 'base64').toString('hex')),
