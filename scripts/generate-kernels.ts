@@ -18,7 +18,10 @@ export const GENERATED_FILE = join(root, 'source/server/put-kernels.generated.ts
 /** The module's binary, assembled from its text. */
 export async function assembleKernels(): Promise<Uint8Array> {
 	const tools = await wabt();
-	const module = tools.parseWat(KERNELS_TEXT, readFileSync(KERNELS_TEXT, 'utf8'), {simd: true});
+	const module = tools.parseWat(KERNELS_TEXT, readFileSync(KERNELS_TEXT, 'utf8'), {
+		simd: true,
+		bulk_memory: true,
+	});
 	try {
 		module.validate();
 		return module.toBinary({}).buffer;

@@ -25,6 +25,8 @@ type Exports = {
 		count: number,
 		starts: number,
 		ends: number,
+		keyStarts: number,
+		keyEnds: number,
 		body: number,
 		out: number,
 		dataEnds: number,
@@ -50,9 +52,12 @@ export type RecordPlaces = {
 
 /** What the kernels give for a body's records (each array with room for all of them). */
 export type RecordsWork = {
-	/** The blobs decoded one after the other, from the start; three quarters of the blobs' text fits. */
+	/**
+	 * The records one after the other, from the start, each its key and then its blob decoded (one copy
+	 * makes the rest of its frame); room is needed for the body's length.
+	 */
 	readonly data: Uint8Array;
-	/** Where each record's data ends in `data`. */
+	/** Where each record's data ends in `data` (the next record's key starts there). */
 	readonly dataEnds: Uint32Array;
 	/** Each record's key's MD5, as four big-endian words (hash-key.ts's order), for keys of ≤ 55 bytes. */
 	readonly digests: Uint32Array;
@@ -80,8 +85,8 @@ export class PutKernels {
 	}
 
 	/**
-	 * Decodes the blobs of `body`'s records (`places`) into `work.data` and hashes their keys into
-	 * `work.digests`. False if any blob is not strict base64 (then `work` holds partial output);
+	 * Writes `body`'s records (`places`) into `work.data`, each its key then its blob decoded, and
+	 * hashes their keys into `work.digests`. False if any blob is not strict base64 (then `work` holds partial output);
 	 * undefined, having done nothing, for a body too large for the module's memory (see
 	 * put-kernels.wat).
 	 */
@@ -98,7 +103,9 @@ export class PutKernels {
 		const digestsAt = blockAt + BLOCK_BYTES;
 		const bodyAt = digestsAt + Math.ceil(count / 4) * 64;
 		const outAt = align(bodyAt + body.length);
-		if (outAt + Math.ceil((body.length * 3) / 4) + STORE_SLACK > this.bytes.length) {
+		// Keys and decoded blobs take less than the body: the keys are copied, the blobs shrink by a
+		// quarter, and the JSON around them is left out.
+		if (outAt + body.length + STORE_SLACK > this.bytes.length) {
 			return undefined;
 		}
 
@@ -109,9 +116,17 @@ export class PutKernels {
 		words.set(places.keyEnds.subarray(0, count), keyEndsAt / 4);
 		this.bytes.set(body, bodyAt);
 		const {exports} = this;
-		if (exports.decodeBlobs(count, blobStartsAt, blobEndsAt, bodyAt, outAt, dataEndsAt) !== -1) {
-			return false;
-		}
+		const refused = exports.decodeBlobs(
+			count,
+			blobStartsAt,
+			blobEndsAt,
+			keyStartsAt,
+			keyEndsAt,
+			bodyAt,
+			outAt,
+			dataEndsAt,
+		);
+		if (refused !== -1) return false;
 
 		exports.hashKeys(count, keyStartsAt, keyEndsAt, bodyAt, digestsAt, blockAt);
 		work.dataEnds.set(words.subarray(dataEndsAt / 4, dataEndsAt / 4 + count));

@@ -140,18 +140,25 @@
     (i32.store8 offset=1 (local.get $out) (i32.shr_u (local.get $bits) (i32.const 8)))
     (i32.add (local.get $out) (i32.const 2)))
 
-  ;; $count blobs of the body at $body: blob k is its text from starts[k] to ends[k] (u32 arrays at
-  ;; $starts and $ends, positions in the body). They are decoded one after the other from $out, and
-  ;; where each ends (counted from $out) goes to the u32 array at $dataEnds. Returns -1, or the index of
-  ;; the first blob that is not strict base64 (then nothing it wrote should be read).
+  ;; $count records of the body at $body, written one after the other from $out, each as its partition
+  ;; key's bytes followed by its blob decoded: what a record's frame holds after its header, so that one
+  ;; copy makes it. Record k's key is the body's bytes from keyStarts[k] to keyEnds[k], its blob the
+  ;; text from starts[k] to ends[k] (u32 arrays, positions in the body). Where each record's data ends
+  ;; (counted from $out) goes to the u32 array at $dataEnds. Returns -1, or the index of the first blob
+  ;; that is not strict base64 (then nothing written should be read).
   (func (export "decodeBlobs")
-    (param $count i32) (param $starts i32) (param $ends i32) (param $body i32)
-    (param $out i32) (param $dataEnds i32) (result i32)
-    (local $index i32) (local $at i32)
+    (param $count i32) (param $starts i32) (param $ends i32) (param $keyStarts i32)
+    (param $keyEnds i32) (param $body i32) (param $out i32) (param $dataEnds i32) (result i32)
+    (local $index i32) (local $at i32) (local $keyStart i32) (local $keyLength i32)
     (local.set $at (local.get $out))
     (block $done
       (loop $blobs
         (br_if $done (i32.ge_u (local.get $index) (local.get $count)))
+        (local.set $keyStart (i32.load (local.get $keyStarts)))
+        (local.set $keyLength (i32.sub (i32.load (local.get $keyEnds)) (local.get $keyStart)))
+        (memory.copy (local.get $at)
+          (i32.add (local.get $body) (local.get $keyStart)) (local.get $keyLength))
+        (local.set $at (i32.add (local.get $at) (local.get $keyLength)))
         (local.set $at
           (call $decodeOne
             (i32.add (local.get $body) (i32.load (local.get $starts)))
@@ -161,6 +168,8 @@
         (i32.store (local.get $dataEnds) (i32.sub (local.get $at) (local.get $out)))
         (local.set $starts (i32.add (local.get $starts) (i32.const 4)))
         (local.set $ends (i32.add (local.get $ends) (i32.const 4)))
+        (local.set $keyStarts (i32.add (local.get $keyStarts) (i32.const 4)))
+        (local.set $keyEnds (i32.add (local.get $keyEnds) (i32.const 4)))
         (local.set $dataEnds (i32.add (local.get $dataEnds) (i32.const 4)))
         (local.set $index (i32.add (local.get $index) (i32.const 1)))
         (br $blobs)))

@@ -319,9 +319,13 @@ export class BodyBatch implements PutBatch, FrameSource {
 	readonly blobStarts = new Uint32Array(MAX_RECORDS);
 	readonly blobEnds = new Uint32Array(MAX_RECORDS);
 	readonly dataEnds = new Uint32Array(MAX_RECORDS);
-	/** Each key's MD5 (four words), when the kernels computed them ({@link hashed}). */
+	/** Each key's MD5 (four words), when the kernels read the records ({@link byKernels}). */
 	readonly digests = new Uint32Array(MAX_RECORDS * 4);
-	private hashed = false;
+	/**
+	 * Whether the kernels read the records: then the data buffer holds each record's key before its
+	 * data, and the digests are set.
+	 */
+	private byKernels = false;
 	readonly outcomeArrays = {
 		shards: new Array<ShardState | undefined>(MAX_RECORDS),
 		counters: new Array<number>(MAX_RECORDS).fill(0),
@@ -337,11 +341,12 @@ export class BodyBatch implements PutBatch, FrameSource {
 
 	/**
 	 * Once the records' places are set: decodes their base64 blobs one after the other into the data
-	 * buffer, and with the kernels (if any) hashes their keys too; false if a blob is not strict base64.
+	 * buffer (with the kernels, if any, each after its record's key, and the keys hashed too); false if
+	 * a blob is not strict base64.
 	 */
 	decodeAndHash(kernels: PutKernels | undefined) {
-		// Base64 is 4 characters for 3 bytes: the body's blobs decode to less than three quarters of it.
-		const room = Math.ceil((this.body.length * 3) / 4);
+		// Keys and decoded blobs are shorter than the body they are read from.
+		const room = this.body.length;
 		if (this.data.length < room) {
 			this.data = Buffer.allocUnsafe(Math.max(room, 64 * 1024));
 			this.dataView = viewOf(this.data);
@@ -349,7 +354,7 @@ export class BodyBatch implements PutBatch, FrameSource {
 
 		const work = {data: this.data, dataEnds: this.dataEnds, digests: this.digests};
 		const done = kernels?.readRecords(this.body, this, work);
-		this.hashed = done === true;
+		this.byKernels = done === true;
 		if (done !== undefined) return done;
 		let at = 0;
 		for (let index = 0; index < this.count; index++) {
@@ -380,12 +385,20 @@ export class BodyBatch implements PutBatch, FrameSource {
 		this.bodyView = EMPTY_VIEW;
 		this.outcomeArrays.shards.fill(undefined, 0, this.count);
 		this.count = 0;
-		this.hashed = false;
+		this.byKernels = false;
 	}
 
-	/** Where record `index`'s data starts in the data buffer: where the one before it ends. */
+	/**
+	 * Where record `index` starts in the data buffer: where the one before it ends. Its data starts
+	 * there, or after its key when the kernels read the records.
+	 */
 	dataEndBefore(index: number) {
 		return index === 0 ? 0 : this.dataEnds[index - 1];
+	}
+
+	private dataStart(index: number) {
+		const start = this.dataEndBefore(index);
+		return this.byKernels ? start + this.keyLength(index) : start;
 	}
 
 	/**
@@ -403,7 +416,7 @@ export class BodyBatch implements PutBatch, FrameSource {
 	}
 
 	dataLength(index: number) {
-		return this.dataEnds[index] - this.dataEndBefore(index);
+		return this.dataEnds[index] - this.dataStart(index);
 	}
 
 	keyLength(index: number) {
@@ -422,7 +435,7 @@ export class BodyBatch implements PutBatch, FrameSource {
 	hashKeyInto(index: number, out: Uint32Array) {
 		const start = this.keyStarts[index];
 		const end = this.keyEnds[index];
-		if (this.hashed && end - start <= MAX_KERNEL_KEY_BYTES) {
+		if (this.byKernels && end - start <= MAX_KERNEL_KEY_BYTES) {
 			const digests = this.digests;
 			const at = index * 4;
 			out[0] = digests[at];
@@ -442,9 +455,15 @@ export class BodyBatch implements PutBatch, FrameSource {
 	}
 
 	writeKeyAndData(index: number, buffer: Buffer, view: DataView, at: number, keyBytes: number) {
-		copyBytes(this.bodyView, this.keyStarts[index], view, at, keyBytes);
 		const start = this.dataEndBefore(index);
-		copyBytes(this.dataView, start, view, at + keyBytes, this.dataEnds[index] - start);
+		const end = this.dataEnds[index];
+		if (this.byKernels) {
+			// Key and data, one after the other already.
+			copyBytes(this.dataView, start, view, at, end - start);
+		} else {
+			copyBytes(this.bodyView, this.keyStarts[index], view, at, keyBytes);
+			copyBytes(this.dataView, start, view, at + keyBytes, end - start);
+		}
 	}
 }
 

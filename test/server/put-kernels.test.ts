@@ -71,12 +71,26 @@ function readByKernels(texts: string[], keys?: string[]) {
 	return {done, work};
 }
 
-/** The texts decoded by the kernels: their bytes one after the other and where each ends, or false. */
-function byKernels(texts: string[]) {
-	const {done, work} = readByKernels(texts);
+/**
+ * The texts decoded by the kernels: their bytes one after the other and where each ends (leaving out
+ * the key the kernels write before each), or false.
+ */
+function byKernels(texts: string[], keys = texts.map(() => 'k')) {
+	const {done, work} = readByKernels(texts, keys);
 	if (!done) return done;
-	const total = texts.length === 0 ? 0 : work.dataEnds.at(-1)!;
-	return {bytes: work.data.subarray(0, total), ends: [...work.dataEnds]};
+	const parts: Buffer[] = [];
+	const ends: number[] = [];
+	let end = 0;
+	for (const [index, key] of keys.entries()) {
+		const start = (work.dataEnds[index - 1] ?? 0) + key.length;
+		// Each record's key comes first, then its data.
+		expect(work.data.toString('latin1', start - key.length, start)).toBe(key);
+		parts.push(work.data.subarray(start, work.dataEnds[index]));
+		end += work.dataEnds[index] - start;
+		ends.push(end);
+	}
+
+	return {bytes: Buffer.concat(parts), ends};
 }
 
 /** The same by base64.ts's decodeBase64Into, one text after the other: the reference. */
@@ -177,13 +191,19 @@ describe('put kernels (WebAssembly)', () => {
 				const place = at % (text.length + 1);
 				return text.slice(0, place) + character + text.slice(place + 1);
 			});
+		// Keys of 1 to 256 characters, each written before its record's data.
+		const key = fc.string({unit: fc.constantFrom(...'az09-_'), minLength: 1, maxLength: 256});
+		const record = fc.tuple(fc.oneof({weight: 4, arbitrary: valid}, nearMiss), key);
 		fc.assert(
-			fc.property(
-				fc.array(fc.oneof({weight: 4, arbitrary: valid}, nearMiss), {maxLength: 12}),
-				(texts) => {
-					expect(byKernels(texts)).toEqual(byReference(texts));
-				},
-			),
+			fc.property(fc.array(record, {maxLength: 12}), (records) => {
+				const texts = records.map(([text]) => text);
+				expect(
+					byKernels(
+						texts,
+						records.map(([, each]) => each),
+					),
+				).toEqual(byReference(texts));
+			}),
 			{numRuns: 2000},
 		);
 	});

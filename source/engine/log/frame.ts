@@ -95,6 +95,19 @@ export function copyBytes(
 	length: number,
 ) {
 	let i = 0;
+	// Four words at a time, loads before stores: ~30% faster than a word at a time for a record's ~116
+	// bytes (a micro-benchmark; too little to see in serve's figures).
+	for (; i + 16 <= length; i += 16) {
+		const first = source.getUint32(from + i, true);
+		const second = source.getUint32(from + i + 4, true);
+		const third = source.getUint32(from + i + 8, true);
+		const fourth = source.getUint32(from + i + 12, true);
+		target.setUint32(to + i, first, true);
+		target.setUint32(to + i + 4, second, true);
+		target.setUint32(to + i + 8, third, true);
+		target.setUint32(to + i + 12, fourth, true);
+	}
+
 	for (; i + 4 <= length; i += 4) target.setUint32(to + i, source.getUint32(from + i, true), true);
 	for (; i < length; i++) target.setUint8(to + i, source.getUint8(from + i));
 }
