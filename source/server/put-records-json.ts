@@ -3,10 +3,12 @@
  *
  * The request is read in place ({@link readPutRecordsJson}) when it is in the form every SDK sends: an
  * object with a `StreamName` and a `Records` list of objects whose members are `Data` and `PartitionKey`
- * strings, with JSON's whitespace anywhere and no escapes, meeting the model's constraints. Its records
- * then go to the engine as a {@link BodyBatch}: each key hashed and copied from the body's bytes, each
- * blob decoded from them, with no object, string or view made per record, and the answer is written
- * from what the engine did ({@link putOutcomeJson}), each sequence number's digits straight into it.
+ * strings, with JSON's whitespace anywhere and no escapes, meeting the model's constraints. A first pass
+ * finds each record's key and blob; then the blobs are decoded and the keys hashed, all at once with
+ * WebAssembly's SIMD where the runtime has it (put-kernels.ts), else in JavaScript. The records go to
+ * the engine as a {@link BodyBatch}, with no object, string or view made per record, and the answer is
+ * written from what the engine did ({@link putOutcomeJson}), each sequence number's digits straight
+ * into it.
  * Any other body (escapes, non-ASCII text, an ExplicitHashKey or StreamARN, other members or types,
  * duplicates, malformed JSON, a broken constraint) is left to the generic path — `JSON.parse`, shapes.ts,
  * the model's checks — with its errors, and answered by {@link putRecordsJson}. Both paths give the same
