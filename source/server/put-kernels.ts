@@ -86,9 +86,9 @@ export class PutKernels {
 
 	/**
 	 * Writes `body`'s records (`places`) into `work.data`, each its key then its blob decoded, and
-	 * hashes their keys into `work.digests`. False if any blob is not strict base64 (then `work` holds partial output);
-	 * undefined, having done nothing, for a body too large for the module's memory (see
-	 * put-kernels.wat).
+	 * hashes their keys into `work.digests`. False if any blob is not strict base64 (then `work` holds
+	 * partial output); undefined, having done nothing, for a body too large for the module's memory
+	 * (see put-kernels.wat).
 	 */
 	readRecords(body: Uint8Array, places: RecordPlaces, work: RecordsWork): boolean | undefined {
 		const count = places.count;
@@ -105,9 +105,7 @@ export class PutKernels {
 		const outAt = align(bodyAt + body.length);
 		// Keys and decoded blobs take less than the body: the keys are copied, the blobs shrink by a
 		// quarter, and the JSON around them is left out.
-		if (outAt + body.length + STORE_SLACK > this.bytes.length) {
-			return undefined;
-		}
+		if (outAt + body.length + STORE_SLACK > this.bytes.length) return undefined;
 
 		const words = this.words;
 		words.set(places.blobStarts.subarray(0, count), blobStartsAt / 4);

@@ -7,11 +7,11 @@
 ;; missing): base64.ts's decodeBase64Into (the standard alphabet, a length that is a multiple of 4, `=`
 ;; padding only in the last group, and no bits left over after the last byte) and hash-key.ts's MD5.
 (module
-;; 4 MiB, enough for a body of 2 MiB, which is more than a put of 500 records of 3 KiB; put-kernels.ts
+  ;; 4 MiB, enough for a body of 2 MiB, more than a put of 500 records of 2 KiB; put-kernels.ts
   ;; leaves larger bodies to JavaScript. The memory never grows: growing it detaches its old ArrayBuffer,
   ;; and once any ArrayBuffer has been detached V8's optimized code checks for it on every typed array
   ;; and DataView access in the process, which made serve's put 4% slower than without this module,
-  ;; where it is otherwise 9% faster. Pages are only resident once used.
+  ;; where it is otherwise faster. Pages are only resident once used.
   (memory (export "memory") 64)
 
   ;; Bytes 0..4095: the four tables of base64.ts's SEXTETS (256 little-endian i32 each, for a
