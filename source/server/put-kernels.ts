@@ -135,14 +135,24 @@ export class PutKernels {
 	}
 }
 
-/** The kernels, or undefined where this Node.js cannot run them (no WebAssembly, or no SIMD). */
+/**
+ * The kernels, or undefined where this process cannot run them: no WebAssembly, no SIMD, or no room for
+ * the module's memory. V8 reserves address space for it well beyond its 4 MiB (guard regions), which a
+ * limit on virtual memory (`ulimit -v`, as on some shared hosts) refuses with a RangeError; serve then
+ * reads bodies in JavaScript, as it did before the kernels, rather than not start.
+ */
 export function loadPutKernels(): PutKernels | undefined {
 	const wasm = (globalThis as {WebAssembly?: WebAssemblyApi}).WebAssembly;
 	if (!wasm) return undefined;
 	const binary = Buffer.from(PUT_KERNELS_WASM, 'base64');
 	if (!wasm.validate(binary)) return undefined;
-	const instance = new wasm.Instance(new wasm.Module(binary));
-	return new PutKernels(instance.exports as unknown as Exports);
+	try {
+		const instance = new wasm.Instance(new wasm.Module(binary));
+		return new PutKernels(instance.exports as unknown as Exports);
+	} catch (error) {
+		if (error instanceof RangeError) return undefined;
+		throw error;
+	}
 }
 
 /** This process's kernels, loaded once. */

@@ -394,7 +394,7 @@ export class BodyBatch implements PutBatch, FrameSource {
 	 * Where record `index` starts in the data buffer: where the one before it ends. Its data starts
 	 * there, or after its key when the kernels read the records.
 	 */
-	dataEndBefore(index: number) {
+	private dataEndBefore(index: number) {
 		return index === 0 ? 0 : this.dataEnds[index - 1];
 	}
 

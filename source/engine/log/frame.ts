@@ -82,7 +82,7 @@ export type FrameSource = {
 };
 
 /**
- * Copies `length` bytes from `source` at `from` to `target` at `to`, through DataViews, a word at a time:
+ * Copies `length` bytes from `source` at `from` to `target` at `to` in 32-bit words through DataViews:
  * for a record's key and data (~100 bytes), as fast as a native copy and, on Node 20, ~10% faster for
  * the whole put, because a native copy of part of a buffer needs a view of that part (Node 20's
  * `Buffer.prototype.copy` makes one too) and a put made one per record.
